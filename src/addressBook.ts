@@ -1,0 +1,97 @@
+import { getAddress, isHexString } from "ethers";
+
+/** A 20-byte address, checksummed. */
+export type Address = `0x${string}`;
+
+/** The tokens every address book names. */
+export const BOOK_TOKENS = ["WETH", "USDC", "USDT", "DAI", "WBTC"] as const;
+export type BookToken = (typeof BOOK_TOKENS)[number];
+
+/** A Uniswap V2-style DEX: factory, router and the pair init code hash its router hard-codes. */
+export interface UniswapV2Deployment {
+  readonly factory: Address;
+  readonly router: Address;
+  readonly initCodeHash: `0x${string}`;
+  /** Swap fee in basis points (30 for Uniswap V2 and Sushiswap). */
+  readonly feeBps: number;
+}
+
+export interface UniswapV3Deployment {
+  readonly factory: Address;
+  readonly swapRouter: Address;
+  readonly quoterV2: Address;
+  readonly positionManager: Address;
+  readonly initCodeHash: `0x${string}`;
+}
+
+export interface AaveV3Deployment {
+  readonly poolAddressesProvider: Address;
+  readonly pool: Address;
+}
+
+export interface BalancerV2Deployment {
+  readonly vault: Address;
+}
+
+export interface CurveDeployment {
+  /** The DAI/USDC/USDT 3pool. */
+  readonly threePool: Address;
+}
+
+/**
+ * Where the protocols and tokens live on one chain. The replica writes one of these for
+ * the local chain, and the same type holds the canonical addresses of real networks, so
+ * everything downstream (executor deployment, engine) reads addresses from one shape.
+ */
+export interface AddressBook {
+  readonly name: string;
+  readonly chainId: number;
+  readonly tokens: Readonly<Record<BookToken, Address>>;
+  readonly multicall3: Address;
+  readonly aaveV3: AaveV3Deployment;
+  readonly balancerV2: BalancerV2Deployment;
+  readonly uniswapV2: UniswapV2Deployment;
+  readonly sushiswap: UniswapV2Deployment;
+  readonly uniswapV3: UniswapV3Deployment;
+  /** Absent where no Curve pool can be deployed (the local replica). */
+  readonly curve?: CurveDeployment;
+}
+
+/** Every `Address` field of a book, by its path, for validation and display. */
+export function bookAddresses(book: AddressBook): ReadonlyArray<readonly [string, string]> {
+  const out: Array<readonly [string, string]> = [];
+  const walk = (prefix: string, value: unknown): void => {
+    if (typeof value === "string") {
+      if (!prefix.endsWith("initCodeHash") && !prefix.endsWith("name")) out.push([prefix, value]);
+    } else if (value !== null && typeof value === "object") {
+      for (const [key, inner] of Object.entries(value)) walk(prefix === "" ? key : `${prefix}.${key}`, inner);
+    }
+  };
+  walk("", book);
+  return out;
+}
+
+/**
+ * Checks that every address in a book is well-formed and checksummed and every init code
+ * hash is 32 bytes. Throws one error naming every bad field.
+ */
+export function validateAddressBook(book: AddressBook): void {
+  const problems: string[] = [];
+  for (const [path, value] of bookAddresses(book)) {
+    let checksummed: string;
+    try {
+      checksummed = getAddress(value);
+    } catch {
+      problems.push(`${path}: ${value} is not an address`);
+      continue;
+    }
+    if (checksummed !== value) problems.push(`${path}: ${value} should be checksummed as ${checksummed}`);
+  }
+  for (const dex of [book.uniswapV2, book.sushiswap, book.uniswapV3]) {
+    if (!isHexString(dex.initCodeHash, 32)) problems.push(`initCodeHash ${dex.initCodeHash} is not 32 bytes`);
+  }
+  if (!Number.isInteger(book.chainId) || book.chainId <= 0) problems.push(`chainId ${book.chainId} is not valid`);
+  if (problems.length > 0) {
+    throw new Error(`Address book "${book.name}" is invalid:\n  ${problems.join("\n  ")}`);
+  }
+}

@@ -1,0 +1,189 @@
+import { MaxUint256, type Signer, ZeroAddress, parseUnits } from "ethers";
+import type { AaveV3Deployment, Address } from "../addressBook.js";
+import { protocolArtifact } from "./artifacts.js";
+import { type AnyContract, attach, deployArtifact } from "./deploy.js";
+import { USD_PRICE, amountForUsd } from "./prices.js";
+import { TOKEN_DECIMALS, type ReplicaTokenSymbol, type ReplicaTokens } from "./tokens.js";
+
+/** Aave V3's flash-loan premium on Ethereum mainnet, in basis points (0.05%). */
+export const AAVE_FLASHLOAN_PREMIUM_BPS = 5n;
+
+/** Aave's oracle quotes in USD with 8 decimals, like Chainlink's USD feeds. */
+const ORACLE_UNIT = 10n ** 8n;
+
+/** Per-reserve risk parameters (basis points), close to mainnet's for these assets. */
+const RESERVE_RISK = { ltv: 8_000n, liquidationThreshold: 8_250n, liquidationBonus: 10_500n, reserveFactor: 1_000n };
+
+export interface ReplicaAave {
+  readonly addressesProvider: AnyContract;
+  readonly pool: AnyContract;
+  readonly poolConfigurator: AnyContract;
+  readonly aclManager: AnyContract;
+  readonly oracle: AnyContract;
+  readonly dataProvider: AnyContract;
+  readonly deployment: AaveV3Deployment;
+  /** Reserve asset → its aToken, which holds the reserve's liquidity. */
+  readonly aTokens: Readonly<Partial<Record<ReplicaTokenSymbol, Address>>>;
+}
+
+/**
+ * Stands up a complete Aave V3 market from `@aave/core-v3`'s artifacts, in the order Aave's
+ * own deployment scripts use: logic libraries, addresses provider, Pool and PoolConfigurator
+ * implementations, ACL, oracle, proxies, token implementations, interest-rate strategy,
+ * reserves. Every reserve has flash loans enabled, the premium is set to mainnet's 5 bps,
+ * and `usdLiquidity` dollars of each reserve are supplied by the deployer.
+ */
+export async function deployAave(
+  deployer: Signer,
+  tokens: ReplicaTokens,
+  reserves: readonly ReplicaTokenSymbol[],
+  usdLiquidity: bigint,
+): Promise<ReplicaAave> {
+  const me = await deployer.getAddress();
+
+  // Logic libraries; FlashLoanLogic calls into BorrowLogic, so it is linked to it.
+  const supplyLogic = await deployArtifact(deployer, protocolArtifact("AaveSupplyLogic"));
+  const borrowLogic = await deployArtifact(deployer, protocolArtifact("AaveBorrowLogic"));
+  const libraries: Record<string, string> = {
+    SupplyLogic: await supplyLogic.getAddress(),
+    BorrowLogic: await borrowLogic.getAddress(),
+  };
+  for (const name of ["LiquidationLogic", "EModeLogic", "BridgeLogic", "ConfiguratorLogic", "PoolLogic"] as const) {
+    libraries[name] = await (await deployArtifact(deployer, protocolArtifact(`Aave${name}`))).getAddress();
+  }
+  libraries.FlashLoanLogic = await (
+    await deployArtifact(deployer, protocolArtifact("AaveFlashLoanLogic"), [], libraries)
+  ).getAddress();
+
+  const addressesProvider = await deployArtifact(deployer, protocolArtifact("AavePoolAddressesProvider"), [
+    "Replica",
+    me,
+  ]);
+  const providerAddress = await addressesProvider.getAddress();
+  const call = async (contract: AnyContract, method: string, ...args: unknown[]): Promise<void> => {
+    await (await contract.getFunction(method)(...args)).wait();
+  };
+
+  // Implementations are initialised too, so nobody can initialise them later.
+  const poolImpl = await deployArtifact(deployer, protocolArtifact("AavePool"), [providerAddress], libraries);
+  await call(poolImpl, "initialize", providerAddress);
+  const configuratorImpl = await deployArtifact(deployer, protocolArtifact("AavePoolConfigurator"), [], libraries);
+  await call(configuratorImpl, "initialize", providerAddress);
+
+  // ACLManager reads the ACL admin from the provider in its constructor, so that comes first.
+  await call(addressesProvider, "setACLAdmin", me);
+  const aclManager = await deployArtifact(deployer, protocolArtifact("AaveACLManager"), [providerAddress]);
+  await call(addressesProvider, "setACLManager", await aclManager.getAddress());
+  await call(aclManager, "addPoolAdmin", me);
+  await call(aclManager, "addEmergencyAdmin", me);
+
+  // One price source per asset, reporting the reference price.
+  const assets: string[] = [];
+  const sources: string[] = [];
+  for (const symbol of reserves) {
+    const aggregator = await deployArtifact(deployer, protocolArtifact("AaveMockAggregator"), [
+      USD_PRICE[symbol] * ORACLE_UNIT,
+    ]);
+    assets.push(await tokens[symbol].getAddress());
+    sources.push(await aggregator.getAddress());
+  }
+  const oracle = await deployArtifact(deployer, protocolArtifact("AaveOracle"), [
+    providerAddress,
+    assets,
+    sources,
+    ZeroAddress,
+    ZeroAddress,
+    ORACLE_UNIT,
+  ]);
+  await call(addressesProvider, "setPriceOracle", await oracle.getAddress());
+
+  // The provider deploys the proxies and initialises them with itself.
+  await call(addressesProvider, "setPoolImpl", await poolImpl.getAddress());
+  await call(addressesProvider, "setPoolConfiguratorImpl", await configuratorImpl.getAddress());
+  const poolAddress = (await addressesProvider.getFunction("getPool")()) as Address;
+  const pool = attach(protocolArtifact("AavePool"), poolAddress, deployer);
+  const poolConfigurator = attach(
+    protocolArtifact("AavePoolConfigurator"),
+    (await addressesProvider.getFunction("getPoolConfigurator")()) as string,
+    deployer,
+  );
+  await call(poolConfigurator, "updateFlashloanPremiumTotal", AAVE_FLASHLOAN_PREMIUM_BPS);
+  await call(poolConfigurator, "updateFlashloanPremiumToProtocol", 0);
+
+  const dataProvider = await deployArtifact(deployer, protocolArtifact("AaveProtocolDataProvider"), [
+    providerAddress,
+  ]);
+  await call(addressesProvider, "setPoolDataProvider", await dataProvider.getAddress());
+
+  const aTokenImpl = await deployArtifact(deployer, protocolArtifact("AaveAToken"), [poolAddress]);
+  const stableDebtImpl = await deployArtifact(deployer, protocolArtifact("AaveStableDebtToken"), [poolAddress]);
+  const variableDebtImpl = await deployArtifact(deployer, protocolArtifact("AaveVariableDebtToken"), [poolAddress]);
+  const ray = (percent: string): bigint => parseUnits(percent, 25);
+  const strategy = await deployArtifact(deployer, protocolArtifact("AaveDefaultReserveInterestRateStrategy"), [
+    providerAddress,
+    ray("80"), // optimal usage ratio
+    0n, // base variable borrow rate
+    ray("4"), // variable slope 1
+    ray("75"), // variable slope 2
+    ray("0.5"), // stable slope 1
+    ray("75"), // stable slope 2
+    ray("1"), // base stable rate offset
+    ray("8"), // stable rate excess offset
+    ray("20"), // optimal stable to total debt ratio
+  ]);
+
+  await call(
+    poolConfigurator,
+    "initReserves",
+    await Promise.all(
+      reserves.map(async (symbol) => ({
+        aTokenImpl: await aTokenImpl.getAddress(),
+        stableDebtTokenImpl: await stableDebtImpl.getAddress(),
+        variableDebtTokenImpl: await variableDebtImpl.getAddress(),
+        underlyingAssetDecimals: TOKEN_DECIMALS[symbol],
+        interestRateStrategyAddress: await strategy.getAddress(),
+        underlyingAsset: await tokens[symbol].getAddress(),
+        treasury: me,
+        incentivesController: ZeroAddress,
+        aTokenName: `Aave Replica ${symbol}`,
+        aTokenSymbol: `a${symbol}`,
+        variableDebtTokenName: `Aave Replica Variable Debt ${symbol}`,
+        variableDebtTokenSymbol: `variableDebt${symbol}`,
+        stableDebtTokenName: `Aave Replica Stable Debt ${symbol}`,
+        stableDebtTokenSymbol: `stableDebt${symbol}`,
+        params: "0x",
+      })),
+    ),
+  );
+
+  const aTokens: Partial<Record<ReplicaTokenSymbol, Address>> = {};
+  for (const symbol of reserves) {
+    const asset = await tokens[symbol].getAddress();
+    await call(
+      poolConfigurator,
+      "configureReserveAsCollateral",
+      asset,
+      RESERVE_RISK.ltv,
+      RESERVE_RISK.liquidationThreshold,
+      RESERVE_RISK.liquidationBonus,
+    );
+    await call(poolConfigurator, "setReserveBorrowing", asset, true);
+    await call(poolConfigurator, "setReserveFlashLoaning", asset, true);
+    await call(poolConfigurator, "setReserveFactor", asset, RESERVE_RISK.reserveFactor);
+    await call(tokens[symbol].connect(deployer) as AnyContract, "approve", poolAddress, MaxUint256);
+    await call(pool, "supply", asset, amountForUsd(symbol, usdLiquidity), me, 0);
+    const reserveData = await pool.getFunction("getReserveData")(asset);
+    aTokens[symbol] = reserveData.aTokenAddress as Address;
+  }
+
+  return {
+    addressesProvider,
+    pool,
+    poolConfigurator,
+    aclManager,
+    oracle,
+    dataProvider,
+    aTokens,
+    deployment: { poolAddressesProvider: providerAddress as Address, pool: poolAddress },
+  };
+}

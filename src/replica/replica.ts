@@ -1,0 +1,140 @@
+import type { Signer } from "ethers";
+import type { Address, AddressBook } from "../addressBook.js";
+import { type ReplicaAave, deployAave } from "./aave.js";
+import { protocolArtifact } from "./artifacts.js";
+import { type ReplicaBalancer, type ReplicaBalancerPool, deployBalancer } from "./balancer.js";
+import { type AnyContract, deployArtifact } from "./deploy.js";
+import { amountForUsd } from "./prices.js";
+import { type ReplicaTokenSymbol, type ReplicaTokens, deployTokens, fund } from "./tokens.js";
+import { type ReplicaV2Dex, type ReplicaV2Pair, deployUniswapV2Dex } from "./uniswapV2.js";
+import { type ReplicaV3Dex, type ReplicaV3Pool, deployUniswapV3 } from "./uniswapV3.js";
+
+/** Any pool of the replica, told apart by `dex`. */
+export type ReplicaPool = ReplicaV2Pair | ReplicaV3Pool | ReplicaBalancerPool;
+
+/** The deployed local DeFi chain: every contract, every pool, and its address book. */
+export interface Replica {
+  readonly chainId: number;
+  readonly deployer: Address;
+  readonly book: AddressBook;
+  readonly tokens: ReplicaTokens;
+  readonly tokenAddresses: Readonly<Record<ReplicaTokenSymbol, Address>>;
+  readonly uniswapV2: ReplicaV2Dex;
+  readonly sushiswap: ReplicaV2Dex;
+  readonly uniswapV3: ReplicaV3Dex;
+  readonly balancer: ReplicaBalancer;
+  readonly aave: ReplicaAave;
+  readonly multicall3: AnyContract;
+  readonly pools: readonly ReplicaPool[];
+}
+
+/** ETH the deployer wraps to seed every WETH pool and reserve (about 2,900 WETH is used). */
+const WETH_BUDGET = 4_000n * 10n ** 18n;
+/** Dollars of every other token minted to the deployer. */
+const USD_BUDGET = 100_000_000n;
+
+/**
+ * Deploys the whole replica from `deployer`, which must be the first account of a fresh
+ * chain with at least 4,000 ETH (Hardhat's default accounts hold 10,000). On a fresh chain
+ * the same deployer always yields the same addresses.
+ */
+export async function deployReplica(deployer: Signer): Promise<Replica> {
+  const me = (await deployer.getAddress()) as Address;
+  const network = await deployer.provider?.getNetwork();
+  if (network === undefined) throw new Error("The deployer signer has no provider.");
+
+  const tokens = await deployTokens(deployer);
+  await fund(tokens, "WETH", deployer, me, WETH_BUDGET);
+  for (const symbol of ["USDC", "USDT", "DAI", "WBTC", "FOT", "BLOCK"] as const) {
+    await fund(tokens, symbol, deployer, me, amountForUsd(symbol, USD_BUDGET));
+  }
+
+  const uniswapV2 = await deployUniswapV2Dex(deployer, "uniswapV2", tokens, [
+    { a: "WETH", b: "USDC", usdPerSide: 1_500_000n },
+    { a: "WETH", b: "USDT", usdPerSide: 600_000n },
+    { a: "WETH", b: "DAI", usdPerSide: 600_000n },
+    { a: "WBTC", b: "WETH", usdPerSide: 600_000n },
+    { a: "USDC", b: "DAI", usdPerSide: 1_000_000n },
+    { a: "FOT", b: "WETH", usdPerSide: 30_000n },
+    { a: "BLOCK", b: "WETH", usdPerSide: 30_000n },
+  ]);
+  const sushiswap = await deployUniswapV2Dex(deployer, "sushiswap", tokens, [
+    { a: "WETH", b: "USDC", usdPerSide: 900_000n },
+    { a: "WETH", b: "DAI", usdPerSide: 450_000n },
+    { a: "WBTC", b: "WETH", usdPerSide: 300_000n },
+    { a: "USDC", b: "USDT", usdPerSide: 500_000n },
+  ]);
+  const uniswapV3 = await deployUniswapV3(deployer, tokens, [
+    {
+      a: "WETH",
+      b: "USDC",
+      fee: 500,
+      positions: [
+        { halfWidthTicks: "full", usdPerSide: 300_000n },
+        { halfWidthTicks: 1_000, usdPerSide: 300_000n },
+        { halfWidthTicks: 100, usdPerSide: 150_000n },
+      ],
+    },
+    {
+      a: "WETH",
+      b: "USDC",
+      fee: 3000,
+      positions: [
+        { halfWidthTicks: "full", usdPerSide: 300_000n },
+        { halfWidthTicks: 1_200, usdPerSide: 150_000n },
+      ],
+    },
+    {
+      a: "WETH",
+      b: "DAI",
+      fee: 3000,
+      positions: [
+        { halfWidthTicks: "full", usdPerSide: 300_000n },
+        { halfWidthTicks: 600, usdPerSide: 150_000n },
+      ],
+    },
+    { a: "WBTC", b: "WETH", fee: 3000, positions: [{ halfWidthTicks: "full", usdPerSide: 300_000n }] },
+  ]);
+  const balancer = await deployBalancer(deployer, tokens, [
+    { weights: { WETH: 50n, USDC: 50n }, usdTotal: 1_200_000n, swapFeeBps: 30n },
+    { weights: { WETH: 40n, DAI: 30n, USDC: 30n }, usdTotal: 1_000_000n, swapFeeBps: 10n },
+  ]);
+  const aave = await deployAave(deployer, tokens, ["WETH", "USDC", "USDT", "DAI", "WBTC"], 600_000n);
+  const multicall3 = await deployArtifact(deployer, protocolArtifact("Multicall3"));
+
+  const tokenAddresses = Object.fromEntries(
+    await Promise.all(Object.entries(tokens).map(async ([symbol, c]) => [symbol, await c.getAddress()])),
+  ) as Record<ReplicaTokenSymbol, Address>;
+  const chainId = Number(network.chainId);
+  const book: AddressBook = {
+    name: "replica",
+    chainId,
+    tokens: {
+      WETH: tokenAddresses.WETH,
+      USDC: tokenAddresses.USDC,
+      USDT: tokenAddresses.USDT,
+      DAI: tokenAddresses.DAI,
+      WBTC: tokenAddresses.WBTC,
+    },
+    multicall3: (await multicall3.getAddress()) as Address,
+    aaveV3: aave.deployment,
+    balancerV2: balancer.deployment,
+    uniswapV2: uniswapV2.deployment,
+    sushiswap: sushiswap.deployment,
+    uniswapV3: uniswapV3.deployment,
+  };
+  return {
+    chainId,
+    deployer: me,
+    book,
+    tokens,
+    tokenAddresses,
+    uniswapV2,
+    sushiswap,
+    uniswapV3,
+    balancer,
+    aave,
+    multicall3,
+    pools: [...uniswapV2.pairs, ...sushiswap.pairs, ...uniswapV3.pools, ...balancer.pools],
+  };
+}
