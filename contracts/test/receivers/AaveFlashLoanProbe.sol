@@ -2,12 +2,15 @@
 pragma solidity 0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {IAaveFlashLoanSimpleReceiver, IAaveV3Pool} from "../../interfaces/external/IAaveV3Pool.sol";
 
 /// @title AaveFlashLoanProbe
 /// @notice Minimal Aave V3 flash-loan receiver used to measure what the replica's Pool charges.
 ///         It must hold enough of the asset to pay the premium before borrowing.
 contract AaveFlashLoanProbe is IAaveFlashLoanSimpleReceiver {
+    using SafeERC20 for IERC20;
+
     /// @dev Raised when the callback does not come from the Pool for a loan this probe started.
     error AaveFlashLoanProbeUnexpectedCallback(address caller, address initiator);
 
@@ -34,7 +37,7 @@ contract AaveFlashLoanProbe is IAaveFlashLoanSimpleReceiver {
         }
         lastPremium = premium;
         // The Pool pulls the repayment with transferFrom.
-        IERC20(asset).approve(address(pool), amount + premium);
+        IERC20(asset).forceApprove(address(pool), amount + premium);
         return true;
     }
 }

@@ -2,11 +2,14 @@
 pragma solidity 0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {IBalancerFlashLoanRecipient, IBalancerVault} from "../../interfaces/external/IBalancerVault.sol";
 
 /// @title BalancerFlashLoanProbe
 /// @notice Minimal Balancer V2 flash-loan recipient used to measure what the replica's Vault charges.
 contract BalancerFlashLoanProbe is IBalancerFlashLoanRecipient {
+    using SafeERC20 for IERC20;
+
     /// @dev Raised when the callback does not come from the Vault.
     error BalancerFlashLoanProbeUnexpectedCallback(address caller);
 
@@ -37,6 +40,6 @@ contract BalancerFlashLoanProbe is IBalancerFlashLoanRecipient {
         if (msg.sender != address(vault)) revert BalancerFlashLoanProbeUnexpectedCallback(msg.sender);
         lastFee = feeAmounts[0];
         // Balancer checks its own balance after the call, so repayment is pushed.
-        IERC20(tokens[0]).transfer(address(vault), amounts[0] + feeAmounts[0]);
+        IERC20(tokens[0]).safeTransfer(address(vault), amounts[0] + feeAmounts[0]);
     }
 }

@@ -2,11 +2,14 @@
 pragma solidity 0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {IUniswapV3FlashCallback, IUniswapV3Pool} from "../../interfaces/external/IUniswapV3Pool.sol";
 
 /// @title UniswapV3FlashProbe
 /// @notice Minimal Uniswap V3 `flash` borrower used to measure what a replica pool charges.
 contract UniswapV3FlashProbe is IUniswapV3FlashCallback {
+    using SafeERC20 for IERC20;
+
     /// @dev Raised when the callback does not come from the pool this probe called.
     error UniswapV3FlashProbeUnexpectedCallback(address caller, address expected);
 
@@ -29,7 +32,7 @@ contract UniswapV3FlashProbe is IUniswapV3FlashCallback {
         lastFee0 = fee0;
         lastFee1 = fee1;
         IUniswapV3Pool pool = IUniswapV3Pool(msg.sender);
-        if (amount0 + fee0 > 0) IERC20(pool.token0()).transfer(msg.sender, amount0 + fee0);
-        if (amount1 + fee1 > 0) IERC20(pool.token1()).transfer(msg.sender, amount1 + fee1);
+        if (amount0 + fee0 > 0) IERC20(pool.token0()).safeTransfer(msg.sender, amount0 + fee0);
+        if (amount1 + fee1 > 0) IERC20(pool.token1()).safeTransfer(msg.sender, amount1 + fee1);
     }
 }

@@ -1,0 +1,205 @@
+import { Interface, MaxUint256, type Provider, type Signer } from "ethers";
+import type { Address } from "../addressBook.js";
+import { protocolArtifact } from "./artifacts.js";
+import type { AnyContract } from "./deploy.js";
+import type { Replica, ReplicaPool } from "./replica.js";
+import { type ReplicaTokenSymbol, fund } from "./tokens.js";
+
+/** The state of one pool, read from the chain in one block. */
+export type PoolState =
+  | {
+      readonly dex: "uniswapV2" | "sushiswap";
+      readonly address: Address;
+      readonly reserve0: bigint;
+      readonly reserve1: bigint;
+    }
+  | {
+      readonly dex: "uniswapV3";
+      readonly address: Address;
+      readonly sqrtPriceX96: bigint;
+      readonly tick: number;
+      readonly liquidity: bigint;
+    }
+  | {
+      readonly dex: "balancerV2";
+      readonly address: Address;
+      readonly tokens: readonly Address[];
+      readonly balances: readonly bigint[];
+    };
+
+const v2Pair = new Interface(protocolArtifact("UniswapV2Pair").abi);
+const v3Pool = new Interface(protocolArtifact("UniswapV3Pool").abi);
+const vault = new Interface(protocolArtifact("BalancerVault").abi);
+
+interface Call3 {
+  readonly target: string;
+  readonly allowFailure: boolean;
+  readonly callData: string;
+}
+
+/**
+ * Reads the state of every pool in one `eth_call` through Multicall3's `aggregate3`.
+ * @throws if any read fails, naming the pool.
+ */
+export async function readPoolStates(
+  replica: Replica,
+  provider: Provider,
+  pools: readonly ReplicaPool[] = replica.pools,
+): Promise<PoolState[]> {
+  const calls: Call3[] = [];
+  for (const pool of pools) {
+    if (pool.dex === "uniswapV3") {
+      calls.push(call(pool.address, v3Pool.encodeFunctionData("slot0")));
+      calls.push(call(pool.address, v3Pool.encodeFunctionData("liquidity")));
+    } else if (pool.dex === "balancerV2") {
+      calls.push(call(replica.book.balancerV2.vault, vault.encodeFunctionData("getPoolTokens", [pool.poolId])));
+    } else {
+      calls.push(call(pool.address, v2Pair.encodeFunctionData("getReserves")));
+    }
+  }
+  const multicall = replica.multicall3.connect(provider) as AnyContract;
+  const results = (await multicall.getFunction("aggregate3").staticCall(calls)) as Array<{
+    success: boolean;
+    returnData: string;
+  }>;
+  let next = 0;
+  const take = (pool: ReplicaPool): string => {
+    const result = results[next++];
+    if (result === undefined || !result.success) throw new Error(`Reading pool ${pool.address} (${pool.dex}) failed`);
+    return result.returnData;
+  };
+  return pools.map((pool): PoolState => {
+    if (pool.dex === "uniswapV3") {
+      const slot0 = v3Pool.decodeFunctionResult("slot0", take(pool));
+      const [liquidity] = v3Pool.decodeFunctionResult("liquidity", take(pool));
+      return {
+        dex: pool.dex,
+        address: pool.address,
+        sqrtPriceX96: slot0[0] as bigint,
+        tick: Number(slot0[1]),
+        liquidity: liquidity as bigint,
+      };
+    }
+    if (pool.dex === "balancerV2") {
+      const [tokens, balances] = vault.decodeFunctionResult("getPoolTokens", take(pool));
+      return { dex: pool.dex, address: pool.address, tokens: [...tokens] as Address[], balances: [...balances] };
+    }
+    const [reserve0, reserve1] = v2Pair.decodeFunctionResult("getReserves", take(pool));
+    return { dex: pool.dex, address: pool.address, reserve0: reserve0 as bigint, reserve1: reserve1 as bigint };
+  });
+}
+
+function call(target: string, callData: string): Call3 {
+  return { target, allowFailure: false, callData };
+}
+
+/**
+ * Swaps `amountIn` of `tokenIn` for the pool's other token (the first other token, for
+ * Balancer pools with more than two) through that protocol's own router or Vault, from
+ * `trader`, which must hold the tokens. Returns the amount received, measured from balances.
+ */
+export async function swapExactIn(
+  replica: Replica,
+  pool: ReplicaPool,
+  trader: Signer,
+  tokenIn: ReplicaTokenSymbol,
+  amountIn: bigint,
+  tokenOut: ReplicaTokenSymbol = otherToken(pool, tokenIn),
+): Promise<bigint> {
+  const me = await trader.getAddress();
+  const inAddress = replica.tokenAddresses[tokenIn];
+  const outAddress = replica.tokenAddresses[tokenOut];
+  const outToken = replica.tokens[tokenOut].connect(trader) as AnyContract;
+  const before = (await outToken.getFunction("balanceOf")(me)) as bigint;
+  const approve = async (spender: string): Promise<void> => {
+    const token = replica.tokens[tokenIn].connect(trader) as AnyContract;
+    // Reset first: USDT-like tokens refuse to change one non-zero allowance into another.
+    await (await token.getFunction("approve")(spender, 0)).wait();
+    await (await token.getFunction("approve")(spender, amountIn)).wait();
+  };
+  if (pool.dex === "uniswapV3") {
+    const router = replica.uniswapV3.swapRouter.connect(trader) as AnyContract;
+    await approve(await router.getAddress());
+    await (
+      await router.getFunction("exactInputSingle")({
+        tokenIn: inAddress,
+        tokenOut: outAddress,
+        fee: pool.fee,
+        recipient: me,
+        deadline: MaxUint256,
+        amountIn,
+        amountOutMinimum: 0,
+        sqrtPriceLimitX96: 0,
+      })
+    ).wait();
+  } else if (pool.dex === "balancerV2") {
+    const vaultContract = replica.balancer.vault.connect(trader) as AnyContract;
+    await approve(await vaultContract.getAddress());
+    await (
+      await vaultContract.getFunction("swap")(
+        { poolId: pool.poolId, kind: 0, assetIn: inAddress, assetOut: outAddress, amount: amountIn, userData: "0x" },
+        { sender: me, fromInternalBalance: false, recipient: me, toInternalBalance: false },
+        0,
+        MaxUint256,
+      )
+    ).wait();
+  } else {
+    const router = replica[pool.dex].router.connect(trader) as AnyContract;
+    await approve(await router.getAddress());
+    // The fee-on-transfer variant also works for ordinary tokens and for FOT.
+    await (
+      await router.getFunction("swapExactTokensForTokensSupportingFeeOnTransferTokens")(
+        amountIn,
+        0,
+        [inAddress, outAddress],
+        me,
+        MaxUint256,
+      )
+    ).wait();
+  }
+  return ((await outToken.getFunction("balanceOf")(me)) as bigint) - before;
+}
+
+/**
+ * Moves a pool's price away from the others by a large one-sided swap, so that an
+ * arbitrage between it and the other pools of the same pair exists. `trader` is given the
+ * tokens by minting (or wrapping ETH for WETH) and the swap goes through the protocol's
+ * own router. Returns the amount the swap paid out.
+ */
+export async function dislocate(
+  replica: Replica,
+  pool: ReplicaPool,
+  trader: Signer,
+  tokenIn: ReplicaTokenSymbol,
+  amountIn: bigint,
+): Promise<bigint> {
+  await fund(replica.tokens, tokenIn, trader, await trader.getAddress(), amountIn);
+  return swapExactIn(replica, pool, trader, tokenIn, amountIn);
+}
+
+/** The token of `pool` that is not `token` (for Balancer pools: the first such token). */
+export function otherToken(pool: ReplicaPool, token: ReplicaTokenSymbol): ReplicaTokenSymbol {
+  const symbols = pool.dex === "balancerV2" ? pool.tokens : [pool.token0, pool.token1];
+  if (!symbols.includes(token)) throw new Error(`Pool ${pool.address} does not hold ${token}`);
+  const other = symbols.find((s) => s !== token);
+  if (other === undefined) throw new Error(`Pool ${pool.address} has no token other than ${token}`);
+  return other;
+}
+
+/** The replica's pool on `dex` holding `a` and `b` (and, for V3, at fee tier `fee`). */
+export function findPool(
+  replica: Replica,
+  dex: ReplicaPool["dex"],
+  a: ReplicaTokenSymbol,
+  b: ReplicaTokenSymbol,
+  fee?: number,
+): ReplicaPool {
+  const pool = replica.pools.find((p) => {
+    if (p.dex !== dex) return false;
+    const symbols: readonly ReplicaTokenSymbol[] = p.dex === "balancerV2" ? p.tokens : [p.token0, p.token1];
+    if (!symbols.includes(a) || !symbols.includes(b)) return false;
+    return fee === undefined || (p.dex === "uniswapV3" && p.fee === fee);
+  });
+  if (pool === undefined) throw new Error(`The replica has no ${dex} pool for ${a}/${b}${fee ? ` at ${fee}` : ""}`);
+  return pool;
+}
