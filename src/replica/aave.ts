@@ -1,9 +1,9 @@
-import { MaxUint256, type Signer, ZeroAddress, parseUnits } from "ethers";
+import { MaxUint256, parseUnits, type Signer, ZeroAddress } from "ethers";
 import type { AaveV3Deployment, Address } from "../addressBook.js";
 import { protocolArtifact } from "./artifacts.js";
 import { type AnyContract, attach, deployArtifact } from "./deploy.js";
-import { USD_PRICE, amountForUsd } from "./prices.js";
-import { TOKEN_DECIMALS, type ReplicaTokenSymbol, type ReplicaTokens } from "./tokens.js";
+import { amountForUsd, USD_PRICE } from "./prices.js";
+import { type ReplicaTokenSymbol, type ReplicaTokens, TOKEN_DECIMALS } from "./tokens.js";
 
 /** Aave V3's flash-loan premium on Ethereum mainnet, in basis points (0.05%). */
 export const AAVE_FLASHLOAN_PREMIUM_BPS = 5n;
@@ -110,9 +110,7 @@ export async function deployAave(
   await call(poolConfigurator, "updateFlashloanPremiumTotal", AAVE_FLASHLOAN_PREMIUM_BPS);
   await call(poolConfigurator, "updateFlashloanPremiumToProtocol", 0);
 
-  const dataProvider = await deployArtifact(deployer, protocolArtifact("AaveProtocolDataProvider"), [
-    providerAddress,
-  ]);
+  const dataProvider = await deployArtifact(deployer, protocolArtifact("AaveProtocolDataProvider"), [providerAddress]);
   await call(addressesProvider, "setPoolDataProvider", await dataProvider.getAddress());
 
   const aTokenImpl = await deployArtifact(deployer, protocolArtifact("AaveAToken"), [poolAddress]);

@@ -1,4 +1,4 @@
-import { AbiCoder, MaxUint256, type Signer, parseUnits } from "ethers";
+import { AbiCoder, MaxUint256, parseUnits, type Signer } from "ethers";
 import type { Address, BalancerV2Deployment } from "../addressBook.js";
 import { protocolArtifact } from "./artifacts.js";
 import { type AnyContract, attach, deployArtifact } from "./deploy.js";
@@ -64,9 +64,11 @@ export async function deployBalancer(
   const pools: ReplicaBalancerPool[] = [];
   for (const spec of specs) {
     const entries = await Promise.all(
-      (Object.entries(spec.weights) as Array<[ReplicaTokenSymbol, bigint]>).map(
-        async ([symbol, percent]) => ({ symbol, percent, address: await tokens[symbol].getAddress() }),
-      ),
+      (Object.entries(spec.weights) as Array<[ReplicaTokenSymbol, bigint]>).map(async ([symbol, percent]) => ({
+        symbol,
+        percent,
+        address: await tokens[symbol].getAddress(),
+      })),
     );
     entries.sort((x, y) => (BigInt(x.address) < BigInt(y.address) ? -1 : 1));
     for (const { symbol } of entries) {

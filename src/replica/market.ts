@@ -3,7 +3,7 @@ import type { Address } from "../addressBook.js";
 import { protocolArtifact } from "./artifacts.js";
 import type { AnyContract } from "./deploy.js";
 import type { Replica, ReplicaPool } from "./replica.js";
-import { type ReplicaTokenSymbol, fund } from "./tokens.js";
+import { fund, type ReplicaTokenSymbol } from "./tokens.js";
 
 /** The state of one pool, read from the chain in one block. */
 export type PoolState =

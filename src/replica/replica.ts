@@ -1,13 +1,13 @@
 import type { Signer } from "ethers";
 import type { Address, AddressBook } from "../addressBook.js";
-import { type ReplicaAave, deployAave } from "./aave.js";
+import { deployAave, type ReplicaAave } from "./aave.js";
 import { protocolArtifact } from "./artifacts.js";
-import { type ReplicaBalancer, type ReplicaBalancerPool, deployBalancer } from "./balancer.js";
+import { deployBalancer, type ReplicaBalancer, type ReplicaBalancerPool } from "./balancer.js";
 import { type AnyContract, deployArtifact } from "./deploy.js";
 import { amountForUsd } from "./prices.js";
-import { type ReplicaTokenSymbol, type ReplicaTokens, deployTokens, fund } from "./tokens.js";
-import { type ReplicaV2Dex, type ReplicaV2Pair, deployUniswapV2Dex } from "./uniswapV2.js";
-import { type ReplicaV3Dex, type ReplicaV3Pool, deployUniswapV3 } from "./uniswapV3.js";
+import { deployTokens, fund, type ReplicaTokenSymbol, type ReplicaTokens } from "./tokens.js";
+import { deployUniswapV2Dex, type ReplicaV2Dex, type ReplicaV2Pair } from "./uniswapV2.js";
+import { deployUniswapV3, type ReplicaV3Dex, type ReplicaV3Pool } from "./uniswapV3.js";
 
 /** Any pool of the replica, told apart by `dex`. */
 export type ReplicaPool = ReplicaV2Pair | ReplicaV3Pool | ReplicaBalancerPool;

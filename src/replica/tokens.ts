@@ -44,11 +44,11 @@ export async function deployTokens(deployer: Signer): Promise<ReplicaTokens> {
     ]),
     DAI: await deployArtifact(deployer, mintable, ["Dai Stablecoin", "DAI", 18]),
     WBTC: await deployArtifact(deployer, mintable, ["Wrapped BTC", "WBTC", 8]),
-    FOT: await deployArtifact(
-      deployer,
-      projectArtifact("test/tokens/FeeOnTransferERC20.sol", "FeeOnTransferERC20"),
-      ["Fee On Transfer", "FOT", FOT_FEE_BPS],
-    ),
+    FOT: await deployArtifact(deployer, projectArtifact("test/tokens/FeeOnTransferERC20.sol", "FeeOnTransferERC20"), [
+      "Fee On Transfer",
+      "FOT",
+      FOT_FEE_BPS,
+    ]),
     BLOCK: await deployArtifact(deployer, projectArtifact("test/tokens/BlocklistERC20.sol", "BlocklistERC20"), [
       "Blocklist Token",
       "BLOCK",

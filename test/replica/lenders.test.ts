@@ -4,7 +4,7 @@ import { AAVE_FLASHLOAN_PREMIUM_BPS } from "../../src/replica/aave.js";
 import type { AnyContract } from "../../src/replica/deploy.js";
 import { findPool } from "../../src/replica/market.js";
 import type { Replica } from "../../src/replica/replica.js";
-import { type ReplicaTokenSymbol, fund } from "../../src/replica/tokens.js";
+import { fund, type ReplicaTokenSymbol } from "../../src/replica/tokens.js";
 import { ethers, loadReplica, otherSigners } from "../fixtures/replica.js";
 
 /** Aave's PercentageMath.percentMul: rounds half up. */
@@ -34,11 +34,15 @@ describe("replica lenders charge exactly their configured fees", () => {
   ] as const) {
     it(`Aave V3 flashLoanSimple of ${symbol} charges amount × 5 bps, paid into the aToken`, async () => {
       const replica = await loadReplica();
-      const probe = (await ethers.deployContract("AaveFlashLoanProbe", [replica.book.aaveV3.pool])) as unknown as AnyContract;
+      const probe = (await ethers.deployContract("AaveFlashLoanProbe", [
+        replica.book.aaveV3.pool,
+      ])) as unknown as AnyContract;
       const probeAddress = await probe.getAddress();
       const premium = percentMul(amount, AAVE_FLASHLOAN_PREMIUM_BPS);
       expect(premium).to.be.greaterThan(0n);
-      await fund(replica.tokens, symbol, (await ethers.getSigners())[0] as never, probeAddress, premium);
+      const [deployer] = await ethers.getSigners();
+      if (deployer === undefined) throw new Error("no deployer");
+      await fund(replica.tokens, symbol, deployer, probeAddress, premium);
       const aToken = replica.aave.aTokens[symbol] as string;
       const reserveBefore = await balanceOf(replica, symbol, aToken);
       await (await probe.getFunction("borrow")(replica.tokenAddresses[symbol], amount)).wait();
@@ -50,7 +54,9 @@ describe("replica lenders charge exactly their configured fees", () => {
 
   it("Aave V3 refuses a flash loan the receiver cannot repay", async () => {
     const replica = await loadReplica();
-    const probe = (await ethers.deployContract("AaveFlashLoanProbe", [replica.book.aaveV3.pool])) as unknown as AnyContract;
+    const probe = (await ethers.deployContract("AaveFlashLoanProbe", [
+      replica.book.aaveV3.pool,
+    ])) as unknown as AnyContract;
     await expect(probe.getFunction("borrow")(replica.tokenAddresses.WETH, parseUnits("1", 18))).to.be.revert(ethers);
   });
 
@@ -84,7 +90,9 @@ describe("replica lenders charge exactly their configured fees", () => {
 
   it("Balancer V2 flash loans charge nothing and leave the Vault's balance whole", async () => {
     const replica = await loadReplica();
-    const probe = (await ethers.deployContract("BalancerFlashLoanProbe", [replica.book.balancerV2.vault])) as unknown as AnyContract;
+    const probe = (await ethers.deployContract("BalancerFlashLoanProbe", [
+      replica.book.balancerV2.vault,
+    ])) as unknown as AnyContract;
     const vault = replica.book.balancerV2.vault;
     const amount = parseUnits("250", 18);
     const before = await balanceOf(replica, "WETH", vault);
@@ -103,7 +111,10 @@ describe("replica lenders charge exactly their configured fees", () => {
       const probeAddress = await probe.getAddress();
       const [deployer] = await ethers.getSigners();
       if (deployer === undefined) throw new Error("no deployer");
-      const amounts: Record<string, bigint> = { WETH: parseUnits("12.345678901234567", 18), USDC: parseUnits("4321.123457", 6) };
+      const amounts: Record<string, bigint> = {
+        WETH: parseUnits("12.345678901234567", 18),
+        USDC: parseUnits("4321.123457", 6),
+      };
       const amount0 = amounts[pool.token0] as bigint;
       const amount1 = amounts[pool.token1] as bigint;
       const fee0 = v3FlashFee(amount0, fee);

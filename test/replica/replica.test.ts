@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { getCreate2Address, keccak256, solidityPacked, AbiCoder } from "ethers";
+import { AbiCoder, getCreate2Address, keccak256, solidityPacked } from "ethers";
 import { network } from "hardhat";
 import { validateAddressBook } from "../../src/addressBook.js";
 import { mainnet } from "../../src/addressBooks/mainnet.js";
