@@ -1,7 +1,10 @@
 // Fails when solc reported any warning for this project's own sources (contracts and
 // Solidity tests) in the current build. Hardhat prints warnings but does not fail on them;
-// we treat them as errors. Run after `hardhat build`, which keeps one build-info per
-// compilation job and removes obsolete ones.
+// we treat them as errors. Run after `hardhat build`.
+//
+// Each artifact names the build-info it was compiled in and its source. Only those
+// (build-info, source) pairs are read: Hardhat can leave older build-infos behind, and a
+// test job's build-info may hold a stale compile of a contract that has since been rebuilt.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -12,18 +15,44 @@ interface SolcMessage {
   readonly sourceLocation?: { readonly file: string };
 }
 
-const dir = join(import.meta.dirname, "..", "artifacts", "build-info");
-const seen = new Set<string>();
-for (const file of readdirSync(dir).filter((f) => f.endsWith(".output.json"))) {
-  const { output } = JSON.parse(readFileSync(join(dir, file), "utf8")) as { output: { errors?: SolcMessage[] } };
+interface ArtifactHeader {
+  readonly buildInfoId?: string;
+  readonly inputSourceName?: string;
+}
+
+const artifactsDir = join(import.meta.dirname, "..", "artifacts");
+const buildInfoDir = join(artifactsDir, "build-info");
+
+/** Build-info id → the project sources whose current artifacts come from it. */
+function currentSources(folder: string, out = new Map<string, Set<string>>()): Map<string, Set<string>> {
+  for (const entry of readdirSync(folder, { withFileTypes: true })) {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) {
+      if (path !== buildInfoDir) currentSources(path, out);
+    } else if (entry.name.endsWith(".json")) {
+      const { buildInfoId, inputSourceName } = JSON.parse(readFileSync(path, "utf8")) as ArtifactHeader;
+      if (buildInfoId === undefined || inputSourceName === undefined) continue;
+      const sources = out.get(buildInfoId) ?? new Set<string>();
+      sources.add(inputSourceName);
+      out.set(buildInfoId, sources);
+    }
+  }
+  return out;
+}
+
+const warnings = new Set<string>();
+for (const [id, sources] of currentSources(artifactsDir)) {
+  const file = join(buildInfoDir, `${id}.output.json`);
+  const { output } = JSON.parse(readFileSync(file, "utf8")) as { output: { errors?: SolcMessage[] } };
   for (const message of output.errors ?? []) {
-    if (!message.sourceLocation?.file.startsWith("project/")) continue;
-    seen.add(message.formattedMessage ?? `${message.sourceLocation.file}: ${message.message}`);
+    const source = message.sourceLocation?.file;
+    if (source === undefined || !sources.has(source)) continue;
+    warnings.add(message.formattedMessage ?? `${source}: ${message.message}`);
   }
 }
-if (seen.size > 0) {
-  console.error(`solc reported ${seen.size} warning(s) in this project's sources; fix them:\n`);
-  for (const text of seen) console.error(text);
+if (warnings.size > 0) {
+  console.error(`solc reported ${warnings.size} warning(s) in this project's sources; fix them:\n`);
+  for (const text of warnings) console.error(text);
   process.exit(1);
 }
 console.log("No compiler warnings in this project's sources.");

@@ -24,3 +24,34 @@ interface IBalancerFlashLoanRecipient {
         bytes calldata userData
     ) external;
 }
+
+/// @title IBalancerVaultSwaps
+/// @notice Balancer V2 Vault's single-swap entry.
+interface IBalancerVaultSwaps {
+    enum SwapKind {
+        GIVEN_IN,
+        GIVEN_OUT
+    }
+
+    struct SingleSwap {
+        bytes32 poolId;
+        SwapKind kind;
+        address assetIn;
+        address assetOut;
+        uint256 amount;
+        bytes userData;
+    }
+
+    struct FundManagement {
+        address sender;
+        bool fromInternalBalance;
+        address payable recipient;
+        bool toInternalBalance;
+    }
+
+    /// @return amountCalculated For GIVEN_IN, the amount paid out.
+    function swap(SingleSwap memory singleSwap, FundManagement memory funds, uint256 limit, uint256 deadline)
+        external
+        payable
+        returns (uint256 amountCalculated);
+}

@@ -18,3 +18,22 @@ interface IUniswapV3Pool {
 interface IUniswapV3FlashCallback {
     function uniswapV3FlashCallback(uint256 fee0, uint256 fee1, bytes calldata data) external;
 }
+
+/// @title IUniswapV3SwapPool
+/// @notice A Uniswap V3 pool's swap entry.
+interface IUniswapV3SwapPool {
+    /// @return amount0 The pool's change in token0 (positive: it received).
+    /// @return amount1 The pool's change in token1.
+    function swap(
+        address recipient,
+        bool zeroForOne,
+        int256 amountSpecified,
+        uint160 sqrtPriceLimitX96,
+        bytes calldata data
+    ) external returns (int256 amount0, int256 amount1);
+}
+
+/// @title IUniswapV3SwapCallback
+interface IUniswapV3SwapCallback {
+    function uniswapV3SwapCallback(int256 amount0Delta, int256 amount1Delta, bytes calldata data) external;
+}

@@ -1,0 +1,602 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {IFlashArbExecutor} from "./interfaces/IFlashArbExecutor.sol";
+import {IAaveFlashLoanSimpleReceiver, IAaveV3Pool} from "./interfaces/external/IAaveV3Pool.sol";
+import {
+    IBalancerFlashLoanRecipient, IBalancerVault, IBalancerVaultSwaps
+} from "./interfaces/external/IBalancerVault.sol";
+import {ICurvePool} from "./interfaces/external/ICurvePool.sol";
+import {IUniswapV2Pair} from "./interfaces/external/IUniswapV2Pair.sol";
+import {
+    IUniswapV3FlashCallback,
+    IUniswapV3Pool,
+    IUniswapV3SwapCallback,
+    IUniswapV3SwapPool
+} from "./interfaces/external/IUniswapV3Pool.sol";
+
+/// @title FlashArbExecutor
+/// @notice Borrows with a flash loan (Aave V3, Balancer V2 or a Uniswap V3 pool), runs an atomic
+///         swap route across Uniswap V2-style pairs, Uniswap V3 pools, Balancer V2 pools and
+///         Curve pools, repays, and reverts unless the profit measured from balances clears the
+///         operator's floor. A cold owner configures and withdraws; hot operators only execute.
+/// @dev Every callback is accepted only from the lender or pool this contract itself called,
+///      during an execution it started, with the data it sent (bound by a hash held in
+///      transient storage). Pools are never taken from the route: V2 pairs and V3 pools are
+///      derived by CREATE2 from factories fixed at deployment, Balancer swaps go through the
+///      fixed Vault, and Curve pools must be allowlisted. Nothing but transient markers is
+///      written in the hot path.
+contract FlashArbExecutor is
+    IFlashArbExecutor,
+    IAaveFlashLoanSimpleReceiver,
+    IBalancerFlashLoanRecipient,
+    IUniswapV3FlashCallback,
+    IUniswapV3SwapCallback,
+    Ownable2Step,
+    Pausable
+{
+    using SafeERC20 for IERC20;
+
+    /// @notice A Uniswap V2-style DEX this executor trusts: its factory and pair init code hash.
+    struct V2Dex {
+        address factory;
+        bytes32 initCodeHash;
+    }
+
+    /// @notice What the executor trusts, fixed for its lifetime.
+    struct Deployment {
+        address owner;
+        /// Aave V3 Pool; zero on chains without Aave.
+        address aavePool;
+        /// Balancer V2 Vault; zero on chains without Balancer.
+        address balancerVault;
+        /// Uniswap V3 factory and pool init code hash; zero on chains without Uniswap V3.
+        address uniswapV3Factory;
+        bytes32 uniswapV3InitCodeHash;
+        /// Up to four V2-style DEXes, referred to by index in routes.
+        V2Dex[] v2Dexes;
+    }
+
+    // ------------------------------------------------------------------ constants
+
+    /// @dev At most this many V2-style factories fit in immutables.
+    uint256 private constant MAX_V2_DEXES = 4;
+    /// @dev Fees are in millionths, as Uniswap V3 counts them.
+    uint256 private constant FEE_DENOMINATOR = 1e6;
+    /// @dev TickMath.MIN_SQRT_RATIO + 1 and MAX_SQRT_RATIO - 1: no price limit on V3 swaps;
+    ///      the per-hop minimum and the profit floor bound the outcome instead.
+    uint160 private constant MIN_SQRT_PRICE_LIMIT = 4_295_128_740;
+    uint160 private constant MAX_SQRT_PRICE_LIMIT = 1_461_446_703_485_210_103_287_273_052_203_988_822_378_723_970_341;
+
+    /// @dev Hop sizes, kind byte included (see IFlashArbExecutor).
+    uint256 private constant V2_HOP_SIZE = 41;
+    uint256 private constant V3_HOP_SIZE = 40;
+    uint256 private constant BALANCER_HOP_SIZE = 69;
+    uint256 private constant CURVE_HOP_SIZE = 59;
+
+    /// @dev Loan data sent through the lender and back: token (20) · amount (32) · minProfit (32)
+    ///      · balanceBefore (32) · route.
+    uint256 private constant LOAN_HEADER_SIZE = 116;
+
+    // ------------------------------------------------------------------ immutables
+
+    IAaveV3Pool private immutable _aavePool;
+    address private immutable _balancerVault;
+    address private immutable _v3Factory;
+    bytes32 private immutable _v3InitCodeHash;
+    uint256 private immutable _v2DexCount;
+    address private immutable _v2Factory0;
+    address private immutable _v2Factory1;
+    address private immutable _v2Factory2;
+    address private immutable _v2Factory3;
+    bytes32 private immutable _v2InitCodeHash0;
+    bytes32 private immutable _v2InitCodeHash1;
+    bytes32 private immutable _v2InitCodeHash2;
+    bytes32 private immutable _v2InitCodeHash3;
+
+    // ------------------------------------------------------------------ storage
+
+    mapping(address account => bool) private _operators;
+    mapping(address pool => bool) private _curvePools;
+    address private _profitReceiver;
+
+    /// @dev Hash of (lender, loan data) of the loan being taken; zero when none. Consumed by
+    ///      the first matching callback, so each loan calls back once.
+    bytes32 private transient _pendingLoan;
+    /// @dev True from the start to the end of `execute`: the reentrancy lock.
+    bool private transient _executing;
+    /// @dev The Uniswap V3 pool lending to us, while its `flash` runs.
+    address private transient _expectedFlashPool;
+    /// @dev The Uniswap V3 pool we are swapping with, while its `swap` runs.
+    address private transient _expectedSwapPool;
+    /// @dev Profit measured in the loan callback, handed back to `execute`.
+    uint256 private transient _measuredProfit;
+
+    // ------------------------------------------------------------------ constructor
+
+    /// @param deployment The owner and the lenders and DEXes this executor will ever trust.
+    constructor(Deployment memory deployment) Ownable(deployment.owner) {
+        uint256 count = deployment.v2Dexes.length;
+        if (count > MAX_V2_DEXES) revert TooManyV2Factories(count, MAX_V2_DEXES);
+        _aavePool = IAaveV3Pool(deployment.aavePool);
+        _balancerVault = deployment.balancerVault;
+        _v3Factory = deployment.uniswapV3Factory;
+        _v3InitCodeHash = deployment.uniswapV3InitCodeHash;
+        _v2DexCount = count;
+        V2Dex[MAX_V2_DEXES] memory dexes;
+        for (uint256 k; k < count; ++k) {
+            if (deployment.v2Dexes[k].factory == address(0)) revert ZeroAddress();
+            dexes[k] = deployment.v2Dexes[k];
+        }
+        _v2Factory0 = dexes[0].factory;
+        _v2Factory1 = dexes[1].factory;
+        _v2Factory2 = dexes[2].factory;
+        _v2Factory3 = dexes[3].factory;
+        _v2InitCodeHash0 = dexes[0].initCodeHash;
+        _v2InitCodeHash1 = dexes[1].initCodeHash;
+        _v2InitCodeHash2 = dexes[2].initCodeHash;
+        _v2InitCodeHash3 = dexes[3].initCodeHash;
+    }
+
+    /// @notice Accepts ETH (for example from an unwrap) so the owner can withdraw it.
+    receive() external payable {}
+
+    // ------------------------------------------------------------------ operator
+
+    /// @inheritdoc IFlashArbExecutor
+    function execute(Loan calldata loan, uint256 minProfit, bytes calldata route)
+        external
+        whenNotPaused
+        returns (uint256 profit)
+    {
+        if (!_operators[msg.sender]) revert NotOperator(msg.sender);
+        if (_executing) revert ExecutionInProgress();
+        _executing = true;
+
+        address lendingPool = _validateRoute(loan, route);
+        // Trusted: the loan token is whatever the operator names; a token that lies about
+        // balances can only make the profit check fail.
+        uint256 balanceBefore = IERC20(loan.token).balanceOf(address(this));
+        bytes memory data = abi.encodePacked(loan.token, loan.amount, minProfit, balanceBefore, route);
+        _pendingLoan = keccak256(abi.encodePacked(loan.lender, data));
+
+        if (loan.lender == Lender.AaveV3) {
+            if (address(_aavePool) == address(0)) revert LenderNotConfigured(Lender.AaveV3);
+            // Trusted: the Aave Pool fixed at deployment. It calls executeOperation, then pulls
+            // amount + premium with transferFrom.
+            _aavePool.flashLoanSimple(address(this), loan.token, loan.amount, data, 0);
+        } else if (loan.lender == Lender.BalancerV2) {
+            if (_balancerVault == address(0)) revert LenderNotConfigured(Lender.BalancerV2);
+            address[] memory tokens = new address[](1);
+            tokens[0] = loan.token;
+            uint256[] memory amounts = new uint256[](1);
+            amounts[0] = loan.amount;
+            // Trusted: the Balancer Vault fixed at deployment. It calls receiveFlashLoan, then
+            // checks that its balance grew back by the fee.
+            IBalancerVault(_balancerVault).flashLoan(address(this), tokens, amounts, data);
+        } else {
+            // Trusted: derived by CREATE2 from the fixed Uniswap V3 factory in _validateRoute.
+            _expectedFlashPool = lendingPool;
+            bool loanIsToken0 = loan.token < loan.pairToken;
+            IUniswapV3Pool(lendingPool).flash(
+                address(this), loanIsToken0 ? loan.amount : 0, loanIsToken0 ? 0 : loan.amount, data
+            );
+            _expectedFlashPool = address(0);
+        }
+
+        profit = _measuredProfit;
+        _measuredProfit = 0;
+        // A loan that never called back leaves the pending marker set; nothing was measured.
+        if (_pendingLoan != bytes32(0)) revert UnknownLoan(_pendingLoan, bytes32(0));
+        address receiver = _profitReceiver;
+        if (receiver != address(0) && profit != 0) IERC20(loan.token).safeTransfer(receiver, profit);
+        _executing = false;
+    }
+
+    // ------------------------------------------------------------------ lender callbacks
+
+    /// @inheritdoc IAaveFlashLoanSimpleReceiver
+    /// @dev Only Aave's Pool, for a loan this contract initiated with exactly this data.
+    function executeOperation(address asset, uint256 amount, uint256 premium, address initiator, bytes calldata params)
+        external
+        returns (bool)
+    {
+        if (msg.sender != address(_aavePool)) revert UnexpectedCallback(msg.sender, address(_aavePool));
+        if (initiator != address(this)) revert UnexpectedInitiator(initiator);
+        _consumePendingLoan(Lender.AaveV3, params);
+        uint256 owed = amount + premium;
+        _measuredProfit = _runRouteAndMeasure(params, owed);
+        // Aave pulls exactly `owed`, so no allowance remains afterwards.
+        IERC20(asset).forceApprove(msg.sender, owed);
+        emit ArbitrageExecuted(Lender.AaveV3, asset, amount, premium, _measuredProfit);
+        return true;
+    }
+
+    /// @inheritdoc IBalancerFlashLoanRecipient
+    /// @dev Only the Balancer Vault, for a loan this contract started with exactly this data
+    ///      (Balancer passes no initiator, so the pending-loan hash is what proves it is ours).
+    function receiveFlashLoan(
+        address[] calldata tokens,
+        uint256[] calldata amounts,
+        uint256[] calldata feeAmounts,
+        bytes calldata userData
+    ) external {
+        if (msg.sender != _balancerVault) revert UnexpectedCallback(msg.sender, _balancerVault);
+        _consumePendingLoan(Lender.BalancerV2, userData);
+        uint256 owed = amounts[0] + feeAmounts[0];
+        _measuredProfit = _runRouteAndMeasure(userData, owed);
+        // Balancer checks its balance after this returns: repayment is pushed.
+        IERC20(tokens[0]).safeTransfer(msg.sender, owed);
+        emit ArbitrageExecuted(Lender.BalancerV2, tokens[0], amounts[0], feeAmounts[0], _measuredProfit);
+    }
+
+    /// @inheritdoc IUniswapV3FlashCallback
+    /// @dev Only the pool whose `flash` this contract is running, with exactly this data.
+    function uniswapV3FlashCallback(uint256 fee0, uint256 fee1, bytes calldata data) external {
+        address expected = _expectedFlashPool;
+        if (msg.sender != expected || expected == address(0)) revert UnexpectedCallback(msg.sender, expected);
+        _consumePendingLoan(Lender.UniswapV3, data);
+        (address token, uint256 amount) = (address(bytes20(data[0:20])), uint256(bytes32(data[20:52])));
+        // One side was borrowed; the other side's fee is zero.
+        uint256 fee = fee0 + fee1;
+        uint256 owed = amount + fee;
+        _measuredProfit = _runRouteAndMeasure(data, owed);
+        IERC20(token).safeTransfer(msg.sender, owed);
+        emit ArbitrageExecuted(Lender.UniswapV3, token, amount, fee, _measuredProfit);
+    }
+
+    /// @inheritdoc IUniswapV3SwapCallback
+    /// @dev Only the pool whose `swap` this contract is running. It pays the pool the input it is owed.
+    function uniswapV3SwapCallback(int256 amount0Delta, int256 amount1Delta, bytes calldata data) external {
+        address expected = _expectedSwapPool;
+        if (msg.sender != expected || expected == address(0)) revert UnexpectedCallback(msg.sender, expected);
+        _expectedSwapPool = address(0);
+        // The pool passes back the data we gave it: the input token.
+        uint256 owed = amount0Delta > 0 ? uint256(amount0Delta) : uint256(amount1Delta);
+        IERC20(address(bytes20(data[0:20]))).safeTransfer(msg.sender, owed);
+    }
+
+    // ------------------------------------------------------------------ owner
+
+    /// @inheritdoc IFlashArbExecutor
+    function setOperator(address account, bool allowed) external onlyOwner {
+        if (account == address(0)) revert ZeroAddress();
+        _operators[account] = allowed;
+        emit OperatorSet(account, allowed);
+    }
+
+    /// @inheritdoc IFlashArbExecutor
+    function setProfitReceiver(address receiver) external onlyOwner {
+        emit ProfitReceiverSet(_profitReceiver, receiver);
+        _profitReceiver = receiver;
+    }
+
+    /// @inheritdoc IFlashArbExecutor
+    function setCurvePool(address pool, bool allowed) external onlyOwner {
+        if (pool == address(0)) revert ZeroAddress();
+        _curvePools[pool] = allowed;
+        emit CurvePoolSet(pool, allowed);
+    }
+
+    /// @inheritdoc IFlashArbExecutor
+    function pause() external onlyOwner {
+        _pause();
+    }
+
+    /// @inheritdoc IFlashArbExecutor
+    function unpause() external onlyOwner {
+        _unpause();
+    }
+
+    /// @inheritdoc IFlashArbExecutor
+    function withdrawToken(address token, uint256 amount) external onlyOwner {
+        address to = owner();
+        IERC20(token).safeTransfer(to, amount);
+        emit Withdrawn(token, to, amount);
+    }
+
+    /// @inheritdoc IFlashArbExecutor
+    function withdrawETH(uint256 amount) external onlyOwner {
+        address to = owner();
+        // Trusted: the owner, who chose to receive ETH here.
+        (bool ok,) = to.call{value: amount}("");
+        if (!ok) revert EthTransferFailed(to, amount);
+        emit Withdrawn(address(0), to, amount);
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /// @inheritdoc IFlashArbExecutor
+    function isOperator(address account) external view returns (bool) {
+        return _operators[account];
+    }
+
+    /// @inheritdoc IFlashArbExecutor
+    function profitReceiver() external view returns (address) {
+        return _profitReceiver;
+    }
+
+    /// @inheritdoc IFlashArbExecutor
+    function isCurvePool(address pool) external view returns (bool) {
+        return _curvePools[pool];
+    }
+
+    /// @inheritdoc IFlashArbExecutor
+    function v2Factory(uint256 index) external view returns (address factory, bytes32 initCodeHash) {
+        if (index >= _v2DexCount) revert UnknownV2Factory(0, uint8(index), _v2DexCount);
+        return _v2Dex(index);
+    }
+
+    /// @inheritdoc IFlashArbExecutor
+    function v2FactoryCount() external view returns (uint256) {
+        return _v2DexCount;
+    }
+
+    /// @inheritdoc IFlashArbExecutor
+    function decodeRoute(address loanToken, bytes calldata route) external view returns (Hop[] memory hops) {
+        uint256 count;
+        for (uint256 cursor; cursor < route.length; ++count) {
+            cursor += _hopSize(route, cursor, count);
+        }
+        hops = new Hop[](count);
+        address tokenIn = loanToken;
+        uint256 offset;
+        for (uint256 k; k < count; ++k) {
+            (hops[k], offset) = _decodeHop(route, offset, k, tokenIn);
+            tokenIn = hops[k].tokenOut;
+        }
+    }
+
+    // ------------------------------------------------------------------ internal: loans
+
+    /// @dev Accepts a loan callback only if it carries exactly the data of the loan this
+    ///      contract is taking from `lender`, then clears the marker so it cannot be replayed.
+    function _consumePendingLoan(Lender lender, bytes calldata data) private {
+        bytes32 expected = _pendingLoan;
+        bytes32 actual = keccak256(abi.encodePacked(lender, data));
+        if (expected != actual || expected == bytes32(0)) revert UnknownLoan(expected, actual);
+        _pendingLoan = bytes32(0);
+    }
+
+    /// @dev Runs the route in `data` with the borrowed amount and returns the profit, measured
+    ///      as the loan token's balance now, less the balance before the loan, less `owed`.
+    ///      Repayment is checked before profit so a failure says which one fell short.
+    function _runRouteAndMeasure(bytes calldata data, uint256 owed) private returns (uint256 profit) {
+        address token = address(bytes20(data[0:20]));
+        uint256 amount = uint256(bytes32(data[20:52]));
+        uint256 minProfit = uint256(bytes32(data[52:84]));
+        uint256 balanceBefore = uint256(bytes32(data[84:116]));
+        _runRoute(data[LOAN_HEADER_SIZE:], token, amount);
+        uint256 balanceAfter = IERC20(token).balanceOf(address(this));
+        uint256 gained = balanceAfter > balanceBefore ? balanceAfter - balanceBefore : 0;
+        if (gained < owed) revert RepaymentShortfall(owed, gained);
+        // Cannot underflow: checked just above.
+        unchecked {
+            profit = gained - owed;
+        }
+        if (profit < minProfit) revert InsufficientProfit(minProfit, profit);
+    }
+
+    // ------------------------------------------------------------------ internal: route
+
+    /// @dev Checks the whole route before anything is borrowed: every hop well-formed, the loop
+    ///      closed, and no hop through a lender that is locked during its own loan. Returns the
+    ///      Uniswap V3 lending pool for that lender (zero otherwise).
+    function _validateRoute(Loan calldata loan, bytes calldata route) private view returns (address lendingPool) {
+        if (loan.lender == Lender.UniswapV3) {
+            if (_v3Factory == address(0)) revert LenderNotConfigured(Lender.UniswapV3);
+            if (loan.pairToken == loan.token) revert LoanTokenNotInPool(address(0), loan.token);
+            lendingPool = _v3Pool(loan.token, loan.pairToken, loan.poolFee);
+        }
+        if (route.length == 0) revert MalformedRoute(0, 0);
+        address tokenIn = loan.token;
+        uint256 offset;
+        for (uint256 k; offset < route.length; ++k) {
+            Hop memory hop;
+            (hop, offset) = _decodeHop(route, offset, k, tokenIn);
+            if (hop.kind == HopKind.BalancerV2 && loan.lender == Lender.BalancerV2) {
+                revert BalancerHopDuringBalancerLoan(k);
+            }
+            if (hop.kind == HopKind.UniswapV3 && lendingPool != address(0)) {
+                address pool = _v3Pool(hop.tokenIn, hop.tokenOut, hop.fee);
+                if (pool == lendingPool) revert RouteUsesLoanPool(k, pool);
+            }
+            tokenIn = hop.tokenOut;
+        }
+        if (tokenIn != loan.token) revert RouteDoesNotCloseLoop(loan.token, tokenIn);
+    }
+
+    /// @dev Swaps `amountIn` of `tokenIn` through every hop. When the next hop is a V2 pair,
+    ///      a hop pays its output straight into that pair, saving a transfer.
+    function _runRoute(bytes calldata route, address tokenIn, uint256 amountIn) private {
+        uint256 offset;
+        address nextPair;
+        bool inputAtPair;
+        Hop memory hop;
+        (hop, offset) = _decodeHop(route, 0, 0, tokenIn);
+        address pair = hop.kind == HopKind.UniswapV2 ? _v2Pair(hop) : address(0);
+        for (uint256 k;; ++k) {
+            bool last = offset == route.length;
+            Hop memory next;
+            uint256 nextOffset;
+            address recipient = address(this);
+            nextPair = address(0);
+            if (!last) {
+                (next, nextOffset) = _decodeHop(route, offset, k + 1, hop.tokenOut);
+                if (next.kind == HopKind.UniswapV2) {
+                    nextPair = _v2Pair(next);
+                    recipient = nextPair;
+                }
+            }
+            uint256 amountOut;
+            if (hop.kind == HopKind.UniswapV2) {
+                amountOut = _swapV2(hop, pair, amountIn, inputAtPair, recipient);
+            } else if (hop.kind == HopKind.UniswapV3) {
+                amountOut = _swapV3(hop, amountIn, recipient);
+            } else if (hop.kind == HopKind.BalancerV2) {
+                amountOut = _swapBalancer(hop, amountIn, recipient);
+            } else {
+                amountOut = _swapCurve(hop, k, amountIn);
+                // Curve pays only its caller, so a following V2 hop must be sent the tokens.
+                recipient = address(this);
+            }
+            if (amountOut < hop.minAmountOut) revert HopOutputTooLow(k, hop.minAmountOut, amountOut);
+            if (last) return;
+            inputAtPair = recipient != address(this);
+            amountIn = amountOut;
+            hop = next;
+            pair = nextPair;
+            offset = nextOffset;
+        }
+    }
+
+    /// @dev A Uniswap V2-style swap called directly on the pair, with the hop's fee.
+    function _swapV2(Hop memory hop, address pair, uint256 amountIn, bool inputAtPair, address recipient)
+        private
+        returns (uint256 amountOut)
+    {
+        // Trusted: `pair` is derived by CREATE2 from a factory fixed at deployment.
+        if (!inputAtPair) IERC20(hop.tokenIn).safeTransfer(pair, amountIn);
+        (uint256 reserve0, uint256 reserve1,) = IUniswapV2Pair(pair).getReserves();
+        bool zeroForOne = hop.tokenIn < hop.tokenOut;
+        (uint256 reserveIn, uint256 reserveOut) = zeroForOne ? (reserve0, reserve1) : (reserve1, reserve0);
+        uint256 amountInWithFee = amountIn * (FEE_DENOMINATOR - hop.fee);
+        amountOut = (amountInWithFee * reserveOut) / (reserveIn * FEE_DENOMINATOR + amountInWithFee);
+        // A fee-on-transfer input leaves the pair short and its K check reverts the swap.
+        IUniswapV2Pair(pair).swap(zeroForOne ? 0 : amountOut, zeroForOne ? amountOut : 0, recipient, "");
+    }
+
+    /// @dev A Uniswap V3 swap called directly on the pool; the pool is paid in uniswapV3SwapCallback.
+    function _swapV3(Hop memory hop, uint256 amountIn, address recipient) private returns (uint256 amountOut) {
+        address pool = _v3Pool(hop.tokenIn, hop.tokenOut, hop.fee);
+        bool zeroForOne = hop.tokenIn < hop.tokenOut;
+        _expectedSwapPool = pool;
+        // Trusted: `pool` is derived by CREATE2 from the Uniswap V3 factory fixed at deployment.
+        (int256 amount0, int256 amount1) = IUniswapV3SwapPool(pool).swap(
+            recipient,
+            zeroForOne,
+            SafeCast.toInt256(amountIn),
+            zeroForOne ? MIN_SQRT_PRICE_LIMIT : MAX_SQRT_PRICE_LIMIT,
+            abi.encodePacked(hop.tokenIn)
+        );
+        _expectedSwapPool = address(0);
+        amountOut = uint256(-(zeroForOne ? amount1 : amount0));
+    }
+
+    /// @dev A Balancer V2 single swap through the Vault, which pulls exactly `amountIn`.
+    function _swapBalancer(Hop memory hop, uint256 amountIn, address recipient) private returns (uint256 amountOut) {
+        address vault = _balancerVault;
+        IERC20(hop.tokenIn).forceApprove(vault, amountIn);
+        // Trusted: the Vault fixed at deployment; it prices through the pool named by the id
+        // and fails for ids it has not registered. Our minimum is checked by the caller.
+        amountOut = IBalancerVaultSwaps(vault).swap(
+            IBalancerVaultSwaps.SingleSwap({
+                poolId: hop.poolId,
+                kind: IBalancerVaultSwaps.SwapKind.GIVEN_IN,
+                assetIn: hop.tokenIn,
+                assetOut: hop.tokenOut,
+                amount: amountIn,
+                userData: ""
+            }),
+            IBalancerVaultSwaps.FundManagement({
+                sender: address(this),
+                fromInternalBalance: false,
+                recipient: payable(recipient),
+                toInternalBalance: false
+            }),
+            0,
+            block.timestamp
+        );
+    }
+
+    /// @dev A Curve `exchange` on an allowlisted pool; its output is measured from balances
+    ///      because classic pools return nothing.
+    function _swapCurve(Hop memory hop, uint256 hopIndex, uint256 amountIn) private returns (uint256 amountOut) {
+        if (!_curvePools[hop.pool]) revert CurvePoolNotAllowed(hopIndex, hop.pool);
+        IERC20 tokenOut = IERC20(hop.tokenOut);
+        uint256 before = tokenOut.balanceOf(address(this));
+        IERC20(hop.tokenIn).forceApprove(hop.pool, amountIn);
+        // Trusted: allowlisted by the owner.
+        ICurvePool(hop.pool).exchange(hop.i, hop.j, amountIn, hop.minAmountOut);
+        amountOut = tokenOut.balanceOf(address(this)) - before;
+        if (IERC20(hop.tokenIn).allowance(address(this), hop.pool) != 0) IERC20(hop.tokenIn).forceApprove(hop.pool, 0);
+    }
+
+    // ------------------------------------------------------------------ internal: decoding
+
+    /// @dev Size in bytes of the hop at `offset`, kind byte included.
+    function _hopSize(bytes calldata route, uint256 offset, uint256 hopIndex) private pure returns (uint256 size) {
+        uint8 kind = uint8(route[offset]);
+        if (kind == uint8(HopKind.UniswapV2)) size = V2_HOP_SIZE;
+        else if (kind == uint8(HopKind.UniswapV3)) size = V3_HOP_SIZE;
+        else if (kind == uint8(HopKind.BalancerV2)) size = BALANCER_HOP_SIZE;
+        else if (kind == uint8(HopKind.Curve)) size = CURVE_HOP_SIZE;
+        else revert UnknownHopKind(hopIndex, kind);
+        if (offset + size > route.length) revert MalformedRoute(offset, route.length);
+    }
+
+    /// @dev Decodes the hop at `offset` whose input is `tokenIn`; returns it and the next offset.
+    function _decodeHop(bytes calldata route, uint256 offset, uint256 hopIndex, address tokenIn)
+        private
+        view
+        returns (Hop memory hop, uint256 next)
+    {
+        next = offset + _hopSize(route, offset, hopIndex);
+        hop.kind = HopKind(uint8(route[offset]));
+        hop.tokenIn = tokenIn;
+        uint256 p = offset + 1;
+        if (hop.kind == HopKind.UniswapV2) {
+            hop.factoryIndex = uint8(route[p]);
+            if (hop.factoryIndex >= _v2DexCount) revert UnknownV2Factory(hopIndex, hop.factoryIndex, _v2DexCount);
+            hop.tokenOut = address(bytes20(route[p + 1:p + 21]));
+            hop.fee = uint24(bytes3(route[p + 21:p + 24]));
+            if (hop.fee >= FEE_DENOMINATOR) revert InvalidV2Fee(hopIndex, hop.fee);
+            hop.minAmountOut = uint128(bytes16(route[p + 24:p + 40]));
+        } else if (hop.kind == HopKind.UniswapV3) {
+            hop.tokenOut = address(bytes20(route[p:p + 20]));
+            hop.fee = uint24(bytes3(route[p + 20:p + 23]));
+            hop.minAmountOut = uint128(bytes16(route[p + 23:p + 39]));
+        } else if (hop.kind == HopKind.BalancerV2) {
+            hop.poolId = bytes32(route[p:p + 32]);
+            hop.tokenOut = address(bytes20(route[p + 32:p + 52]));
+            hop.minAmountOut = uint128(bytes16(route[p + 52:p + 68]));
+        } else {
+            hop.pool = address(bytes20(route[p:p + 20]));
+            hop.tokenOut = address(bytes20(route[p + 20:p + 40]));
+            hop.i = int8(uint8(route[p + 40]));
+            hop.j = int8(uint8(route[p + 41]));
+            hop.minAmountOut = uint128(bytes16(route[p + 42:p + 58]));
+        }
+    }
+
+    // ------------------------------------------------------------------ internal: pools
+
+    function _v2Dex(uint256 index) private view returns (address factory, bytes32 initCodeHash) {
+        if (index == 0) return (_v2Factory0, _v2InitCodeHash0);
+        if (index == 1) return (_v2Factory1, _v2InitCodeHash1);
+        if (index == 2) return (_v2Factory2, _v2InitCodeHash2);
+        return (_v2Factory3, _v2InitCodeHash3);
+    }
+
+    /// @dev The pair a trusted V2 factory deployed for the hop's tokens (UniswapV2Library.pairFor).
+    function _v2Pair(Hop memory hop) private view returns (address) {
+        (address factory, bytes32 initCodeHash) = _v2Dex(hop.factoryIndex);
+        (address token0, address token1) =
+            hop.tokenIn < hop.tokenOut ? (hop.tokenIn, hop.tokenOut) : (hop.tokenOut, hop.tokenIn);
+        bytes32 salt = keccak256(abi.encodePacked(token0, token1));
+        return address(uint160(uint256(keccak256(abi.encodePacked(hex"ff", factory, salt, initCodeHash)))));
+    }
+
+    /// @dev The pool the trusted V3 factory deployed for two tokens and a fee (PoolAddress.computeAddress).
+    function _v3Pool(address tokenA, address tokenB, uint24 fee) private view returns (address) {
+        (address token0, address token1) = tokenA < tokenB ? (tokenA, tokenB) : (tokenB, tokenA);
+        bytes32 salt = keccak256(abi.encode(token0, token1, fee));
+        return address(uint160(uint256(keccak256(abi.encodePacked(hex"ff", _v3Factory, salt, _v3InitCodeHash)))));
+    }
+}
