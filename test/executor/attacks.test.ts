@@ -1,0 +1,306 @@
+import { expect } from "chai";
+import { type Contract, Interface, MaxUint256, parseUnits } from "ethers";
+import type { Address } from "../../src/addressBook.js";
+import { executorAbi } from "../../src/executor/abi.js";
+import { v2DexIndex } from "../../src/executor/deploy.js";
+import { encodeLoan, encodeRoute } from "../../src/executor/route.js";
+import type { AnyContract } from "../../src/replica/deploy.js";
+import { findPool } from "../../src/replica/market.js";
+import { fund } from "../../src/replica/tokens.js";
+import { type ExecutorFixture, ethers, loadExecutor } from "../fixtures/executor.js";
+
+const executorInterface = new Interface(executorAbi());
+const ZERO = "0x0000000000000000000000000000000000000000";
+
+function asContract(c: AnyContract): Contract {
+  return c as unknown as Contract;
+}
+
+/** An attacker token with WETH pairs on both V2 DEXes, priced 20% apart so a route through it is profitable. */
+async function evilMarket(f: ExecutorFixture): Promise<{ evil: AnyContract; evilAddress: Address }> {
+  const [deployer] = await ethers.getSigners();
+  if (deployer === undefined) throw new Error("no deployer");
+  const evil = (await ethers.deployContract("ReentrantToken")) as unknown as AnyContract;
+  const evilAddress = (await evil.getAddress()) as Address;
+  const me = await deployer.getAddress();
+  await (await evil.getFunction("mint")(me, parseUnits("10000", 18))).wait();
+  for (const [dex, weth] of [
+    ["uniswapV2", "10"],
+    ["sushiswap", "12"],
+  ] as const) {
+    const router = f.replica[dex].router.connect(deployer) as AnyContract;
+    const routerAddress = await router.getAddress();
+    await (await evil.connect(deployer).getFunction("approve")(routerAddress, MaxUint256)).wait();
+    await (await f.replica.tokens.WETH.connect(deployer).getFunction("approve")(routerAddress, MaxUint256)).wait();
+    await (
+      await router.getFunction("addLiquidity")(
+        evilAddress,
+        f.replica.tokenAddresses.WETH,
+        parseUnits("1000", 18),
+        parseUnits(weth, 18),
+        0,
+        0,
+        me,
+        MaxUint256,
+      )
+    ).wait();
+  }
+  return { evil, evilAddress };
+}
+
+function evilRoute(f: ExecutorFixture, evilAddress: Address): string {
+  return encodeRoute([
+    { kind: "UniswapV2", factoryIndex: v2DexIndex("uniswapV2"), tokenOut: evilAddress, feePips: 3000 },
+    {
+      kind: "UniswapV2",
+      factoryIndex: v2DexIndex("sushiswap"),
+      tokenOut: f.replica.tokenAddresses.WETH,
+      feePips: 3000,
+    },
+  ]);
+}
+
+describe("FlashArbExecutor attacks that must fail", () => {
+  describe("direct calls to every callback", () => {
+    it("executeOperation from anyone but the Aave Pool", async () => {
+      const f = await loadExecutor();
+      const attacker = f.executor.connect(f.stranger) as AnyContract;
+      await expect(
+        attacker.getFunction("executeOperation")(f.replica.tokenAddresses.WETH, 1n, 0n, f.executorAddress, "0x"),
+      )
+        .to.be.revertedWithCustomError(asContract(f.executor), "UnexpectedCallback")
+        .withArgs(await f.stranger.getAddress(), f.replica.book.aaveV3.pool);
+    });
+
+    it("receiveFlashLoan from anyone but the Balancer Vault", async () => {
+      const f = await loadExecutor();
+      const attacker = f.executor.connect(f.stranger) as AnyContract;
+      await expect(attacker.getFunction("receiveFlashLoan")([f.replica.tokenAddresses.WETH], [1n], [0n], "0x"))
+        .to.be.revertedWithCustomError(asContract(f.executor), "UnexpectedCallback")
+        .withArgs(await f.stranger.getAddress(), f.replica.book.balancerV2.vault);
+    });
+
+    it("uniswapV3FlashCallback and uniswapV3SwapCallback when no pool is expected", async () => {
+      const f = await loadExecutor();
+      const attacker = f.executor.connect(f.stranger) as AnyContract;
+      const me = await f.stranger.getAddress();
+      await expect(attacker.getFunction("uniswapV3FlashCallback")(0n, 0n, "0x"))
+        .to.be.revertedWithCustomError(asContract(f.executor), "UnexpectedCallback")
+        .withArgs(me, ZERO);
+      await expect(attacker.getFunction("uniswapV3SwapCallback")(1n, 0n, f.replica.tokenAddresses.WETH))
+        .to.be.revertedWithCustomError(asContract(f.executor), "UnexpectedCallback")
+        .withArgs(me, ZERO);
+    });
+
+    it("a fake pool calling the swap callback from a contract", async () => {
+      const f = await loadExecutor();
+      const attacker = (await ethers.deployContract("CallbackAttacker")) as unknown as AnyContract;
+      const data = executorInterface.encodeFunctionData("uniswapV3SwapCallback", [
+        10n ** 18n,
+        0n,
+        f.replica.tokenAddresses.WETH,
+      ]);
+      await expect(attacker.getFunction("poke")(f.executorAddress, data))
+        .to.be.revertedWithCustomError(asContract(f.executor), "UnexpectedCallback")
+        .withArgs(await attacker.getAddress(), ZERO);
+    });
+  });
+
+  describe("loans started by an attacker that name the executor as receiver", () => {
+    it("Aave: refused because the initiator is not the executor", async () => {
+      const f = await loadExecutor();
+      const attacker = (await ethers.deployContract("CallbackAttacker")) as unknown as AnyContract;
+      await expect(
+        attacker.getFunction("aaveLoanTo")(
+          f.replica.book.aaveV3.pool,
+          f.executorAddress,
+          f.replica.tokenAddresses.WETH,
+          10n ** 18n,
+          "0x",
+        ),
+      )
+        .to.be.revertedWithCustomError(asContract(f.executor), "UnexpectedInitiator")
+        .withArgs(await attacker.getAddress());
+    });
+
+    it("Balancer: refused because the executor started no loan", async () => {
+      const f = await loadExecutor();
+      const attacker = (await ethers.deployContract("CallbackAttacker")) as unknown as AnyContract;
+      await expect(
+        attacker.getFunction("balancerLoanTo")(
+          f.replica.book.balancerV2.vault,
+          f.executorAddress,
+          f.replica.tokenAddresses.WETH,
+          10n ** 18n,
+          "0x",
+        ),
+      ).to.be.revertedWithCustomError(asContract(f.executor), "UnknownLoan");
+    });
+
+    it("Uniswap V3: a pool calls back its caller, not the recipient, so the executor is never asked to pay", async () => {
+      const f = await loadExecutor();
+      const attacker = (await ethers.deployContract("CallbackAttacker")) as unknown as AnyContract;
+      const pool = findPool(f.replica, "uniswapV3", "WETH", "DAI", 3000);
+      if (pool.dex !== "uniswapV3") throw new Error("not a V3 pool");
+      // The attacker has no callback, so the pool's call back to it fails and the flash reverts.
+      await expect(attacker.getFunction("uniswapV3FlashTo")(pool.address, f.executorAddress, 1000n, "0x")).to.be.revert(
+        ethers,
+      );
+      for (const symbol of [pool.token0, pool.token1]) {
+        expect(await f.replica.tokens[symbol].getFunction("balanceOf")(f.executorAddress)).to.equal(0n);
+      }
+    });
+  });
+
+  describe("re-entry through a malicious token in the route", () => {
+    const reentries: Array<[string, (f: ExecutorFixture, evil: Address) => Promise<[string, string]>, string]> = [
+      [
+        "re-entering execute, even as an operator",
+        async (f, evil) => {
+          await (await f.executor.getFunction("setOperator")(evil, true)).wait();
+          const data = executorInterface.encodeFunctionData("execute", [
+            encodeLoan("AaveV3", f.replica.tokenAddresses.WETH, 10n ** 18n),
+            0n,
+            evilRoute(f, evil),
+          ]);
+          return [f.executorAddress, data];
+        },
+        "ExecutionInProgress",
+      ],
+      [
+        "calling receiveFlashLoan directly",
+        async (f) => [
+          f.executorAddress,
+          executorInterface.encodeFunctionData("receiveFlashLoan", [[f.replica.tokenAddresses.WETH], [1n], [0n], "0x"]),
+        ],
+        "UnexpectedCallback",
+      ],
+      [
+        "starting a Balancer loan to the executor while its Aave loan runs",
+        async (f) => [
+          f.replica.book.balancerV2.vault,
+          new Interface([
+            "function flashLoan(address recipient, address[] tokens, uint256[] amounts, bytes userData)",
+          ]).encodeFunctionData("flashLoan", [f.executorAddress, [f.replica.tokenAddresses.WETH], [1n], "0x"]),
+        ],
+        "UnknownLoan",
+      ],
+      [
+        "calling the swap callback",
+        async (f) => [
+          f.executorAddress,
+          executorInterface.encodeFunctionData("uniswapV3SwapCallback", [1n, 0n, f.replica.tokenAddresses.WETH]),
+        ],
+        "UnexpectedCallback",
+      ],
+      [
+        "withdrawing the executor's tokens",
+        async (f) => [
+          f.executorAddress,
+          executorInterface.encodeFunctionData("withdrawToken", [f.replica.tokenAddresses.WETH, 1n]),
+        ],
+        "OwnableUnauthorizedAccount",
+      ],
+    ];
+    for (const [name, hook, error] of reentries) {
+      it(`${name} fails with ${error}; the trade itself completes`, async () => {
+        const f = await loadExecutor();
+        const { evil, evilAddress } = await evilMarket(f);
+        const [target, data] = await hook(f, evilAddress);
+        await (await evil.getFunction("setHook")(target, data)).wait();
+        const executor = f.executor.connect(f.operator) as AnyContract;
+        const loan = encodeLoan("AaveV3", f.replica.tokenAddresses.WETH, parseUnits("0.2", 18));
+        const wethBefore = (await f.replica.tokens.WETH.getFunction("balanceOf")(f.executorAddress)) as bigint;
+        await (await executor.getFunction("execute")(loan, 1n, evilRoute(f, evilAddress))).wait();
+        expect(await evil.getFunction("hookCalled")()).to.equal(true);
+        expect(await evil.getFunction("hookSucceeded")()).to.equal(false);
+        const returned = (await evil.getFunction("hookReturnData")()) as string;
+        expect(executorInterface.parseError(returned)?.name).to.equal(error);
+        expect((await f.replica.tokens.WETH.getFunction("balanceOf")(f.executorAddress)) as bigint).to.be.greaterThan(
+          wethBefore,
+        );
+      });
+    }
+  });
+
+  describe("routes the executor cannot be pointed at", () => {
+    it("a V3 fee tier with no pool deployed reverts (pools are derived, not named)", async () => {
+      const f = await loadExecutor();
+      const route = encodeRoute([
+        { kind: "UniswapV3", tokenOut: f.replica.tokenAddresses.USDC, fee: 100 },
+        { kind: "UniswapV2", factoryIndex: 0, tokenOut: f.replica.tokenAddresses.WETH, feePips: 3000 },
+      ]);
+      const loan = encodeLoan("AaveV3", f.replica.tokenAddresses.WETH, 10n ** 18n);
+      await expect((f.executor.connect(f.operator) as AnyContract).getFunction("execute")(loan, 0, route)).to.be.revert(
+        ethers,
+      );
+    });
+  });
+
+  describe("odd tokens revert cleanly and lose nothing", () => {
+    async function oddRoute(f: ExecutorFixture, symbol: "FOT" | "BLOCK"): Promise<string> {
+      // A second pair on Sushiswap, priced like the first, so the route has somewhere to go.
+      const [deployer] = await ethers.getSigners();
+      if (deployer === undefined) throw new Error("no deployer");
+      const me = await deployer.getAddress();
+      const router = f.replica.sushiswap.router.connect(deployer) as AnyContract;
+      const routerAddress = await router.getAddress();
+      await fund(f.replica.tokens, symbol, deployer, me, parseUnits("30000", 18));
+      await (await f.replica.tokens[symbol].connect(deployer).getFunction("approve")(routerAddress, MaxUint256)).wait();
+      await (await f.replica.tokens.WETH.connect(deployer).getFunction("approve")(routerAddress, MaxUint256)).wait();
+      await (
+        await router.getFunction("addLiquidity")(
+          f.replica.tokenAddresses[symbol],
+          f.replica.tokenAddresses.WETH,
+          parseUnits("30000", 18),
+          parseUnits("10", 18),
+          0,
+          0,
+          me,
+          MaxUint256,
+        )
+      ).wait();
+      return encodeRoute([
+        {
+          kind: "UniswapV2",
+          factoryIndex: v2DexIndex("uniswapV2"),
+          tokenOut: f.replica.tokenAddresses[symbol],
+          feePips: 3000,
+        },
+        {
+          kind: "UniswapV2",
+          factoryIndex: v2DexIndex("sushiswap"),
+          tokenOut: f.replica.tokenAddresses.WETH,
+          feePips: 3000,
+        },
+      ]);
+    }
+
+    it("a fee-on-transfer token: the next pair's K check fails", async () => {
+      const f = await loadExecutor();
+      const route = await oddRoute(f, "FOT");
+      const loan = encodeLoan("BalancerV2", f.replica.tokenAddresses.WETH, 10n ** 17n);
+      const before = (await f.replica.tokens.WETH.getFunction("balanceOf")(f.replica.book.balancerV2.vault)) as bigint;
+      await expect(
+        (f.executor.connect(f.operator) as AnyContract).getFunction("execute")(loan, 0, route),
+      ).to.be.revertedWith("UniswapV2: K");
+      expect(await f.replica.tokens.WETH.getFunction("balanceOf")(f.replica.book.balancerV2.vault)).to.equal(before);
+      expect(await f.replica.tokens.WETH.getFunction("balanceOf")(f.executorAddress)).to.equal(0n);
+    });
+
+    it("a token that blocks the next pair: the transfer fails", async () => {
+      const f = await loadExecutor();
+      const route = await oddRoute(f, "BLOCK");
+      const sushiPair = (await f.replica.sushiswap.factory.getFunction("getPair")(
+        f.replica.tokenAddresses.BLOCK,
+        f.replica.tokenAddresses.WETH,
+      )) as string;
+      await (await f.replica.tokens.BLOCK.getFunction("setBlocked")(sushiPair, true)).wait();
+      const loan = encodeLoan("AaveV3", f.replica.tokenAddresses.WETH, 10n ** 17n);
+      await expect(
+        (f.executor.connect(f.operator) as AnyContract).getFunction("execute")(loan, 0, route),
+      ).to.be.revertedWith("UniswapV2: TRANSFER_FAILED");
+      expect(await f.replica.tokens.WETH.getFunction("balanceOf")(f.executorAddress)).to.equal(0n);
+    });
+  });
+});
