@@ -34,9 +34,11 @@ contract CallbackAttacker {
 
     /// @notice Calls `victim` with arbitrary data, as a fake pool would (for example uniswapV3SwapCallback).
     function poke(address victim, bytes calldata data) external {
+        // solhint-disable-next-line avoid-low-level-calls
         (bool ok, bytes memory ret) = victim.call(data);
         if (!ok) {
             // Bubble the victim's revert so the test sees its custom error.
+            // solhint-disable-next-line no-inline-assembly
             assembly ("memory-safe") {
                 revert(add(ret, 32), mload(ret))
             }

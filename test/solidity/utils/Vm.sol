@@ -28,5 +28,8 @@ interface Vm {
     function toString(address value) external pure returns (string memory);
     function toString(bytes32 value) external pure returns (string memory);
     function toString(bytes calldata value) external pure returns (string memory);
-    function snapshotGasLastCall(string calldata name) external returns (uint256 gasUsed);
+    function readFile(string calldata path) external view returns (string memory);
+    function parseJsonString(string calldata json, string calldata key) external pure returns (string memory);
+    function parseJsonBytes(string calldata json, string calldata key) external pure returns (bytes memory);
+    function parseBytes(string calldata value) external pure returns (bytes memory);
 }

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {FlashArbExecutor} from "../../../contracts/FlashArbExecutor.sol";
+import {IFlashArbExecutor} from "../../../contracts/interfaces/IFlashArbExecutor.sol";
+import {CallbackAttacker} from "../../../contracts/test/attack/CallbackAttacker.sol";
+import {IBalancerVault} from "../../../contracts/interfaces/external/IBalancerVault.sol";
+import {MintableERC20} from "../../../contracts/test/tokens/MintableERC20.sol";
+import {ExecutorTestBase, IUniswapV2PairLike} from "./ExecutorTestBase.sol";
+import {Test} from "../utils/Test.sol";
+
+/// @notice Drives the executor with an operator's trades, an owner's withdrawals, price moves,
+///         and an attacker who calls callbacks, starts loans to the executor, and tries the
+///         operator's and owner's functions. Ghost state records what should have happened.
+contract ExecutorHandler is Test {
+    FlashArbExecutor public immutable executor;
+    MintableERC20 public immutable weth;
+    MintableERC20 public immutable usdc;
+    address public immutable vault;
+    address public immutable uniPair;
+    bytes public route;
+    address public immutable owner;
+    address public immutable operator;
+    address public constant ATTACKER = address(0xBAD);
+    CallbackAttacker public immutable attackerContract;
+
+    uint256 public ghostProfit;
+    uint256 public ghostWithdrawn;
+    uint256 public ghostTrades;
+    uint256 public ghostAttackerSuccesses;
+
+    constructor(
+        FlashArbExecutor executor_,
+        MintableERC20 weth_,
+        MintableERC20 usdc_,
+        address vault_,
+        address uniPair_,
+        bytes memory route_,
+        address owner_,
+        address operator_
+    ) {
+        executor = executor_;
+        weth = weth_;
+        usdc = usdc_;
+        vault = vault_;
+        uniPair = uniPair_;
+        route = route_;
+        owner = owner_;
+        operator = operator_;
+        attackerContract = new CallbackAttacker();
+    }
+
+    function trade(uint256 amount, uint256 floor) external {
+        amount = bound(amount, 1e15, 100e18);
+        floor = bound(floor, 0, 1e18);
+        vm.prank(operator);
+        try executor.execute(_loan(amount), floor, route) returns (uint256 profit) {
+            ghostProfit += profit;
+            ++ghostTrades;
+        } catch {}
+    }
+
+    function movePrice(uint256 wethIn) external {
+        wethIn = bound(wethIn, 1e18, 50e18);
+        weth.mint(uniPair, wethIn);
+        (uint256 r0, uint256 r1,) = IUniswapV2PairLike(uniPair).getReserves();
+        bool wethIs0 = address(weth) < address(usdc);
+        (uint256 rIn, uint256 rOut) = wethIs0 ? (r0, r1) : (r1, r0);
+        uint256 out = (wethIn * 997 * rOut) / (rIn * 1000 + wethIn * 997);
+        IUniswapV2PairLike(uniPair).swap(wethIs0 ? 0 : out, wethIs0 ? out : 0, address(0xdead), "");
+    }
+
+    function withdraw(uint256 amount) external {
+        amount = bound(amount, 0, weth.balanceOf(address(executor)));
+        vm.prank(owner);
+        executor.withdrawToken(address(weth), amount);
+        ghostWithdrawn += amount;
+    }
+
+    function attackCallbacks(uint256 amount) external {
+        amount = bound(amount, 0, 1e20);
+        vm.startPrank(ATTACKER);
+        address[] memory tokens = new address[](1);
+        tokens[0] = address(weth);
+        uint256[] memory amounts = new uint256[](1);
+        amounts[0] = amount;
+        try executor.receiveFlashLoan(tokens, amounts, new uint256[](1), route) {
+            ++ghostAttackerSuccesses;
+        } catch {}
+        try executor.uniswapV3SwapCallback(int256(amount), 0, abi.encodePacked(address(weth))) {
+            ++ghostAttackerSuccesses;
+        } catch {}
+        try executor.uniswapV3FlashCallback(amount, 0, abi.encodePacked(address(weth), amount)) {
+            ++ghostAttackerSuccesses;
+        } catch {}
+        try executor.executeOperation(address(weth), amount, 0, address(executor), "") returns (bool) {
+            ++ghostAttackerSuccesses;
+        } catch {}
+        vm.stopPrank();
+    }
+
+    function attackWithLoan(uint256 amount) external {
+        amount = bound(amount, 1, 1_000e18);
+        bytes memory data = abi.encodePacked(address(weth), amount, uint256(0), uint256(0), route);
+        try attackerContract.balancerLoanTo(IBalancerVault(vault), address(executor), address(weth), amount, data) {
+            ++ghostAttackerSuccesses;
+        } catch {}
+    }
+
+    function attackRoles(uint256 amount) external {
+        vm.startPrank(ATTACKER);
+        try executor.execute(_loan(bound(amount, 1, 1e20)), 0, route) {
+            ++ghostAttackerSuccesses;
+        } catch {}
+        try executor.withdrawToken(address(weth), 1) {
+            ++ghostAttackerSuccesses;
+        } catch {}
+        try executor.setOperator(ATTACKER, true) {
+            ++ghostAttackerSuccesses;
+        } catch {}
+        try executor.setProfitReceiver(ATTACKER) {
+            ++ghostAttackerSuccesses;
+        } catch {}
+        vm.stopPrank();
+    }
+
+    function _loan(uint256 amount) private view returns (IFlashArbExecutor.Loan memory) {
+        return IFlashArbExecutor.Loan(IFlashArbExecutor.Lender.BalancerV2, address(weth), amount, address(0), 0);
+    }
+}
+
+contract FlashArbExecutorInvariantTest is ExecutorTestBase {
+    ExecutorHandler internal handler;
+
+    function setUp() public override {
+        super.setUp();
+        handler = new ExecutorHandler(executor, weth, usdc, vault, uniPair, _crossDexRoute(), OWNER, OPERATOR);
+        targetContract(address(handler));
+    }
+
+    /// @dev The attacker never holds a token and none of its calls ever succeeds.
+    function invariant_attackerNeverGains() public view {
+        address attacker = handler.ATTACKER();
+        assertEq(weth.balanceOf(attacker) + usdc.balanceOf(attacker), 0, "attacker balance");
+        address attackerContract = address(handler.attackerContract());
+        assertEq(weth.balanceOf(attackerContract) + usdc.balanceOf(attackerContract), 0, "attacker contract balance");
+        assertEq(handler.ghostAttackerSuccesses(), 0, "attacker calls that succeeded");
+    }
+
+    /// @dev The executor's balance is exactly the profits it measured less what the owner withdrew.
+    function invariant_balanceFallsOnlyThroughOwnerWithdrawals() public view {
+        assertEq(
+            weth.balanceOf(address(executor)), handler.ghostProfit() - handler.ghostWithdrawn(), "executor WETH"
+        );
+        assertEq(usdc.balanceOf(address(executor)), 0, "executor USDC");
+        assertEq(weth.balanceOf(vault), VAULT_WETH, "the Vault is always repaid");
+    }
+
+    /// @dev No allowance from the executor survives a transaction.
+    function invariant_noAllowanceRemains() public view {
+        address[3] memory spenders = [vault, uniPair, sushiPair];
+        for (uint256 k; k < 3; ++k) {
+            assertEq(weth.allowance(address(executor), spenders[k]), 0, "WETH allowance");
+            assertEq(usdc.allowance(address(executor), spenders[k]), 0, "USDC allowance");
+        }
+    }
+}

@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {FlashArbExecutor} from "../../../contracts/FlashArbExecutor.sol";
+import {IFlashArbExecutor} from "../../../contracts/interfaces/IFlashArbExecutor.sol";
+import {CallbackAttacker} from "../../../contracts/test/attack/CallbackAttacker.sol";
+import {IBalancerVault} from "../../../contracts/interfaces/external/IBalancerVault.sol";
+import {ExecutorTestBase} from "./ExecutorTestBase.sol";
+
+/// @notice Unit tests: every role and every revert path of the executor, on real Uniswap V2
+///         pairs and the real Balancer Vault.
+contract FlashArbExecutorTest is ExecutorTestBase {
+    uint256 internal constant LOAN = 10e18;
+
+    // ------------------------------------------------------------------ execution
+
+    function test_executesAndKeepsMeasuredProfit() public {
+        _dislocate(100e18);
+        (bool repays, uint256 expected) = _expectedProfit(LOAN);
+        assertTrue(repays, "scenario must be profitable");
+        vm.expectEmit(address(executor));
+        emit IFlashArbExecutor.ArbitrageExecuted(IFlashArbExecutor.Lender.BalancerV2, address(weth), LOAN, 0, expected);
+        vm.prank(OPERATOR);
+        uint256 profit = executor.execute(_balancerLoan(LOAN), expected, _crossDexRoute());
+        assertEq(profit, expected, "profit");
+        assertEq(weth.balanceOf(address(executor)), expected, "executor balance");
+        assertEq(weth.balanceOf(vault), VAULT_WETH, "vault repaid in full");
+        assertEq(weth.allowance(address(executor), vault), 0, "no allowance left");
+    }
+
+    function test_revert_floorOneWeiAboveProfit() public {
+        _dislocate(100e18);
+        (, uint256 expected) = _expectedProfit(LOAN);
+        vm.prank(OPERATOR);
+        vm.expectRevert(abi.encodeWithSelector(IFlashArbExecutor.InsufficientProfit.selector, expected + 1, expected));
+        executor.execute(_balancerLoan(LOAN), expected + 1, _crossDexRoute());
+    }
+
+    function test_revert_repaymentShortfallWithoutDislocation() public {
+        uint256 usdcOut = _quote(sushiPair, address(weth), LOAN);
+        uint256 wethBack = _quote(uniPair, address(usdc), usdcOut);
+        vm.prank(OPERATOR);
+        vm.expectRevert(abi.encodeWithSelector(IFlashArbExecutor.RepaymentShortfall.selector, LOAN, wethBack));
+        executor.execute(_balancerLoan(LOAN), 0, _crossDexRoute());
+    }
+
+    function test_profitGoesToReceiverWhenSet() public {
+        _dislocate(100e18);
+        (, uint256 expected) = _expectedProfit(LOAN);
+        vm.prank(OWNER);
+        executor.setProfitReceiver(STRANGER);
+        vm.prank(OPERATOR);
+        executor.execute(_balancerLoan(LOAN), 0, _crossDexRoute());
+        assertEq(weth.balanceOf(STRANGER), expected, "receiver got the profit");
+        assertEq(weth.balanceOf(address(executor)), 0, "executor keeps nothing");
+    }
+
+    function test_revert_hopBelowMinimum() public {
+        _dislocate(100e18);
+        uint256 usdcOut = _quote(sushiPair, address(weth), LOAN);
+        bytes memory route = abi.encodePacked(
+            _v2Hop(1, address(usdc), 3000, uint128(usdcOut + 1)), _v2Hop(0, address(weth), 3000, 0)
+        );
+        vm.prank(OPERATOR);
+        vm.expectRevert(abi.encodeWithSelector(IFlashArbExecutor.HopOutputTooLow.selector, 0, usdcOut + 1, usdcOut));
+        executor.execute(_balancerLoan(LOAN), 0, route);
+    }
+
+    function test_revert_feeBelowThePairsFails() public {
+        // Claiming a lower fee than the pair charges asks for more than K allows.
+        _dislocate(100e18);
+        bytes memory route = abi.encodePacked(_v2Hop(1, address(usdc), 1000, 0), _v2Hop(0, address(weth), 3000, 0));
+        vm.prank(OPERATOR);
+        vm.expectRevert(bytes("UniswapV2: K"));
+        executor.execute(_balancerLoan(LOAN), 0, route);
+    }
+
+    // ------------------------------------------------------------------ bad routes and lenders
+
+    function test_revert_malformedRoutes() public {
+        bytes memory route = _crossDexRoute();
+        bytes memory truncated = new bytes(route.length - 1);
+        for (uint256 k; k < truncated.length; ++k) {
+            truncated[k] = route[k];
+        }
+        vm.startPrank(OPERATOR);
+        vm.expectRevert(abi.encodeWithSelector(IFlashArbExecutor.MalformedRoute.selector, 41, 81));
+        executor.execute(_balancerLoan(LOAN), 0, truncated);
+        vm.expectRevert(abi.encodeWithSelector(IFlashArbExecutor.MalformedRoute.selector, 0, 0));
+        executor.execute(_balancerLoan(LOAN), 0, "");
+        vm.expectRevert(abi.encodeWithSelector(IFlashArbExecutor.UnknownHopKind.selector, 0, 9));
+        executor.execute(_balancerLoan(LOAN), 0, abi.encodePacked(uint8(9), new bytes(60)));
+        vm.expectRevert(abi.encodeWithSelector(IFlashArbExecutor.InvalidV2Fee.selector, 0, 1_000_000));
+        executor.execute(_balancerLoan(LOAN), 0, abi.encodePacked(_v2Hop(0, address(weth), 1_000_000, 0)));
+        vm.expectRevert(abi.encodeWithSelector(IFlashArbExecutor.UnknownV2Factory.selector, 0, 2, 2));
+        executor.execute(_balancerLoan(LOAN), 0, abi.encodePacked(_v2Hop(2, address(weth), 3000, 0)));
+        vm.expectRevert(
+            abi.encodeWithSelector(IFlashArbExecutor.RouteDoesNotCloseLoop.selector, address(weth), address(usdc))
+        );
+        executor.execute(_balancerLoan(LOAN), 0, abi.encodePacked(_v2Hop(0, address(usdc), 3000, 0)));
+        vm.stopPrank();
+    }
+
+    function test_revert_balancerHopDuringBalancerLoan() public {
+        bytes memory route = abi.encodePacked(
+            uint8(IFlashArbExecutor.HopKind.BalancerV2), bytes32(uint256(1)), address(weth), uint128(0)
+        );
+        vm.prank(OPERATOR);
+        vm.expectRevert(abi.encodeWithSelector(IFlashArbExecutor.BalancerHopDuringBalancerLoan.selector, 0));
+        executor.execute(_balancerLoan(LOAN), 0, route);
+    }
+
+    function test_revert_lendersNotConfigured() public {
+        IFlashArbExecutor.Loan memory loan = _balancerLoan(LOAN);
+        loan.lender = IFlashArbExecutor.Lender.AaveV3;
+        vm.startPrank(OPERATOR);
+        vm.expectRevert(
+            abi.encodeWithSelector(IFlashArbExecutor.LenderNotConfigured.selector, IFlashArbExecutor.Lender.AaveV3)
+        );
+        executor.execute(loan, 0, _crossDexRoute());
+        loan.lender = IFlashArbExecutor.Lender.UniswapV3;
+        loan.pairToken = address(usdc);
+        vm.expectRevert(
+            abi.encodeWithSelector(IFlashArbExecutor.LenderNotConfigured.selector, IFlashArbExecutor.Lender.UniswapV3)
+        );
+        executor.execute(loan, 0, _crossDexRoute());
+        vm.stopPrank();
+    }
+
+    function test_revert_tooManyV2Factories() public {
+        FlashArbExecutor.V2Dex[] memory dexes = new FlashArbExecutor.V2Dex[](5);
+        for (uint256 k; k < 5; ++k) {
+            dexes[k] = FlashArbExecutor.V2Dex(uniFactory, pairInitCodeHash);
+        }
+        vm.expectRevert(abi.encodeWithSelector(IFlashArbExecutor.TooManyV2Factories.selector, 5, 4));
+        new FlashArbExecutor(
+            FlashArbExecutor.Deployment(OWNER, address(0), vault, address(0), bytes32(0), dexes)
+        );
+    }
+
+    // ------------------------------------------------------------------ roles
+
+    function test_revert_onlyOperatorsExecute() public {
+        address[2] memory outsiders = [OWNER, STRANGER];
+        for (uint256 k; k < 2; ++k) {
+            vm.prank(outsiders[k]);
+            vm.expectRevert(abi.encodeWithSelector(IFlashArbExecutor.NotOperator.selector, outsiders[k]));
+            executor.execute(_balancerLoan(LOAN), 0, _crossDexRoute());
+        }
+    }
+
+    function test_revert_onlyOwnerConfigures() public {
+        address[2] memory outsiders = [OPERATOR, STRANGER];
+        for (uint256 k; k < 2; ++k) {
+            address who = outsiders[k];
+            bytes memory unauthorized = abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, who);
+            vm.startPrank(who);
+            vm.expectRevert(unauthorized);
+            executor.setOperator(who, true);
+            vm.expectRevert(unauthorized);
+            executor.setProfitReceiver(who);
+            vm.expectRevert(unauthorized);
+            executor.setCurvePool(who, true);
+            vm.expectRevert(unauthorized);
+            executor.pause();
+            vm.expectRevert(unauthorized);
+            executor.unpause();
+            vm.expectRevert(unauthorized);
+            executor.withdrawToken(address(weth), 1);
+            vm.expectRevert(unauthorized);
+            executor.withdrawETH(1);
+            vm.expectRevert(unauthorized);
+            executor.transferOwnership(who);
+            vm.stopPrank();
+        }
+    }
+
+    function test_operatorsAreGrantedAndRevoked() public {
+        vm.startPrank(OWNER);
+        vm.expectEmit(address(executor));
+        emit IFlashArbExecutor.OperatorSet(STRANGER, true);
+        executor.setOperator(STRANGER, true);
+        assertTrue(executor.isOperator(STRANGER), "granted");
+        executor.setOperator(STRANGER, false);
+        assertFalse(executor.isOperator(STRANGER), "revoked");
+        vm.expectRevert(IFlashArbExecutor.ZeroAddress.selector);
+        executor.setOperator(address(0), true);
+        vm.stopPrank();
+    }
+
+    function test_curvePoolsAreAllowedAndDisallowed() public {
+        vm.startPrank(OWNER);
+        vm.expectEmit(address(executor));
+        emit IFlashArbExecutor.CurvePoolSet(STRANGER, true);
+        executor.setCurvePool(STRANGER, true);
+        assertTrue(executor.isCurvePool(STRANGER), "allowed");
+        executor.setCurvePool(STRANGER, false);
+        assertFalse(executor.isCurvePool(STRANGER), "disallowed");
+        vm.stopPrank();
+    }
+
+    function test_ownershipMovesInTwoSteps() public {
+        vm.prank(OWNER);
+        executor.transferOwnership(STRANGER);
+        assertEq(executor.owner(), OWNER, "still the old owner");
+        vm.prank(STRANGER);
+        executor.acceptOwnership();
+        assertEq(executor.owner(), STRANGER, "new owner");
+    }
+
+    function test_pauseStopsExecutionOnlyAndWithdrawalsStillWork() public {
+        weth.mint(address(executor), 5e18);
+        vm.prank(OWNER);
+        executor.pause();
+        vm.prank(OPERATOR);
+        vm.expectRevert(Pausable.EnforcedPause.selector);
+        executor.execute(_balancerLoan(LOAN), 0, _crossDexRoute());
+        vm.prank(OWNER);
+        executor.withdrawToken(address(weth), 5e18);
+        assertEq(weth.balanceOf(OWNER), 5e18, "withdrawn while paused");
+        vm.prank(OWNER);
+        executor.setOperator(STRANGER, true);
+        assertTrue(executor.isOperator(STRANGER), "configured while paused");
+        vm.prank(OWNER);
+        executor.unpause();
+        assertFalse(executor.paused(), "unpaused");
+    }
+
+    function test_withdrawETH() public {
+        vm.deal(address(executor), 1 ether);
+        vm.prank(OWNER);
+        executor.withdrawETH(1 ether);
+        assertEq(OWNER.balance, 1 ether, "owner received ETH");
+    }
+
+    // ------------------------------------------------------------------ callbacks
+
+    function test_revert_directCallbacks() public {
+        vm.startPrank(STRANGER);
+        vm.expectRevert(abi.encodeWithSelector(IFlashArbExecutor.UnexpectedCallback.selector, STRANGER, vault));
+        executor.receiveFlashLoan(new address[](1), new uint256[](1), new uint256[](1), "");
+        vm.expectRevert(abi.encodeWithSelector(IFlashArbExecutor.UnexpectedCallback.selector, STRANGER, address(0)));
+        executor.executeOperation(address(weth), 1, 0, address(executor), "");
+        vm.expectRevert(abi.encodeWithSelector(IFlashArbExecutor.UnexpectedCallback.selector, STRANGER, address(0)));
+        executor.uniswapV3FlashCallback(0, 0, "");
+        vm.expectRevert(abi.encodeWithSelector(IFlashArbExecutor.UnexpectedCallback.selector, STRANGER, address(0)));
+        executor.uniswapV3SwapCallback(1, 0, abi.encodePacked(address(weth)));
+        vm.stopPrank();
+    }
+
+    function test_revert_balancerLoanStartedByAnAttacker() public {
+        CallbackAttacker attacker = new CallbackAttacker();
+        bytes memory data = abi.encodePacked(address(weth), LOAN, uint256(0), uint256(0), _crossDexRoute());
+        bytes32 actual = keccak256(abi.encodePacked(IFlashArbExecutor.Lender.BalancerV2, data));
+        vm.expectRevert(abi.encodeWithSelector(IFlashArbExecutor.UnknownLoan.selector, bytes32(0), actual));
+        attacker.balancerLoanTo(IBalancerVault(vault), address(executor), address(weth), LOAN, data);
+    }
+}
