@@ -155,6 +155,8 @@ abstract contract ExecutorTestBase is Test {
 
     function _deploy(bytes memory code, bytes memory args) internal returns (address deployed) {
         bytes memory init = abi.encodePacked(code, args);
+        // Deploying bytecode read from a file needs CREATE on raw init code.
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             deployed := create(0, add(init, 32), mload(init))
         }
