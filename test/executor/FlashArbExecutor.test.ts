@@ -1,7 +1,5 @@
 import { expect } from "chai";
-import { type Contract, Interface, parseUnits } from "ethers";
-import type { Address } from "../../src/addressBook.js";
-import { executorAbi } from "../../src/executor/abi.js";
+import { type Contract, parseUnits } from "ethers";
 import { v2DexIndex } from "../../src/executor/deploy.js";
 import { encodeLoan, encodeRoute, type LenderName, type RouteHop } from "../../src/executor/route.js";
 import { AAVE_FLASHLOAN_PREMIUM_BPS } from "../../src/replica/aave.js";
@@ -11,7 +9,6 @@ import type { Replica } from "../../src/replica/replica.js";
 import type { ReplicaTokenSymbol } from "../../src/replica/tokens.js";
 import { type ExecutorFixture, ethers, loadExecutor } from "../fixtures/executor.js";
 
-const executorInterface = new Interface(executorAbi());
 const AMOUNT = parseUnits("2", 18);
 
 /** Routes from WETH back to WETH, each profitable after `dislocateWethMarkets`. */
@@ -360,6 +357,3 @@ describe("FlashArbExecutor roles", () => {
     );
   });
 });
-
-export type { Address };
-export { executorInterface };
