@@ -1,4 +1,6 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
 import { configVariable, defineConfig } from "hardhat/config";
 
@@ -12,16 +14,48 @@ const solcPath = require.resolve("solc/soljson.js");
 /// lets the RPC provider's cache answer repeated runs.
 export const MAINNET_FORK_BLOCK = 21_000_000;
 
+/** The executor's source and every Solidity file under contracts/ or test/ that imports it. */
+function filesImportingExecutor(): string[] {
+  const files = ["contracts/FlashArbExecutor.sol"];
+  const root = fileURLToPath(new URL(".", import.meta.url));
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(`${root}${dir}`, { withFileTypes: true })) {
+      const path = `${dir}/${entry.name}`;
+      if (entry.isDirectory()) walk(path);
+      else if (
+        path.endsWith(".sol") &&
+        /import[^;]*FlashArbExecutor\.sol"/.test(readFileSync(`${root}${path}`, "utf8"))
+      ) {
+        files.push(path);
+      }
+    }
+  };
+  walk("contracts");
+  walk("test");
+  return [...new Set(files)];
+}
+
+function compilerSettings(viaIR: boolean) {
+  return {
+    // Cancun gives transient storage (EIP-1153) and is live on every chain we target.
+    evmVersion: "cancun",
+    optimizer: { enabled: true, runs: 10_000 },
+    viaIR,
+  };
+}
+
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
   solidity: {
-    version: SOLC_VERSION,
-    path: solcPath,
-    settings: {
-      // Cancun gives transient storage (EIP-1153) and is live on every chain we target.
-      evmVersion: "cancun",
-      optimizer: { enabled: true, runs: 10_000 },
-    },
+    compilers: [{ version: SOLC_VERSION, path: solcPath, settings: compilerSettings(false) }],
+    // The IR pipeline compiles the executor's calldata-reading hot path without stack-depth
+    // limits, and cheaper; it is slow, so only the executor and the files that build it use it.
+    overrides: Object.fromEntries(
+      filesImportingExecutor().map((file) => [
+        file,
+        { version: SOLC_VERSION, path: solcPath, settings: compilerSettings(true) },
+      ]),
+    ),
   },
   paths: {
     tests: {

@@ -5,7 +5,6 @@ import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IFlashArbExecutor} from "./interfaces/IFlashArbExecutor.sol";
 import {IAaveFlashLoanSimpleReceiver, IAaveV3Pool} from "./interfaces/external/IAaveV3Pool.sol";
@@ -38,8 +37,7 @@ contract FlashArbExecutor is
     IBalancerFlashLoanRecipient,
     IUniswapV3FlashCallback,
     IUniswapV3SwapCallback,
-    Ownable2Step,
-    Pausable
+    Ownable2Step
 {
     using SafeERC20 for IERC20;
 
@@ -102,9 +100,15 @@ contract FlashArbExecutor is
 
     // ------------------------------------------------------------------ storage
 
+    /// @dev Read once per execution: whether execution is paused and where profit goes share one slot.
+    struct Config {
+        address profitReceiver;
+        bool paused;
+    }
+
     mapping(address account => bool) private _operators;
     mapping(address pool => bool) private _curvePools;
-    address private _profitReceiver;
+    Config private _config;
 
     /// @dev Hash of (lender, loan data) of the loan being taken; zero when none. Consumed by
     ///      the first matching callback, so each loan calls back once.
@@ -150,16 +154,14 @@ contract FlashArbExecutor is
     // ------------------------------------------------------------------ operator
 
     /// @inheritdoc IFlashArbExecutor
-    function execute(Loan calldata loan, uint256 minProfit, bytes calldata route)
-        external
-        whenNotPaused
-        returns (uint256 profit)
-    {
+    function execute(Loan calldata loan, uint256 minProfit, bytes calldata route) external returns (uint256 profit) {
         if (!_operators[msg.sender]) revert NotOperator(msg.sender);
+        Config memory config = _config;
+        if (config.paused) revert ExecutionPaused();
         if (_executing) revert ExecutionInProgress();
         _executing = true;
 
-        address lendingPool = _validateRoute(loan, route);
+        address lendingPool = _checkRoute(loan, route);
         // Trusted: the loan token is whatever the operator names; a token that lies about
         // balances can only make the profit check fail.
         uint256 balanceBefore = IERC20(loan.token).balanceOf(address(this));
@@ -181,7 +183,7 @@ contract FlashArbExecutor is
             // checks that its balance grew back by the fee.
             IBalancerVault(_balancerVault).flashLoan(address(this), tokens, amounts, data);
         } else {
-            // Trusted: derived by CREATE2 from the fixed Uniswap V3 factory in _validateRoute.
+            // Trusted: derived by CREATE2 from the fixed Uniswap V3 factory in _checkRoute.
             _expectedFlashPool = lendingPool;
             bool loanIsToken0 = loan.token < loan.pairToken;
             IUniswapV3Pool(lendingPool).flash(
@@ -190,12 +192,13 @@ contract FlashArbExecutor is
             _expectedFlashPool = address(0);
         }
 
+        // A lender that returned without calling back leaves the marker set: nothing was measured.
+        if (_pendingLoan != bytes32(0)) revert UnknownLoan(_pendingLoan, bytes32(0));
         profit = _measuredProfit;
         _measuredProfit = 0;
-        // A loan that never called back leaves the pending marker set; nothing was measured.
-        if (_pendingLoan != bytes32(0)) revert UnknownLoan(_pendingLoan, bytes32(0));
-        address receiver = _profitReceiver;
-        if (receiver != address(0) && profit != 0) IERC20(loan.token).safeTransfer(receiver, profit);
+        if (config.profitReceiver != address(0) && profit != 0) {
+            IERC20(loan.token).safeTransfer(config.profitReceiver, profit);
+        }
         _executing = false;
     }
 
@@ -242,7 +245,7 @@ contract FlashArbExecutor is
         address expected = _expectedFlashPool;
         if (msg.sender != expected || expected == address(0)) revert UnexpectedCallback(msg.sender, expected);
         _consumePendingLoan(Lender.UniswapV3, data);
-        (address token, uint256 amount) = (address(bytes20(data[0:20])), uint256(bytes32(data[20:52])));
+        (address token, uint256 amount) = (address(bytes20(_word(data, 0))), uint256(_word(data, 20)));
         // One side was borrowed; the other side's fee is zero.
         uint256 fee = fee0 + fee1;
         uint256 owed = amount + fee;
@@ -259,7 +262,7 @@ contract FlashArbExecutor is
         _expectedSwapPool = address(0);
         // The pool passes back the data we gave it: the input token.
         uint256 owed = amount0Delta > 0 ? uint256(amount0Delta) : uint256(amount1Delta);
-        IERC20(address(bytes20(data[0:20]))).safeTransfer(msg.sender, owed);
+        IERC20(address(bytes20(_word(data, 0)))).safeTransfer(msg.sender, owed);
     }
 
     // ------------------------------------------------------------------ owner
@@ -273,8 +276,8 @@ contract FlashArbExecutor is
 
     /// @inheritdoc IFlashArbExecutor
     function setProfitReceiver(address receiver) external onlyOwner {
-        emit ProfitReceiverSet(_profitReceiver, receiver);
-        _profitReceiver = receiver;
+        emit ProfitReceiverSet(_config.profitReceiver, receiver);
+        _config.profitReceiver = receiver;
     }
 
     /// @inheritdoc IFlashArbExecutor
@@ -286,12 +289,14 @@ contract FlashArbExecutor is
 
     /// @inheritdoc IFlashArbExecutor
     function pause() external onlyOwner {
-        _pause();
+        _config.paused = true;
+        emit PausedSet(true);
     }
 
     /// @inheritdoc IFlashArbExecutor
     function unpause() external onlyOwner {
-        _unpause();
+        _config.paused = false;
+        emit PausedSet(false);
     }
 
     /// @inheritdoc IFlashArbExecutor
@@ -319,7 +324,12 @@ contract FlashArbExecutor is
 
     /// @inheritdoc IFlashArbExecutor
     function profitReceiver() external view returns (address) {
-        return _profitReceiver;
+        return _config.profitReceiver;
+    }
+
+    /// @inheritdoc IFlashArbExecutor
+    function paused() external view returns (bool) {
+        return _config.paused;
     }
 
     /// @inheritdoc IFlashArbExecutor
@@ -330,7 +340,7 @@ contract FlashArbExecutor is
     /// @inheritdoc IFlashArbExecutor
     function v2Factory(uint256 index) external view returns (address factory, bytes32 initCodeHash) {
         if (index >= _v2DexCount) revert UnknownV2Factory(0, uint8(index), _v2DexCount);
-        return _v2Dex(index);
+        return _v2Dex(uint8(index));
     }
 
     /// @inheritdoc IFlashArbExecutor
@@ -342,14 +352,32 @@ contract FlashArbExecutor is
     function decodeRoute(address loanToken, bytes calldata route) external view returns (Hop[] memory hops) {
         uint256 count;
         for (uint256 cursor; cursor < route.length; ++count) {
-            cursor += _hopSize(route, cursor, count);
+            (, uint256 size) = _hopAt(route, cursor, count);
+            cursor += size;
         }
         hops = new Hop[](count);
         address tokenIn = loanToken;
         uint256 offset;
         for (uint256 k; k < count; ++k) {
-            (hops[k], offset) = _decodeHop(route, offset, k, tokenIn);
-            tokenIn = hops[k].tokenOut;
+            (HopKind kind, uint256 size) = _hopAt(route, offset, k);
+            Hop memory hop = hops[k];
+            hop.kind = kind;
+            hop.tokenIn = tokenIn;
+            hop.tokenOut = _tokenOut(route, offset, kind);
+            hop.minAmountOut = _minAmountOut(route, offset, size);
+            if (kind == HopKind.UniswapV2) {
+                hop.factoryIndex = _v2FactoryIndex(route, offset, k);
+                hop.fee = _v2Fee(route, offset, k);
+            } else if (kind == HopKind.UniswapV3) {
+                hop.fee = _v3Fee(route, offset);
+            } else if (kind == HopKind.BalancerV2) {
+                hop.poolId = _word(route, offset + 1);
+            } else {
+                hop.pool = address(bytes20(_word(route, offset + 1)));
+                (hop.i, hop.j) = _curveIndices(route, offset);
+            }
+            tokenIn = hop.tokenOut;
+            offset += size;
         }
     }
 
@@ -368,10 +396,10 @@ contract FlashArbExecutor is
     ///      as the loan token's balance now, less the balance before the loan, less `owed`.
     ///      Repayment is checked before profit so a failure says which one fell short.
     function _runRouteAndMeasure(bytes calldata data, uint256 owed) private returns (uint256 profit) {
-        address token = address(bytes20(data[0:20]));
-        uint256 amount = uint256(bytes32(data[20:52]));
-        uint256 minProfit = uint256(bytes32(data[52:84]));
-        uint256 balanceBefore = uint256(bytes32(data[84:116]));
+        address token = address(bytes20(_word(data, 0)));
+        uint256 amount = uint256(_word(data, 20));
+        uint256 minProfit = uint256(_word(data, 52));
+        uint256 balanceBefore = uint256(_word(data, 84));
         _runRoute(data[LOAN_HEADER_SIZE:], token, amount);
         uint256 balanceAfter = IERC20(token).balanceOf(address(this));
         uint256 gained = balanceAfter > balanceBefore ? balanceAfter - balanceBefore : 0;
@@ -387,8 +415,9 @@ contract FlashArbExecutor is
 
     /// @dev Checks the whole route before anything is borrowed: every hop well-formed, the loop
     ///      closed, and no hop through a lender that is locked during its own loan. Returns the
-    ///      Uniswap V3 lending pool for that lender (zero otherwise).
-    function _validateRoute(Loan calldata loan, bytes calldata route) private view returns (address lendingPool) {
+    ///      Uniswap V3 lending pool for that lender (zero otherwise). After this, every read of
+    ///      the route is in bounds.
+    function _checkRoute(Loan calldata loan, bytes calldata route) private view returns (address lendingPool) {
         if (loan.lender == Lender.UniswapV3) {
             if (_v3Factory == address(0)) revert LenderNotConfigured(Lender.UniswapV3);
             if (loan.pairToken == loan.token) revert LoanTokenNotInPool(address(0), loan.token);
@@ -398,84 +427,113 @@ contract FlashArbExecutor is
         address tokenIn = loan.token;
         uint256 offset;
         for (uint256 k; offset < route.length; ++k) {
-            Hop memory hop;
-            (hop, offset) = _decodeHop(route, offset, k, tokenIn);
-            if (hop.kind == HopKind.BalancerV2 && loan.lender == Lender.BalancerV2) {
-                revert BalancerHopDuringBalancerLoan(k);
-            }
-            if (hop.kind == HopKind.UniswapV3 && lendingPool != address(0)) {
-                address pool = _v3Pool(hop.tokenIn, hop.tokenOut, hop.fee);
+            (HopKind kind, uint256 size) = _hopAt(route, offset, k);
+            address tokenOut = _tokenOut(route, offset, kind);
+            if (kind == HopKind.UniswapV2) {
+                _v2FactoryIndex(route, offset, k);
+                _v2Fee(route, offset, k);
+            } else if (kind == HopKind.BalancerV2) {
+                if (loan.lender == Lender.BalancerV2) revert BalancerHopDuringBalancerLoan(k);
+            } else if (kind == HopKind.UniswapV3 && lendingPool != address(0)) {
+                address pool = _v3Pool(tokenIn, tokenOut, _v3Fee(route, offset));
                 if (pool == lendingPool) revert RouteUsesLoanPool(k, pool);
             }
-            tokenIn = hop.tokenOut;
+            tokenIn = tokenOut;
+            offset += size;
         }
         if (tokenIn != loan.token) revert RouteDoesNotCloseLoop(loan.token, tokenIn);
     }
 
-    /// @dev Swaps `amountIn` of `tokenIn` through every hop. When the next hop is a V2 pair,
-    ///      a hop pays its output straight into that pair, saving a transfer.
+    /// @dev Swaps `amountIn` of `tokenIn` through every hop of a route `_checkRoute` accepted.
+    ///      When the next hop is a V2 pair, a hop pays its output straight into that pair,
+    ///      saving a transfer.
     function _runRoute(bytes calldata route, address tokenIn, uint256 amountIn) private {
         uint256 offset;
-        address nextPair;
-        bool inputAtPair;
-        Hop memory hop;
-        (hop, offset) = _decodeHop(route, 0, 0, tokenIn);
-        address pair = hop.kind == HopKind.UniswapV2 ? _v2Pair(hop) : address(0);
+        address pair; // the V2 pair already holding this hop's input, if any
         for (uint256 k;; ++k) {
-            bool last = offset == route.length;
-            Hop memory next;
-            uint256 nextOffset;
-            address recipient = address(this);
-            nextPair = address(0);
-            if (!last) {
-                (next, nextOffset) = _decodeHop(route, offset, k + 1, hop.tokenOut);
-                if (next.kind == HopKind.UniswapV2) {
-                    nextPair = _v2Pair(next);
-                    recipient = nextPair;
-                }
-            }
-            uint256 amountOut;
-            if (hop.kind == HopKind.UniswapV2) {
-                amountOut = _swapV2(hop, pair, amountIn, inputAtPair, recipient);
-            } else if (hop.kind == HopKind.UniswapV3) {
-                amountOut = _swapV3(hop, amountIn, recipient);
-            } else if (hop.kind == HopKind.BalancerV2) {
-                amountOut = _swapBalancer(hop, amountIn, recipient);
-            } else {
-                amountOut = _swapCurve(hop, k, amountIn);
-                // Curve pays only its caller, so a following V2 hop must be sent the tokens.
-                recipient = address(this);
-            }
-            if (amountOut < hop.minAmountOut) revert HopOutputTooLow(k, hop.minAmountOut, amountOut);
-            if (last) return;
-            inputAtPair = recipient != address(this);
-            amountIn = amountOut;
-            hop = next;
-            pair = nextPair;
-            offset = nextOffset;
+            (HopKind kind, uint256 size) = _hopAt(route, offset, k);
+            address tokenOut = _tokenOut(route, offset, kind);
+            uint256 next = offset + size;
+            (address recipient, address nextPair) = _recipient(route, next, k + 1, kind, tokenOut);
+            amountIn = _swap(route, offset, k, tokenIn, amountIn, pair, recipient);
+            if (next == route.length) return;
+            pair = recipient == address(this) ? address(0) : nextPair;
+            tokenIn = tokenOut;
+            offset = next;
         }
     }
 
-    /// @dev A Uniswap V2-style swap called directly on the pair, with the hop's fee.
-    function _swapV2(Hop memory hop, address pair, uint256 amountIn, bool inputAtPair, address recipient)
+    /// @dev Where the hop before `next` should send its output: straight into the next hop's
+    ///      pair when that hop is V2 (and this one is not Curve, which pays only its caller),
+    ///      otherwise to this contract.
+    function _recipient(bytes calldata route, uint256 next, uint256 nextIndex, HopKind kind, address tokenOut)
         private
-        returns (uint256 amountOut)
+        view
+        returns (address recipient, address nextPair)
     {
+        recipient = address(this);
+        if (next == route.length) return (recipient, address(0));
+        (HopKind nextKind,) = _hopAt(route, next, nextIndex);
+        if (nextKind != HopKind.UniswapV2) return (recipient, address(0));
+        nextPair = _v2Pair(_v2FactoryIndex(route, next, nextIndex), tokenOut, _tokenOut(route, next, nextKind));
+        if (kind != HopKind.Curve) recipient = nextPair;
+    }
+
+    /// @dev Runs one hop and checks its minimum; `pair` is the V2 pair already holding the input, if any.
+    function _swap(
+        bytes calldata route,
+        uint256 offset,
+        uint256 k,
+        address tokenIn,
+        uint256 amountIn,
+        address pair,
+        address recipient
+    ) private returns (uint256 amountOut) {
+        (HopKind kind, uint256 size) = _hopAt(route, offset, k);
+        address tokenOut = _tokenOut(route, offset, kind);
+        if (kind == HopKind.UniswapV2) {
+            bool inputAtPair = pair != address(0);
+            if (!inputAtPair) pair = _v2Pair(_v2FactoryIndex(route, offset, k), tokenIn, tokenOut);
+            amountOut = _swapV2(pair, tokenIn, tokenOut, _v2Fee(route, offset, k), amountIn, inputAtPair, recipient);
+        } else if (kind == HopKind.UniswapV3) {
+            amountOut = _swapV3(tokenIn, tokenOut, _v3Fee(route, offset), amountIn, recipient);
+        } else if (kind == HopKind.BalancerV2) {
+            amountOut = _swapBalancer(_word(route, offset + 1), tokenIn, tokenOut, amountIn, recipient);
+        } else {
+            amountOut = _swapCurve(route, offset, k, tokenIn, tokenOut, amountIn);
+        }
+        uint256 minimum = _minAmountOut(route, offset, size);
+        if (amountOut < minimum) revert HopOutputTooLow(k, minimum, amountOut);
+    }
+
+    /// @dev A Uniswap V2-style swap called directly on the pair, with the hop's fee.
+    function _swapV2(
+        address pair,
+        address tokenIn,
+        address tokenOut,
+        uint24 fee,
+        uint256 amountIn,
+        bool inputAtPair,
+        address recipient
+    ) private returns (uint256 amountOut) {
         // Trusted: `pair` is derived by CREATE2 from a factory fixed at deployment.
-        if (!inputAtPair) IERC20(hop.tokenIn).safeTransfer(pair, amountIn);
+        if (!inputAtPair) IERC20(tokenIn).safeTransfer(pair, amountIn);
         (uint256 reserve0, uint256 reserve1,) = IUniswapV2Pair(pair).getReserves();
-        bool zeroForOne = hop.tokenIn < hop.tokenOut;
+        bool zeroForOne = tokenIn < tokenOut;
         (uint256 reserveIn, uint256 reserveOut) = zeroForOne ? (reserve0, reserve1) : (reserve1, reserve0);
-        uint256 amountInWithFee = amountIn * (FEE_DENOMINATOR - hop.fee);
+        uint256 amountInWithFee = amountIn * (FEE_DENOMINATOR - fee);
         amountOut = (amountInWithFee * reserveOut) / (reserveIn * FEE_DENOMINATOR + amountInWithFee);
         // A fee-on-transfer input leaves the pair short and its K check reverts the swap.
         IUniswapV2Pair(pair).swap(zeroForOne ? 0 : amountOut, zeroForOne ? amountOut : 0, recipient, "");
     }
 
     /// @dev A Uniswap V3 swap called directly on the pool; the pool is paid in uniswapV3SwapCallback.
-    function _swapV3(Hop memory hop, uint256 amountIn, address recipient) private returns (uint256 amountOut) {
-        address pool = _v3Pool(hop.tokenIn, hop.tokenOut, hop.fee);
-        bool zeroForOne = hop.tokenIn < hop.tokenOut;
+    function _swapV3(address tokenIn, address tokenOut, uint24 fee, uint256 amountIn, address recipient)
+        private
+        returns (uint256 amountOut)
+    {
+        address pool = _v3Pool(tokenIn, tokenOut, fee);
+        bool zeroForOne = tokenIn < tokenOut;
         _expectedSwapPool = pool;
         // Trusted: `pool` is derived by CREATE2 from the Uniswap V3 factory fixed at deployment.
         (int256 amount0, int256 amount1) = IUniswapV3SwapPool(pool).swap(
@@ -483,24 +541,27 @@ contract FlashArbExecutor is
             zeroForOne,
             SafeCast.toInt256(amountIn),
             zeroForOne ? MIN_SQRT_PRICE_LIMIT : MAX_SQRT_PRICE_LIMIT,
-            abi.encodePacked(hop.tokenIn)
+            abi.encodePacked(tokenIn)
         );
         _expectedSwapPool = address(0);
         amountOut = uint256(-(zeroForOne ? amount1 : amount0));
     }
 
     /// @dev A Balancer V2 single swap through the Vault, which pulls exactly `amountIn`.
-    function _swapBalancer(Hop memory hop, uint256 amountIn, address recipient) private returns (uint256 amountOut) {
+    function _swapBalancer(bytes32 poolId, address tokenIn, address tokenOut, uint256 amountIn, address recipient)
+        private
+        returns (uint256 amountOut)
+    {
         address vault = _balancerVault;
-        IERC20(hop.tokenIn).forceApprove(vault, amountIn);
+        IERC20(tokenIn).forceApprove(vault, amountIn);
         // Trusted: the Vault fixed at deployment; it prices through the pool named by the id
         // and fails for ids it has not registered. Our minimum is checked by the caller.
         amountOut = IBalancerVaultSwaps(vault).swap(
             IBalancerVaultSwaps.SingleSwap({
-                poolId: hop.poolId,
+                poolId: poolId,
                 kind: IBalancerVaultSwaps.SwapKind.GIVEN_IN,
-                assetIn: hop.tokenIn,
-                assetOut: hop.tokenOut,
+                assetIn: tokenIn,
+                assetOut: tokenOut,
                 amount: amountIn,
                 userData: ""
             }),
@@ -517,78 +578,103 @@ contract FlashArbExecutor is
 
     /// @dev A Curve `exchange` on an allowlisted pool; its output is measured from balances
     ///      because classic pools return nothing.
-    function _swapCurve(Hop memory hop, uint256 hopIndex, uint256 amountIn) private returns (uint256 amountOut) {
-        if (!_curvePools[hop.pool]) revert CurvePoolNotAllowed(hopIndex, hop.pool);
-        IERC20 tokenOut = IERC20(hop.tokenOut);
-        uint256 before = tokenOut.balanceOf(address(this));
-        IERC20(hop.tokenIn).forceApprove(hop.pool, amountIn);
+    function _swapCurve(
+        bytes calldata route,
+        uint256 offset,
+        uint256 hopIndex,
+        address tokenIn,
+        address tokenOut,
+        uint256 amountIn
+    ) private returns (uint256 amountOut) {
+        address pool = address(bytes20(_word(route, offset + 1)));
+        if (!_curvePools[pool]) revert CurvePoolNotAllowed(hopIndex, pool);
+        (int8 i, int8 j) = _curveIndices(route, offset);
+        uint256 before = IERC20(tokenOut).balanceOf(address(this));
+        IERC20(tokenIn).forceApprove(pool, amountIn);
         // Trusted: allowlisted by the owner.
-        ICurvePool(hop.pool).exchange(hop.i, hop.j, amountIn, hop.minAmountOut);
-        amountOut = tokenOut.balanceOf(address(this)) - before;
-        if (IERC20(hop.tokenIn).allowance(address(this), hop.pool) != 0) IERC20(hop.tokenIn).forceApprove(hop.pool, 0);
+        ICurvePool(pool).exchange(i, j, amountIn, _minAmountOut(route, offset, CURVE_HOP_SIZE));
+        amountOut = IERC20(tokenOut).balanceOf(address(this)) - before;
+        if (IERC20(tokenIn).allowance(address(this), pool) != 0) IERC20(tokenIn).forceApprove(pool, 0);
     }
 
-    // ------------------------------------------------------------------ internal: decoding
+    // ------------------------------------------------------------------ internal: route reading
 
-    /// @dev Size in bytes of the hop at `offset`, kind byte included.
-    function _hopSize(bytes calldata route, uint256 offset, uint256 hopIndex) private pure returns (uint256 size) {
-        uint8 kind = uint8(route[offset]);
-        if (kind == uint8(HopKind.UniswapV2)) size = V2_HOP_SIZE;
-        else if (kind == uint8(HopKind.UniswapV3)) size = V3_HOP_SIZE;
-        else if (kind == uint8(HopKind.BalancerV2)) size = BALANCER_HOP_SIZE;
-        else if (kind == uint8(HopKind.Curve)) size = CURVE_HOP_SIZE;
-        else revert UnknownHopKind(hopIndex, kind);
+    /// @dev The 32 bytes of `data` from `at`. Reads past the end are zeros; `_hopAt` checks bounds.
+    function _word(bytes calldata data, uint256 at) private pure returns (bytes32 word) {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            word := calldataload(add(data.offset, at))
+        }
+    }
+
+    /// @dev Kind and size (kind byte included) of the hop at `offset`; reverts if it is unknown
+    ///      or runs past the end of the route.
+    function _hopAt(bytes calldata route, uint256 offset, uint256 hopIndex)
+        private
+        pure
+        returns (HopKind kind, uint256 size)
+    {
+        uint8 raw = uint8(bytes1(_word(route, offset)));
+        if (raw == uint8(HopKind.UniswapV2)) size = V2_HOP_SIZE;
+        else if (raw == uint8(HopKind.UniswapV3)) size = V3_HOP_SIZE;
+        else if (raw == uint8(HopKind.BalancerV2)) size = BALANCER_HOP_SIZE;
+        else if (raw == uint8(HopKind.Curve)) size = CURVE_HOP_SIZE;
+        else revert UnknownHopKind(hopIndex, raw);
         if (offset + size > route.length) revert MalformedRoute(offset, route.length);
+        kind = HopKind(raw);
     }
 
-    /// @dev Decodes the hop at `offset` whose input is `tokenIn`; returns it and the next offset.
-    function _decodeHop(bytes calldata route, uint256 offset, uint256 hopIndex, address tokenIn)
+    /// @dev Where each kind keeps its output token: after the factory index (V2), first (V3),
+    ///      after the pool id (Balancer) or after the pool (Curve).
+    function _tokenOut(bytes calldata route, uint256 offset, HopKind kind) private pure returns (address) {
+        uint256 at = kind == HopKind.UniswapV2
+            ? offset + 2
+            : kind == HopKind.UniswapV3 ? offset + 1 : kind == HopKind.BalancerV2 ? offset + 33 : offset + 21;
+        return address(bytes20(_word(route, at)));
+    }
+
+    /// @dev Every hop ends with its 16-byte minimum output.
+    function _minAmountOut(bytes calldata route, uint256 offset, uint256 size) private pure returns (uint128) {
+        return uint128(bytes16(_word(route, offset + size - 16)));
+    }
+
+    function _v2FactoryIndex(bytes calldata route, uint256 offset, uint256 hopIndex)
         private
         view
-        returns (Hop memory hop, uint256 next)
+        returns (uint8 index)
     {
-        next = offset + _hopSize(route, offset, hopIndex);
-        hop.kind = HopKind(uint8(route[offset]));
-        hop.tokenIn = tokenIn;
-        uint256 p = offset + 1;
-        if (hop.kind == HopKind.UniswapV2) {
-            hop.factoryIndex = uint8(route[p]);
-            if (hop.factoryIndex >= _v2DexCount) revert UnknownV2Factory(hopIndex, hop.factoryIndex, _v2DexCount);
-            hop.tokenOut = address(bytes20(route[p + 1:p + 21]));
-            hop.fee = uint24(bytes3(route[p + 21:p + 24]));
-            if (hop.fee >= FEE_DENOMINATOR) revert InvalidV2Fee(hopIndex, hop.fee);
-            hop.minAmountOut = uint128(bytes16(route[p + 24:p + 40]));
-        } else if (hop.kind == HopKind.UniswapV3) {
-            hop.tokenOut = address(bytes20(route[p:p + 20]));
-            hop.fee = uint24(bytes3(route[p + 20:p + 23]));
-            hop.minAmountOut = uint128(bytes16(route[p + 23:p + 39]));
-        } else if (hop.kind == HopKind.BalancerV2) {
-            hop.poolId = bytes32(route[p:p + 32]);
-            hop.tokenOut = address(bytes20(route[p + 32:p + 52]));
-            hop.minAmountOut = uint128(bytes16(route[p + 52:p + 68]));
-        } else {
-            hop.pool = address(bytes20(route[p:p + 20]));
-            hop.tokenOut = address(bytes20(route[p + 20:p + 40]));
-            hop.i = int8(uint8(route[p + 40]));
-            hop.j = int8(uint8(route[p + 41]));
-            hop.minAmountOut = uint128(bytes16(route[p + 42:p + 58]));
-        }
+        index = uint8(bytes1(_word(route, offset + 1)));
+        if (index >= _v2DexCount) revert UnknownV2Factory(hopIndex, index, _v2DexCount);
+    }
+
+    function _v2Fee(bytes calldata route, uint256 offset, uint256 hopIndex) private pure returns (uint24 fee) {
+        fee = uint24(bytes3(_word(route, offset + 22)));
+        if (fee >= FEE_DENOMINATOR) revert InvalidV2Fee(hopIndex, fee);
+    }
+
+    function _v3Fee(bytes calldata route, uint256 offset) private pure returns (uint24) {
+        return uint24(bytes3(_word(route, offset + 21)));
+    }
+
+    function _curveIndices(bytes calldata route, uint256 offset) private pure returns (int8 i, int8 j) {
+        bytes32 word = _word(route, offset + 41);
+        i = int8(uint8(word[0]));
+        j = int8(uint8(word[1]));
     }
 
     // ------------------------------------------------------------------ internal: pools
 
-    function _v2Dex(uint256 index) private view returns (address factory, bytes32 initCodeHash) {
+    function _v2Dex(uint8 index) private view returns (address factory, bytes32 initCodeHash) {
         if (index == 0) return (_v2Factory0, _v2InitCodeHash0);
         if (index == 1) return (_v2Factory1, _v2InitCodeHash1);
         if (index == 2) return (_v2Factory2, _v2InitCodeHash2);
         return (_v2Factory3, _v2InitCodeHash3);
     }
 
-    /// @dev The pair a trusted V2 factory deployed for the hop's tokens (UniswapV2Library.pairFor).
-    function _v2Pair(Hop memory hop) private view returns (address) {
-        (address factory, bytes32 initCodeHash) = _v2Dex(hop.factoryIndex);
-        (address token0, address token1) =
-            hop.tokenIn < hop.tokenOut ? (hop.tokenIn, hop.tokenOut) : (hop.tokenOut, hop.tokenIn);
+    /// @dev The pair a trusted V2 factory deployed for two tokens (UniswapV2Library.pairFor).
+    function _v2Pair(uint8 factoryIndex, address tokenA, address tokenB) private view returns (address) {
+        (address factory, bytes32 initCodeHash) = _v2Dex(factoryIndex);
+        (address token0, address token1) = tokenA < tokenB ? (tokenA, tokenB) : (tokenB, tokenA);
         bytes32 salt = keccak256(abi.encodePacked(token0, token1));
         return address(uint160(uint256(keccak256(abi.encodePacked(hex"ff", factory, salt, initCodeHash)))));
     }

@@ -126,6 +126,8 @@ interface IFlashArbExecutor {
     event OperatorSet(address indexed account, bool allowed);
     /// @notice Profit now goes to `receiver` (zero: it stays in the contract).
     event ProfitReceiverSet(address indexed previous, address indexed receiver);
+    /// @notice Execution was paused (`paused`) or resumed by the owner.
+    event PausedSet(bool paused);
     /// @notice A Curve pool was allowed or disallowed.
     event CurvePoolSet(address indexed pool, bool allowed);
     /// @notice The owner withdrew `amount` of `token` (zero address: ETH) to `to`.
@@ -173,6 +175,9 @@ interface IFlashArbExecutor {
 
     /// @notice Where profit goes; zero when it stays in the contract.
     function profitReceiver() external view returns (address);
+
+    /// @notice Whether execution is paused.
+    function paused() external view returns (bool);
 
     /// @notice Whether `pool` may be used by Curve hops.
     function isCurvePool(address pool) external view returns (bool);

@@ -335,7 +335,7 @@ describe("FlashArbExecutor roles", () => {
     await (await f.executor.getFunction("pause")()).wait();
     await expect(asOperator(f).getFunction("execute")(loan, 0, route)).to.be.revertedWithCustomError(
       f.executor as unknown as Contract,
-      "EnforcedPause",
+      "ExecutionPaused",
     );
     const ownerAddress = await f.owner.getAddress();
     const before = await balanceOf(f.replica, "WETH", ownerAddress);

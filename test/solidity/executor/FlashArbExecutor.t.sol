@@ -2,7 +2,6 @@
 pragma solidity 0.8.28;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
-import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {FlashArbExecutor} from "../../../contracts/FlashArbExecutor.sol";
 import {IFlashArbExecutor} from "../../../contracts/interfaces/IFlashArbExecutor.sol";
 import {CallbackAttacker} from "../../../contracts/test/attack/CallbackAttacker.sol";
@@ -215,7 +214,7 @@ contract FlashArbExecutorTest is ExecutorTestBase {
         vm.prank(OWNER);
         executor.pause();
         vm.prank(OPERATOR);
-        vm.expectRevert(Pausable.EnforcedPause.selector);
+        vm.expectRevert(IFlashArbExecutor.ExecutionPaused.selector);
         executor.execute(_balancerLoan(LOAN), 0, _crossDexRoute());
         vm.prank(OWNER);
         executor.withdrawToken(address(weth), 5e18);
