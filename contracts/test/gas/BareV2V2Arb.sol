@@ -13,12 +13,12 @@ import {IUniswapV2Pair} from "../../interfaces/external/IUniswapV2Pair.sol";
 contract BareV2V2Arb is IBalancerFlashLoanRecipient {
     struct Plan {
         address token;
+        bool tokenIsToken0OfPair1;
+        bool tokenIsToken0OfPair2;
         address pair1;
         address pair2;
         uint256 out1;
         uint256 out2;
-        bool tokenIsToken0OfPair1;
-        bool tokenIsToken0OfPair2;
     }
 
     IBalancerVault public immutable vault;
