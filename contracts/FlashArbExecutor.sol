@@ -59,6 +59,12 @@ contract FlashArbExecutor is
         bytes32 uniswapV3InitCodeHash;
         /// Up to four V2-style DEXes, referred to by index in routes.
         V2Dex[] v2Dexes;
+        /// Hot keys allowed to execute from the start.
+        address[] operators;
+        /// Where profit goes; zero keeps it in the contract.
+        address profitReceiver;
+        /// Curve pools allowed from the start.
+        address[] curvePools;
     }
 
     // ------------------------------------------------------------------ constants
@@ -146,6 +152,16 @@ contract FlashArbExecutor is
         _v2InitCodeHash1 = dexes[1].initCodeHash;
         _v2InitCodeHash2 = dexes[2].initCodeHash;
         _v2InitCodeHash3 = dexes[3].initCodeHash;
+        for (uint256 k; k < deployment.operators.length; ++k) {
+            _setOperator(deployment.operators[k], true);
+        }
+        for (uint256 k; k < deployment.curvePools.length; ++k) {
+            _setCurvePool(deployment.curvePools[k], true);
+        }
+        if (deployment.profitReceiver != address(0)) {
+            _config.profitReceiver = deployment.profitReceiver;
+            emit ProfitReceiverSet(address(0), deployment.profitReceiver);
+        }
     }
 
     /// @notice Accepts ETH (for example from an unwrap) so the owner can withdraw it.
@@ -269,9 +285,7 @@ contract FlashArbExecutor is
 
     /// @inheritdoc IFlashArbExecutor
     function setOperator(address account, bool allowed) external onlyOwner {
-        if (account == address(0)) revert ZeroAddress();
-        _operators[account] = allowed;
-        emit OperatorSet(account, allowed);
+        _setOperator(account, allowed);
     }
 
     /// @inheritdoc IFlashArbExecutor
@@ -282,9 +296,7 @@ contract FlashArbExecutor is
 
     /// @inheritdoc IFlashArbExecutor
     function setCurvePool(address pool, bool allowed) external onlyOwner {
-        if (pool == address(0)) revert ZeroAddress();
-        _curvePools[pool] = allowed;
-        emit CurvePoolSet(pool, allowed);
+        _setCurvePool(pool, allowed);
     }
 
     /// @inheritdoc IFlashArbExecutor
@@ -379,6 +391,20 @@ contract FlashArbExecutor is
             tokenIn = hop.tokenOut;
             offset += size;
         }
+    }
+
+    // ------------------------------------------------------------------ internal: configuration
+
+    function _setOperator(address account, bool allowed) private {
+        if (account == address(0)) revert ZeroAddress();
+        _operators[account] = allowed;
+        emit OperatorSet(account, allowed);
+    }
+
+    function _setCurvePool(address pool, bool allowed) private {
+        if (pool == address(0)) revert ZeroAddress();
+        _curvePools[pool] = allowed;
+        emit CurvePoolSet(pool, allowed);
     }
 
     // ------------------------------------------------------------------ internal: loans

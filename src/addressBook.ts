@@ -18,7 +18,8 @@ export interface UniswapV2Deployment {
 
 export interface UniswapV3Deployment {
   readonly factory: Address;
-  readonly swapRouter: Address;
+  /** SwapRouter (v1), where deployed; Base has only SwapRouter02. */
+  readonly swapRouter?: Address;
   readonly quoterV2: Address;
   readonly positionManager: Address;
   readonly initCodeHash: `0x${string}`;
@@ -38,23 +39,50 @@ export interface CurveDeployment {
   readonly threePool: Address;
 }
 
+/** The V2-style DEXes a book can name, in the order an executor trusts them (its route indices). */
+export const V2_DEX_NAMES = ["uniswapV2", "sushiswap", "quickswap"] as const;
+export type V2DexName = (typeof V2_DEX_NAMES)[number];
+
 /**
  * Where the protocols and tokens live on one chain. The replica writes one of these for
  * the local chain, and the same type holds the canonical addresses of real networks, so
  * everything downstream (executor deployment, engine) reads addresses from one shape.
+ * A venue that a chain does not have is absent.
  */
 export interface AddressBook {
   readonly name: string;
   readonly chainId: number;
-  readonly tokens: Readonly<Record<BookToken, Address>>;
+  /** WETH (the chain's wrapped ETH) and native USDC everywhere; the others where they exist. */
+  readonly tokens: Readonly<Partial<Record<BookToken, Address>>> & { readonly WETH: Address; readonly USDC: Address };
   readonly multicall3: Address;
+  readonly aaveV3?: AaveV3Deployment;
+  readonly balancerV2?: BalancerV2Deployment;
+  readonly uniswapV2?: UniswapV2Deployment;
+  readonly sushiswap?: UniswapV2Deployment;
+  /** Polygon's Uniswap V2 fork. */
+  readonly quickswap?: UniswapV2Deployment;
+  readonly uniswapV3: UniswapV3Deployment;
+  readonly curve?: CurveDeployment;
+}
+
+/** A book with every venue the replica deploys: what tests and the local node work with. */
+export type CompleteAddressBook = AddressBook & {
+  readonly tokens: Readonly<Record<BookToken, Address>>;
   readonly aaveV3: AaveV3Deployment;
   readonly balancerV2: BalancerV2Deployment;
   readonly uniswapV2: UniswapV2Deployment;
   readonly sushiswap: UniswapV2Deployment;
-  readonly uniswapV3: UniswapV3Deployment;
-  /** Absent where no Curve pool can be deployed (the local replica). */
-  readonly curve?: CurveDeployment;
+  readonly uniswapV3: UniswapV3Deployment & { readonly swapRouter: Address };
+};
+
+/** The V2-style DEXes present in `book`, in executor index order. */
+export function v2DexesOf(book: AddressBook): ReadonlyArray<readonly [V2DexName, UniswapV2Deployment]> {
+  const out: Array<readonly [V2DexName, UniswapV2Deployment]> = [];
+  for (const name of V2_DEX_NAMES) {
+    const dex = book[name];
+    if (dex !== undefined) out.push([name, dex]);
+  }
+  return out;
 }
 
 /** Every `Address` field of a book, by its path, for validation and display. */
@@ -87,8 +115,16 @@ export function validateAddressBook(book: AddressBook): void {
     }
     if (checksummed !== value) problems.push(`${path}: ${value} should be checksummed as ${checksummed}`);
   }
-  for (const dex of [book.uniswapV2, book.sushiswap, book.uniswapV3]) {
+  for (const dex of [...v2DexesOf(book).map(([, d]) => d), book.uniswapV3]) {
     if (!isHexString(dex.initCodeHash, 32)) problems.push(`initCodeHash ${dex.initCodeHash} is not 32 bytes`);
+  }
+  for (const [name, dex] of v2DexesOf(book)) {
+    if (!Number.isInteger(dex.feeBps) || dex.feeBps <= 0 || dex.feeBps >= 10_000) {
+      problems.push(`${name}.feeBps ${dex.feeBps} is not a fee in basis points`);
+    }
+  }
+  if (book.aaveV3 === undefined && book.balancerV2 === undefined) {
+    problems.push("no lender: a book needs aaveV3 or balancerV2 (or both)");
   }
   if (!Number.isInteger(book.chainId) || book.chainId <= 0) problems.push(`chainId ${book.chainId} is not valid`);
   if (problems.length > 0) {

@@ -1,7 +1,7 @@
-import type { AddressBook } from "../addressBook.js";
+import type { CompleteAddressBook } from "../addressBook.js";
 
 /** Canonical Ethereum mainnet addresses, used by fork mode and mainnet deployments. */
-export const mainnet: AddressBook = {
+export const mainnet: CompleteAddressBook = {
   name: "mainnet",
   chainId: 1,
   tokens: {

@@ -1,33 +1,53 @@
-import type { Signer } from "ethers";
-import type { Address, AddressBook } from "../addressBook.js";
+import { type Signer, ZeroAddress } from "ethers";
+import { type Address, type AddressBook, type V2DexName, v2DexesOf } from "../addressBook.js";
+import { BaseError } from "../errors.js";
 import { type AnyContract, deployArtifact } from "../replica/deploy.js";
 import { executorArtifact } from "./abi.js";
 
-/**
- * The V2-style DEXes an executor trusts, in the order routes refer to them by index.
- * Index 0 is Uniswap V2, index 1 Sushiswap.
- */
-export const V2_DEXES = ["uniswapV2", "sushiswap"] as const;
-export type V2DexName = (typeof V2_DEXES)[number];
-
-/** Index of a V2-style DEX in the executor's deployment, for `RouteHop.factoryIndex`. */
-export function v2DexIndex(dex: V2DexName): number {
-  return V2_DEXES.indexOf(dex);
+/** Who runs an executor: its cold owner, hot operators, where profit goes, and allowed Curve pools. */
+export interface ExecutorRoles {
+  readonly owner: Address;
+  readonly operators?: readonly Address[];
+  readonly profitReceiver?: Address;
+  readonly curvePools?: readonly Address[];
 }
 
-/** The executor constructor's `Deployment` argument for a network's address book. */
-export function executorDeployment(book: AddressBook, owner: Address) {
+/**
+ * Index of a V2-style DEX in an executor deployed from `book`, for `RouteHop.factoryIndex`.
+ * DEXes are trusted in the order uniswapV2, sushiswap, quickswap, skipping those the book lacks.
+ * @throws BaseError when the book has no such DEX.
+ */
+export function v2DexIndex(dex: V2DexName, book?: AddressBook): number {
+  if (book === undefined) return dex === "uniswapV2" ? 0 : dex === "sushiswap" ? 1 : 2;
+  const index = v2DexesOf(book).findIndex(([name]) => name === dex);
+  if (index < 0) throw new BaseError(`The ${book.name} address book has no ${dex}.`);
+  return index;
+}
+
+/**
+ * The executor constructor's `Deployment` argument: the lenders and DEXes of `book` (zero
+ * where the book has none) and the given roles.
+ */
+export function executorDeployment(book: AddressBook, roles: ExecutorRoles) {
   return {
-    owner,
-    aavePool: book.aaveV3.pool,
-    balancerVault: book.balancerV2.vault,
+    owner: roles.owner,
+    aavePool: book.aaveV3?.pool ?? ZeroAddress,
+    balancerVault: book.balancerV2?.vault ?? ZeroAddress,
     uniswapV3Factory: book.uniswapV3.factory,
     uniswapV3InitCodeHash: book.uniswapV3.initCodeHash,
-    v2Dexes: V2_DEXES.map((dex) => ({ factory: book[dex].factory, initCodeHash: book[dex].initCodeHash })),
+    v2Dexes: v2DexesOf(book).map(([, dex]) => ({ factory: dex.factory, initCodeHash: dex.initCodeHash })),
+    operators: [...(roles.operators ?? [])],
+    profitReceiver: roles.profitReceiver ?? ZeroAddress,
+    curvePools: [...(roles.curvePools ?? [])],
   };
 }
 
-/** Deploys an executor trusting the protocols of `book`, owned by `owner`. */
-export async function deployExecutor(deployer: Signer, book: AddressBook, owner: Address): Promise<AnyContract> {
-  return deployArtifact(deployer, executorArtifact(), [executorDeployment(book, owner)]);
+/** Deploys an executor trusting the protocols of `book`, configured with `roles`. */
+export async function deployExecutor(
+  deployer: Signer,
+  book: AddressBook,
+  roles: ExecutorRoles | Address,
+): Promise<AnyContract> {
+  const resolved = typeof roles === "string" ? { owner: roles } : roles;
+  return deployArtifact(deployer, executorArtifact(), [executorDeployment(book, resolved)]);
 }

@@ -1,5 +1,5 @@
 import type { Signer } from "ethers";
-import type { Address, AddressBook } from "../addressBook.js";
+import type { Address, CompleteAddressBook } from "../addressBook.js";
 import { deployAave, type ReplicaAave } from "./aave.js";
 import { protocolArtifact } from "./artifacts.js";
 import { deployBalancer, type ReplicaBalancer, type ReplicaBalancerPool } from "./balancer.js";
@@ -16,7 +16,7 @@ export type ReplicaPool = ReplicaV2Pair | ReplicaV3Pool | ReplicaBalancerPool;
 export interface Replica {
   readonly chainId: number;
   readonly deployer: Address;
-  readonly book: AddressBook;
+  readonly book: CompleteAddressBook;
   readonly tokens: ReplicaTokens;
   readonly tokenAddresses: Readonly<Record<ReplicaTokenSymbol, Address>>;
   readonly uniswapV2: ReplicaV2Dex;
@@ -106,7 +106,8 @@ export async function deployReplica(deployer: Signer): Promise<Replica> {
     await Promise.all(Object.entries(tokens).map(async ([symbol, c]) => [symbol, await c.getAddress()])),
   ) as Record<ReplicaTokenSymbol, Address>;
   const chainId = Number(network.chainId);
-  const book: AddressBook = {
+  const uniswapV3Deployment = { ...uniswapV3.deployment, swapRouter: uniswapV3.deployment.swapRouter as Address };
+  const book: CompleteAddressBook = {
     name: "replica",
     chainId,
     tokens: {
@@ -121,7 +122,7 @@ export async function deployReplica(deployer: Signer): Promise<Replica> {
     balancerV2: balancer.deployment,
     uniswapV2: uniswapV2.deployment,
     sushiswap: sushiswap.deployment,
-    uniswapV3: uniswapV3.deployment,
+    uniswapV3: uniswapV3Deployment,
   };
   return {
     chainId,

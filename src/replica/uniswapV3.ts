@@ -38,7 +38,7 @@ export interface ReplicaV3Dex {
   readonly swapRouter: AnyContract;
   readonly quoterV2: AnyContract;
   readonly positionManager: AnyContract;
-  readonly deployment: UniswapV3Deployment;
+  readonly deployment: UniswapV3Deployment & { readonly swapRouter: Address };
   readonly pools: readonly ReplicaV3Pool[];
 }
 

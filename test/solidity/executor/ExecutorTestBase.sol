@@ -76,11 +76,12 @@ abstract contract ExecutorTestBase is Test {
                 balancerVault: vault,
                 uniswapV3Factory: address(0),
                 uniswapV3InitCodeHash: bytes32(0),
-                v2Dexes: dexes
+                v2Dexes: dexes,
+                operators: _one(OPERATOR),
+                profitReceiver: address(0),
+                curvePools: new address[](0)
             })
         );
-        vm.prank(OWNER);
-        executor.setOperator(OPERATOR, true);
         vm.label(address(executor), "executor");
         vm.label(vault, "BalancerVault");
     }
@@ -140,6 +141,11 @@ abstract contract ExecutorTestBase is Test {
     }
 
     // ------------------------------------------------------------------ deployment helpers
+
+    function _one(address account) internal pure returns (address[] memory list) {
+        list = new address[](1);
+        list[0] = account;
+    }
 
     function _seedPair(address factory) private returns (address pair) {
         pair = IUniswapV2FactoryLike(factory).createPair(address(weth), address(usdc));

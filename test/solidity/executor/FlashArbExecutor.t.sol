@@ -135,8 +135,29 @@ contract FlashArbExecutorTest is ExecutorTestBase {
         }
         vm.expectRevert(abi.encodeWithSelector(IFlashArbExecutor.TooManyV2Factories.selector, 5, 4));
         new FlashArbExecutor(
-            FlashArbExecutor.Deployment(OWNER, address(0), vault, address(0), bytes32(0), dexes)
+            FlashArbExecutor.Deployment(
+                OWNER, address(0), vault, address(0), bytes32(0), dexes, new address[](0), address(0), new address[](0)
+            )
         );
+    }
+
+    function test_constructorConfiguresOperatorsReceiverAndCurvePools() public {
+        FlashArbExecutor.V2Dex[] memory dexes = new FlashArbExecutor.V2Dex[](0);
+        address[] memory operators = new address[](2);
+        operators[0] = OPERATOR;
+        operators[1] = STRANGER;
+        vm.expectEmit();
+        emit IFlashArbExecutor.OperatorSet(OPERATOR, true);
+        FlashArbExecutor fresh = new FlashArbExecutor(
+            FlashArbExecutor.Deployment(
+                OWNER, address(0), vault, address(0), bytes32(0), dexes, operators, STRANGER, _one(address(0xC0))
+            )
+        );
+        assertTrue(fresh.isOperator(OPERATOR) && fresh.isOperator(STRANGER), "operators");
+        assertEq(fresh.profitReceiver(), STRANGER, "profit receiver");
+        assertTrue(fresh.isCurvePool(address(0xC0)), "curve pool");
+        assertEq(fresh.owner(), OWNER, "owner");
+        assertEq(fresh.v2FactoryCount(), 0, "no V2 DEX");
     }
 
     // ------------------------------------------------------------------ roles
