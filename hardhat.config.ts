@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
 import { configVariable, defineConfig } from "hardhat/config";
+import { executorTasks, replicaTasks } from "./tasks/executor.js";
 
 const require = createRequire(import.meta.url);
 
@@ -13,6 +14,20 @@ const solcPath = require.resolve("solc/soljson.js");
 /// The mainnet block that fork mode pins. Pinning makes fork tests reproducible and
 /// lets the RPC provider's cache answer repeated runs.
 export const MAINNET_FORK_BLOCK = 21_000_000;
+
+/** A live network whose RPC URL and deployer key are configuration variables. */
+function liveNetwork(name: string, chainId: number, chainType: "l1" | "op" | "generic") {
+  const upper = name.toUpperCase();
+  return {
+    [name]: {
+      type: "http" as const,
+      chainType,
+      chainId,
+      url: configVariable(`${upper}_RPC_URL`),
+      accounts: [configVariable("DEPLOYER_PRIVATE_KEY")],
+    },
+  };
+}
 
 /** The executor's source and every Solidity file under contracts/ or test/ that imports it. */
 function filesImportingExecutor(): string[] {
@@ -46,6 +61,7 @@ function compilerSettings(viaIR: boolean) {
 
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
+  tasks: [...executorTasks, ...replicaTasks],
   solidity: {
     compilers: [{ version: SOLC_VERSION, path: solcPath, settings: compilerSettings(false) }],
     // The IR pipeline compiles the executor's calldata-reading hot path without stack-depth
@@ -96,11 +112,23 @@ export default defineConfig({
         blockNumber: MAINNET_FORK_BLOCK,
       },
     },
-    // A `hardhat node --hostname 127.0.0.1` running on this machine.
+    // A `hardhat node --hostname 127.0.0.1` running on this machine (`npm run node`).
     localhost: {
       type: "http",
       chainType: "l1",
       url: "http://127.0.0.1:8545",
     },
+    // Live networks: the RPC URL and the signing key come from Hardhat's encrypted keystore
+    // (`npx hardhat keystore set SEPOLIA_RPC_URL`), or from the environment in development.
+    ...liveNetwork("sepolia", 11155111, "l1"),
+    ...liveNetwork("mainnet", 1, "l1"),
+    ...liveNetwork("polygon", 137, "generic"),
+    ...liveNetwork("arbitrum", 42161, "generic"),
+    ...liveNetwork("optimism", 10, "op"),
+    ...liveNetwork("base", 8453, "op"),
+  },
+  verify: {
+    // Needs the network: run `npx hardhat verify --network <name> <address> …` from a machine online.
+    etherscan: { apiKey: configVariable("ETHERSCAN_API_KEY") },
   },
 });

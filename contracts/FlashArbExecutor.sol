@@ -327,6 +327,19 @@ contract FlashArbExecutor is
         emit Withdrawn(address(0), to, amount);
     }
 
+    /// @inheritdoc IFlashArbExecutor
+    function sweep(address token, uint256 keep) external onlyOwner returns (uint256 swept) {
+        uint256 balance = IERC20(token).balanceOf(address(this));
+        if (balance <= keep) return 0;
+        // Cannot underflow: balance > keep.
+        unchecked {
+            swept = balance - keep;
+        }
+        address to = _config.profitReceiver == address(0) ? owner() : _config.profitReceiver;
+        IERC20(token).safeTransfer(to, swept);
+        emit Swept(token, to, swept, keep);
+    }
+
     // ------------------------------------------------------------------ views
 
     /// @inheritdoc IFlashArbExecutor

@@ -132,6 +132,8 @@ interface IFlashArbExecutor {
     event CurvePoolSet(address indexed pool, bool allowed);
     /// @notice The owner withdrew `amount` of `token` (zero address: ETH) to `to`.
     event Withdrawn(address indexed token, address indexed to, uint256 amount);
+    /// @notice The owner swept `amount` of `token`, everything above `kept`, to `to`.
+    event Swept(address indexed token, address indexed to, uint256 amount, uint256 kept);
 
     // ------------------------------------------------------------------ operator
 
@@ -167,6 +169,11 @@ interface IFlashArbExecutor {
 
     /// @notice Sends `amount` of ETH to the owner. Works while paused. Owner only.
     function withdrawETH(uint256 amount) external;
+
+    /// @notice Sends the executor's balance of `token` above `keep` to the profit receiver (the
+    ///         owner when none is set); nothing when the balance is at or below `keep`. Owner only.
+    /// @return swept The amount sent.
+    function sweep(address token, uint256 keep) external returns (uint256 swept);
 
     // ------------------------------------------------------------------ views
 

@@ -248,6 +248,28 @@ contract FlashArbExecutorTest is ExecutorTestBase {
         assertFalse(executor.paused(), "unpaused");
     }
 
+    function test_sweepSendsEverythingAboveTheThresholdToTheReceiver() public {
+        weth.mint(address(executor), 10e18);
+        vm.startPrank(OWNER);
+        assertEq(executor.sweep(address(weth), 10e18), 0, "nothing above the threshold");
+        vm.expectEmit(address(executor));
+        emit IFlashArbExecutor.Swept(address(weth), OWNER, 7e18, 3e18);
+        assertEq(executor.sweep(address(weth), 3e18), 7e18, "swept to the owner");
+        executor.setProfitReceiver(STRANGER);
+        weth.mint(address(executor), 2e18);
+        assertEq(executor.sweep(address(weth), 4e18), 1e18, "swept to the receiver");
+        vm.stopPrank();
+        assertEq(weth.balanceOf(OWNER), 7e18, "owner");
+        assertEq(weth.balanceOf(STRANGER), 1e18, "receiver");
+        assertEq(weth.balanceOf(address(executor)), 4e18, "kept");
+    }
+
+    function test_revert_onlyOwnerSweeps() public {
+        vm.prank(OPERATOR);
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, OPERATOR));
+        executor.sweep(address(weth), 0);
+    }
+
     function test_withdrawETH() public {
         vm.deal(address(executor), 1 ether);
         vm.prank(OWNER);

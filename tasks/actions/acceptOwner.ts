@@ -1,0 +1,1 @@
+export { acceptOwner as default } from "./owner.js";

@@ -1,0 +1,1 @@
+export { grantOperator as default } from "./owner.js";

@@ -1,0 +1,93 @@
+import { Contract, parseUnits } from "ethers";
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+import { OpsError, parseAddress } from "../../src/ops/deployment.js";
+import type { ExecutorTarget } from "../../src/ops/executorOps.js";
+import { ownerTask } from "./run.js";
+
+interface Target extends ExecutorTarget {
+  readonly executor: string;
+  readonly deploymentId: string;
+}
+
+/** Parses a human amount ("1.5", "all") in the token's decimals. */
+async function amountOf(value: string, token: string, hre: HardhatRuntimeEnvironment): Promise<bigint | "all"> {
+  if (value === "all") return "all";
+  if (!/^\d+(\.\d+)?$/.test(value)) throw new OpsError(`--amount: "${value}" is not a number or "all".`);
+  if (token === "ETH") return parseUnits(value, 18);
+  const { ethers } = await hre.network.create();
+  const decimals = Number(
+    await new Contract(token, ["function decimals() view returns (uint8)"], ethers.provider).getFunction("decimals")(),
+  );
+  return parseUnits(value, decimals);
+}
+
+export async function withdraw(
+  args: Target & { readonly token: string; readonly amount: string },
+  hre: HardhatRuntimeEnvironment,
+) {
+  await ownerTask(
+    hre,
+    args,
+    async () => {
+      const token = args.token.toUpperCase() === "ETH" ? "ETH" : parseAddress("--token", args.token);
+      return { kind: "withdraw", token, amount: await amountOf(args.amount, token, hre) };
+    },
+    `Withdrew ${args.amount} ${args.token} to the owner`,
+  );
+}
+
+export async function sweep(
+  args: Target & { readonly token: string; readonly keep: string },
+  hre: HardhatRuntimeEnvironment,
+) {
+  await ownerTask(
+    hre,
+    args,
+    async () => {
+      const token = parseAddress("--token", args.token);
+      const keep = await amountOf(args.keep, token, hre);
+      if (keep === "all") throw new OpsError('--keep must be an amount, not "all".');
+      return { kind: "sweep", token, keep };
+    },
+    `Swept ${args.token} above ${args.keep}`,
+  );
+}
+
+export async function pause(args: Target, hre: HardhatRuntimeEnvironment) {
+  await ownerTask(hre, args, () => ({ kind: "pause" }), "Paused");
+}
+
+export async function unpause(args: Target, hre: HardhatRuntimeEnvironment) {
+  await ownerTask(hre, args, () => ({ kind: "unpause" }), "Unpaused");
+}
+
+export async function grantOperator(args: Target & { readonly account: string }, hre: HardhatRuntimeEnvironment) {
+  await ownerTask(
+    hre,
+    args,
+    () => ({ kind: "setOperator", account: parseAddress("--account", args.account), allowed: true }),
+    `Granted operator ${args.account}`,
+  );
+}
+
+export async function revokeOperator(args: Target & { readonly account: string }, hre: HardhatRuntimeEnvironment) {
+  await ownerTask(
+    hre,
+    args,
+    () => ({ kind: "setOperator", account: parseAddress("--account", args.account), allowed: false }),
+    `Revoked operator ${args.account}`,
+  );
+}
+
+export async function proposeOwner(args: Target & { readonly account: string }, hre: HardhatRuntimeEnvironment) {
+  await ownerTask(
+    hre,
+    args,
+    () => ({ kind: "proposeOwner", account: parseAddress("--account", args.account) }),
+    `Proposed ${args.account} as owner`,
+  );
+}
+
+export async function acceptOwner(args: Target, hre: HardhatRuntimeEnvironment) {
+  await ownerTask(hre, args, () => ({ kind: "acceptOwner" }), "Accepted ownership");
+}

@@ -1,0 +1,1 @@
+export { proposeOwner as default } from "./owner.js";

@@ -1,0 +1,1 @@
+export { revokeOperator as default } from "./owner.js";

@@ -1,0 +1,1 @@
+export { sweep as default } from "./owner.js";

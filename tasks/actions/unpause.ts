@@ -1,0 +1,1 @@
+export { unpause as default } from "./owner.js";
