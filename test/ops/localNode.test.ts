@@ -1,0 +1,95 @@
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { expect } from "chai";
+import { LOCAL_RECORD_PATH } from "../../src/ops/deployment.js";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const hardhat = `${root}node_modules/.bin/hardhat`;
+// Hardhat's first two development accounts: the owner and the operator the node sets up.
+const OWNER = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+const OPERATOR = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+
+/** Starts `npm run node`'s script and resolves once it says the node is ready. */
+function startNode(): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["scripts/node.ts"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("Local node ready")) resolve(child);
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.on("exit", (code) =>
+      reject(new Error(`The node script exited with ${code} before it was ready:\n${output}`)),
+    );
+  });
+}
+
+function stopNode(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+  });
+}
+
+/** Runs a Hardhat task against the local node, as a user would. */
+function cli(...args: string[]): { status: number | null; out: string } {
+  const result = spawnSync(process.execPath, [hardhat, ...args, "--network", "localhost"], {
+    cwd: root,
+    encoding: "utf8",
+  });
+  return { status: result.status, out: `${result.stdout}${result.stderr}` };
+}
+
+function record(): { executor: string; book: unknown } {
+  return JSON.parse(readFileSync(LOCAL_RECORD_PATH, "utf8")) as { executor: string; book: unknown };
+}
+
+describe("the local node for the engine (npm run node)", function () {
+  this.timeout(300_000);
+  let node: ChildProcess | undefined;
+
+  afterEach(async () => {
+    if (node !== undefined) await stopNode(node);
+    node = undefined;
+  });
+
+  it("serves the replica and a configured executor over JSON-RPC, and the owner tasks work and refuse as they should", async () => {
+    node = await startNode();
+    const first = record();
+
+    const status = cli("executor", "status", "--json");
+    expect(status.status, status.out).to.equal(0);
+    const parsed = JSON.parse(status.out.trim().split("\n").pop() ?? "{}") as Record<string, unknown>;
+    expect(parsed.executor).to.equal(first.executor);
+    expect(parsed.owner).to.equal(OWNER);
+    expect(parsed.operators).to.deep.equal([OPERATOR]);
+    expect(parsed.paused).to.equal(false);
+
+    const pause = cli("executor", "pause");
+    expect(pause.status, pause.out).to.equal(0);
+    expect(pause.out).to.contain(`Paused on ${first.executor}`);
+    expect(JSON.parse(cli("executor", "status", "--json").out.trim().split("\n").pop() ?? "{}").paused).to.equal(true);
+
+    const bad = cli("executor", "withdraw", "--token", "0x12");
+    expect(bad.status).to.equal(1);
+    expect(bad.out).to.contain('--token: "0x12" is not an address.');
+
+    const stranger = cli("executor", "status", "--executor", "0x000000000000000000000000000000000000dEaD");
+    expect(stranger.status).to.equal(1);
+    expect(stranger.out).to.contain("No contract at 0x000000000000000000000000000000000000dEaD on chain 31337.");
+
+    const moved = cli("replica", "dislocate", "--pool", "uniswapV2:WETH/USDC", "--amount", "10");
+    expect(moved.status, moved.out).to.equal(0);
+    expect(moved.out).to.match(/sold 10 WETH on uniswapV2:WETH\/USDC, received \d+/);
+
+    await stopNode(node);
+    node = await startNode();
+    const second = record();
+    expect(second.executor).to.equal(first.executor);
+    expect(second.book).to.deep.equal(first.book);
+  });
+});
