@@ -3,7 +3,7 @@
 // the node running until interrupted. Every run starts a fresh node, so the addresses are the
 // same each time.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { createWriteStream } from "node:fs";
+import { createWriteStream, mkdirSync } from "node:fs";
 import { connect } from "node:net";
 import { fileURLToPath } from "node:url";
 
@@ -49,6 +49,7 @@ if (await portInUse()) {
   process.exit(1);
 }
 
+mkdirSync(`${root}deployments`, { recursive: true });
 const log = createWriteStream(`${root}deployments/node.log`);
 const node = spawn(hardhat, ["node", "--hostname", HOST, "--port", String(PORT)], {
   cwd: root,

@@ -1,0 +1,97 @@
+import { computeSwapStep } from "./swapMath.js";
+import {
+  getSqrtRatioAtTick,
+  getTickAtSqrtRatio,
+  MAX_SQRT_RATIO,
+  MAX_TICK,
+  MIN_SQRT_RATIO,
+  MIN_TICK,
+} from "./tickMath.js";
+
+/** What a Uniswap V3 pool's swap depends on, read from the chain. */
+export interface UniswapV3PoolState {
+  readonly sqrtPriceX96: bigint;
+  readonly tick: number;
+  readonly liquidity: bigint;
+  /** Fee in millionths (500 = 0.05%). */
+  readonly fee: number;
+  readonly tickSpacing: number;
+  /** Every initialized tick (as the pool's tick, not compressed) → its liquidityNet. */
+  readonly ticks: ReadonlyMap<number, bigint>;
+}
+
+/** The result of a simulated swap: the output and the pool's state after it. */
+export interface UniswapV3SwapResult {
+  readonly amountIn: bigint;
+  readonly amountOut: bigint;
+  readonly sqrtPriceX96: bigint;
+  readonly tick: number;
+  readonly liquidity: bigint;
+  readonly initializedTicksCrossed: number;
+}
+
+/**
+ * TickBitmap.nextInitializedTickWithinOneWord, over a set of initialized ticks instead of the
+ * bitmap: the next initialized tick in the direction of the swap, or the edge of the current
+ * 256-tick word if there is none in it. Stepping word by word matters: the pool rounds each step
+ * separately, so skipping a word boundary would change the result by a few wei.
+ */
+export function nextInitializedTickWithinOneWord(
+  ticks: ReadonlyMap<number, bigint>,
+  tick: number,
+  tickSpacing: number,
+  lte: boolean,
+): { next: number; initialized: boolean } {
+  const compressed = Math.floor(tick / tickSpacing);
+  if (lte) {
+    const wordStart = compressed - (((compressed % 256) + 256) % 256);
+    for (let c = compressed; c >= wordStart; c--) {
+      if (ticks.has(c * tickSpacing)) return { next: c * tickSpacing, initialized: true };
+    }
+    return { next: wordStart * tickSpacing, initialized: false };
+  }
+  const start = compressed + 1;
+  const wordEnd = start - (((start % 256) + 256) % 256) + 255;
+  for (let c = start; c <= wordEnd; c++) {
+    if (ticks.has(c * tickSpacing)) return { next: c * tickSpacing, initialized: true };
+  }
+  return { next: wordEnd * tickSpacing, initialized: false };
+}
+
+/**
+ * UniswapV3Pool.swap for an exact input with no price limit, step for step: returns what the
+ * pool would pay out for `amountIn` of token0 (`zeroForOne`) or token1, to the wei.
+ */
+export function swapExactInput(pool: UniswapV3PoolState, zeroForOne: boolean, amountIn: bigint): UniswapV3SwapResult {
+  const limit = zeroForOne ? MIN_SQRT_RATIO + 1n : MAX_SQRT_RATIO - 1n;
+  const fee = BigInt(pool.fee);
+  let remaining = amountIn;
+  let amountOut = 0n;
+  let sqrtPriceX96 = pool.sqrtPriceX96;
+  let tick = pool.tick;
+  let liquidity = pool.liquidity;
+  let crossed = 0;
+  while (remaining !== 0n && sqrtPriceX96 !== limit) {
+    const start = sqrtPriceX96;
+    let { next, initialized } = nextInitializedTickWithinOneWord(pool.ticks, tick, pool.tickSpacing, zeroForOne);
+    if (next < MIN_TICK) next = MIN_TICK;
+    else if (next > MAX_TICK) next = MAX_TICK;
+    const sqrtPriceNext = getSqrtRatioAtTick(next);
+    const target = (zeroForOne ? sqrtPriceNext < limit : sqrtPriceNext > limit) ? limit : sqrtPriceNext;
+    const step = computeSwapStep(sqrtPriceX96, target, liquidity, remaining, fee);
+    sqrtPriceX96 = step.sqrtRatioNextX96;
+    remaining -= step.amountIn + step.feeAmount;
+    amountOut += step.amountOut;
+    if (sqrtPriceX96 === sqrtPriceNext) {
+      if (initialized) {
+        const net = pool.ticks.get(next) ?? 0n;
+        liquidity += zeroForOne ? -net : net;
+        crossed += 1;
+      }
+      tick = zeroForOne ? next - 1 : next;
+    } else if (sqrtPriceX96 !== start) {
+      tick = getTickAtSqrtRatio(sqrtPriceX96);
+    }
+  }
+  return { amountIn: amountIn - remaining, amountOut, sqrtPriceX96, tick, liquidity, initializedTicksCrossed: crossed };
+}
