@@ -13,7 +13,10 @@ const OPERATOR = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 /** Starts `npm run node`'s script and resolves once it says the node is ready. */
 function startNode(): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["scripts/node.ts"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [`${root}node_modules/tsx/dist/cli.mjs`, "scripts/node.ts"], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     const onData = (chunk: Buffer) => {
       output += chunk.toString();

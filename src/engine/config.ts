@@ -1,0 +1,76 @@
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { BaseError } from "../errors.js";
+
+/**
+ * The engine's configuration. Unknown keys are errors (a typo must not silently fall back to a
+ * default), and every amount has a unit in its name.
+ */
+export const engineConfigSchema = z
+  .object({
+    /** JSON-RPC endpoint; the local node by default. */
+    rpcUrl: z.string().url().default("http://127.0.0.1:8545"),
+    /** Network name whose address book and chain ID the RPC must match. */
+    chain: z.string().min(1).default("localhost"),
+    /** Send transactions; otherwise log exactly what would be sent. */
+    live: z.boolean().default(false),
+    /** SQLite file for the records of every opportunity. */
+    databasePath: z.string().min(1).default("deployments/engine.sqlite"),
+    /** Only trades whose net profit is at least / at most this many dollars. */
+    minProfitUsd: z.number().nonnegative().default(0),
+    maxProfitUsd: z.number().positive().optional(),
+    /** No trade when the base fee is above this. */
+    maxGasPriceGwei: z.number().positive().default(500),
+    /** The largest loan, in dollars. */
+    maxLoanUsd: z.number().positive().default(2_000_000),
+    /** Trade only cycles whose tokens are all in this list (symbols); all tokens when absent. */
+    tokenAllowlist: z.array(z.string().min(1)).optional(),
+    /** Tip paid to the block producer. */
+    priorityFeeGwei: z.number().nonnegative().default(1),
+    /** Risk guard: stop after this many failed transactions in a row. */
+    maxConsecutiveFailures: z.number().int().positive().default(3),
+    /** Risk guard: stop once gas spent on reverted transactions today exceeds this (ETH). */
+    dailyLossLimitEth: z.number().positive().default(0.5),
+    /** How long to wait for a receipt before replacing the transaction. */
+    transactionTimeoutMs: z.number().int().positive().default(60_000),
+  })
+  .strict();
+
+export type EngineConfig = z.infer<typeof engineConfigSchema>;
+
+/** Thrown for a configuration that cannot be used; names every bad key. */
+export class ConfigError extends BaseError {
+  override readonly name = "ConfigError";
+}
+
+/**
+ * Validates a configuration object (from a file, merged with command-line options).
+ * @throws ConfigError listing each problem as `key: message`.
+ */
+export function parseEngineConfig(input: unknown): EngineConfig {
+  const result = engineConfigSchema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const key = issue.path.join(".") || "(config)";
+    return issue.code === "unrecognized_keys" ? `unknown key(s) ${issue.keys.join(", ")}` : `${key}: ${issue.message}`;
+  });
+  throw new ConfigError("The engine configuration is invalid.", {
+    details: `${problems.join("\n")}\nFix the configuration file or the option and run again.`,
+  });
+}
+
+/** Reads and validates a JSON configuration file, with `overrides` applied on top. */
+export function loadEngineConfig(path: string | undefined, overrides: Record<string, unknown>): EngineConfig {
+  let fromFile: unknown = {};
+  if (path !== undefined) {
+    try {
+      fromFile = JSON.parse(readFileSync(path, "utf8"));
+    } catch (cause) {
+      throw new ConfigError(`Cannot read the configuration file ${path}.`, {
+        details: "It must exist and hold one JSON object.",
+        cause,
+      });
+    }
+  }
+  return parseEngineConfig({ ...(fromFile as object), ...overrides });
+}

@@ -1,0 +1,305 @@
+import { Contract, type Provider, parseUnits, type Signer } from "ethers";
+import type { Address, AddressBook } from "../addressBook.js";
+import { executorAbi } from "../executor/abi.js";
+import { encodeLoan, encodeRoute, type RouteHop } from "../executor/route.js";
+import type { EngineConfig } from "./config.js";
+import { type Cycle, findCycles, indexCyclesByPool } from "./cycles.js";
+import { type LenderQuote, Lenders } from "./lenders.js";
+import type { Logger } from "./log.js";
+import { Market } from "./market.js";
+import { type MarketPool, poolLabel } from "./pools.js";
+import { convert, valueIn } from "./prices.js";
+import type { Records } from "./records.js";
+import { RiskGuard } from "./risk.js";
+import { Sender } from "./sender.js";
+import { type Sizing, sizeCycle } from "./size.js";
+
+/** Gas a trade costs, by lender, plus per hop: only to price candidates before simulation. */
+const GAS_BASE: Record<string, bigint> = { BalancerV2: 130_000n, UniswapV3: 155_000n, AaveV3: 220_000n };
+const GAS_PER_HOP = 55_000n;
+/** At most this many trades per block: after each, the pools it touched are read again. */
+const MAX_TRADES_PER_BLOCK = 4;
+
+/** Everything the engine needs, resolved and validated by its caller. */
+export interface EngineDeps {
+  readonly provider: Provider;
+  readonly operator: Signer;
+  readonly executor: Address;
+  readonly book: AddressBook;
+  readonly pools: MarketPool[];
+  /** Tokens the engine borrows and counts profit in. */
+  readonly baseTokens: readonly Address[];
+  /** Token address → symbol, for records and the summary. */
+  readonly symbols: Readonly<Record<Address, string>>;
+  /** Aave reserve token → its aToken (where the reserve's liquidity is). */
+  readonly aTokens: Readonly<Record<Address, Address | undefined>>;
+  readonly config: EngineConfig;
+  readonly records: Records;
+  readonly log: Logger;
+}
+
+/** Counts over a run; `realisedProfit` and `gasUsed` come from receipts, never from estimates. */
+export interface EngineStats {
+  opportunities: number;
+  simulated: number;
+  sent: number;
+  succeeded: number;
+  reverted: number;
+  realisedProfit: Record<string, bigint>;
+  gasUsed: bigint;
+  filtered: Record<string, number>;
+}
+
+interface Candidate {
+  readonly cycle: Cycle;
+  readonly quote: LenderQuote;
+  readonly sizing: Sizing;
+  readonly gasCostInToken: bigint;
+  readonly net: bigint;
+}
+
+/** The arbitrage engine: one `onBlock` per new block, from collected state to recorded outcome. */
+export class Engine {
+  readonly stats: EngineStats = {
+    opportunities: 0,
+    simulated: 0,
+    sent: 0,
+    succeeded: 0,
+    reverted: 0,
+    realisedProfit: {},
+    gasUsed: 0n,
+    filtered: {},
+  };
+  private readonly market: Market;
+  private readonly lenders: Lenders;
+  private readonly sender: Sender;
+  private readonly risk: RiskGuard;
+  private readonly executor: Contract;
+  private cycles: Cycle[] = [];
+  private byPool = new Map<Address, Cycle[]>();
+  private lastBlock: number | undefined;
+
+  constructor(private readonly deps: EngineDeps) {
+    this.market = new Market(deps.provider, deps.book.multicall3, deps.pools);
+    this.lenders = new Lenders(deps.provider, deps.book, deps.aTokens);
+    this.sender = new Sender(deps.operator, deps.provider, deps.config.transactionTimeoutMs);
+    this.risk = new RiskGuard(
+      deps.config.maxConsecutiveFailures,
+      parseUnits(String(deps.config.dailyLossLimitEth), 18),
+      parseUnits(String(deps.config.maxGasPriceGwei), 9),
+      (reason, detail) => deps.log.warn("risk_trip", { reason, detail }),
+    );
+    this.executor = new Contract(deps.executor, executorAbi(), deps.operator);
+  }
+
+  /** Reads every pool and lender, finds the cycles, and reconciles trades left pending by a crash. */
+  async start(): Promise<void> {
+    const { config, symbols, log, records, provider } = this.deps;
+    await this.market.loadAll();
+    const allowed = (token: Address) =>
+      config.tokenAllowlist === undefined || config.tokenAllowlist.includes(symbols[token] ?? "");
+    this.cycles = findCycles(this.deps.pools, this.deps.baseTokens).filter((c) =>
+      c.hops.every((h) => allowed(h.tokenIn) && allowed(h.tokenOut)),
+    );
+    this.byPool = indexCyclesByPool(this.cycles);
+    await this.lenders.refresh(this.deps.baseTokens, this.v3Pools());
+    for (const pending of records.pending()) {
+      const receipt = pending.txHash === null ? null : await provider.getTransactionReceipt(pending.txHash);
+      if (receipt === null) continue;
+      const profit = receipt.status === 1 ? this.profitFromReceipt(receipt.logs) : undefined;
+      records.update(pending.id, {
+        status: receipt.status === 1 ? "succeeded" : "reverted",
+        reason: "reconciled after restart",
+        gasUsed: receipt.gasUsed.toString(),
+        ...(profit === undefined ? {} : { realisedProfit: profit.toString() }),
+      });
+    }
+    log.info("engine_started", { pools: this.deps.pools.length, cycles: this.cycles.length, live: config.live });
+  }
+
+  /** Handles one new block: re-reads the pools that changed, re-evaluates only their cycles. */
+  async onBlock(blockNumber?: number): Promise<void> {
+    const head = blockNumber ?? (await this.deps.provider.getBlockNumber());
+    const changed =
+      this.lastBlock === undefined
+        ? [...this.market.pools.keys()]
+        : await this.market.changedBetween(this.lastBlock + 1, head);
+    this.lastBlock = head;
+    if (changed.length === 0) return;
+    await this.market.refresh(changed, head);
+    await this.lenders.refresh(this.deps.baseTokens, this.v3Pools());
+    const touched = new Set<Cycle>();
+    for (const address of changed) for (const cycle of this.byPool.get(address) ?? []) touched.add(cycle);
+    const done = new Set<Cycle>();
+    for (let trade = 0; trade < MAX_TRADES_PER_BLOCK; trade++) {
+      const best = await this.bestCandidate([...touched].filter((c) => !done.has(c)));
+      if (best === undefined) break;
+      done.add(best.cycle);
+      const traded = await this.process(best, head);
+      if (traded) {
+        // The trade moved its pools: read them again before sizing anything else.
+        await this.market.refresh([...new Set(best.cycle.hops.map((h) => h.pool.address))]);
+        await this.lenders.refresh(this.deps.baseTokens, this.v3Pools());
+      }
+    }
+  }
+
+  private v3Pools(): MarketPool[] {
+    return this.deps.pools.filter((p) => p.kind === "uniswapV3");
+  }
+
+  /** Sizes every cycle with each lender that can fund it and returns the most profitable net of gas. */
+  private async bestCandidate(cycles: readonly Cycle[]): Promise<Candidate | undefined> {
+    const { book, config } = this.deps;
+    const fees = await this.deps.provider.getFeeData();
+    const block = await this.deps.provider.getBlock("latest");
+    const baseFee = block?.baseFeePerGas ?? fees.gasPrice ?? 0n;
+    const gasPrice = baseFee * 2n + parseUnits(String(config.priorityFeeGwei), 9);
+    const pools = [...this.market.pools.values()];
+    let best: Candidate | undefined;
+    for (const cycle of cycles) {
+      const maxLoan = valueIn(
+        pools,
+        book.tokens.USDC,
+        cycle.token,
+        book.tokens.WETH,
+        parseUnits(String(config.maxLoanUsd), 6),
+      );
+      if (maxLoan === undefined || maxLoan <= 0n) continue;
+      for (const quote of this.lenders.quotes(cycle, this.v3Pools())) {
+        const cap = quote.available < maxLoan ? quote.available : maxLoan;
+        const sizing = sizeCycle(cycle, cap, quote.fee);
+        if (sizing === undefined) continue;
+        const gasUnits = (GAS_BASE[quote.lender] ?? 200_000n) + GAS_PER_HOP * BigInt(cycle.hops.length);
+        const gasCostInToken = convert(pools, book.tokens.WETH, cycle.token, gasUnits * gasPrice) ?? 0n;
+        const net = sizing.profit - gasCostInToken;
+        if (best === undefined || net > best.net) best = { cycle, quote, sizing, gasCostInToken, net };
+      }
+    }
+    return best;
+  }
+
+  /** Filters, records, simulates and (live) sends one candidate. Returns whether a trade was mined. */
+  private async process(c: Candidate, block: number): Promise<boolean> {
+    const { config, records, log, symbols, book } = this.deps;
+    const symbol = symbols[c.cycle.token] ?? c.cycle.token;
+    this.stats.opportunities += 1;
+    const base = {
+      block,
+      cycle: c.cycle.hops.map((h) => poolLabel(h.pool)).join(" > "),
+      token: symbol,
+      amountIn: c.sizing.amountIn.toString(),
+      lender: c.quote.lender,
+      expectedProfit: c.sizing.profit.toString(),
+      gasCost: c.gasCostInToken.toString(),
+    };
+    const usd = valueIn([...this.market.pools.values()], c.cycle.token, book.tokens.USDC, book.tokens.WETH, c.net);
+    const usdValue = usd === undefined ? 0 : Number(usd) / 1e6;
+    const reason =
+      c.net <= 0n
+        ? "unprofitable after gas"
+        : usdValue < config.minProfitUsd
+          ? `below minProfitUsd (${usdValue.toFixed(2)} < ${config.minProfitUsd})`
+          : config.maxProfitUsd !== undefined && usdValue > config.maxProfitUsd
+            ? `above maxProfitUsd (${usdValue.toFixed(2)} > ${config.maxProfitUsd})`
+            : undefined;
+    if (reason !== undefined) {
+      this.stats.filtered[reason.split(" (")[0] as string] =
+        (this.stats.filtered[reason.split(" (")[0] as string] ?? 0) + 1;
+      records.add({ ...base, status: "filtered", reason });
+      log.info("opportunity_filtered", { ...base, reason });
+      return false;
+    }
+    const id = records.add({ ...base, status: "dry_run", reason: null });
+    const loan = encodeLoan(c.quote.lender, c.cycle.token, c.sizing.amountIn, c.quote.uniswapV3);
+    const route = encodeRoute(c.cycle.hops.map((h) => this.routeHop(h.pool, h.tokenOut)));
+    // The floor is the gas the trade costs: a stale opportunity reverts instead of losing.
+    const floor = c.gasCostInToken > 0n ? c.gasCostInToken : 1n;
+    let simulated: bigint;
+    try {
+      simulated = (await this.executor.getFunction("execute").staticCall(loan, floor, route)) as bigint;
+    } catch (error) {
+      const why = this.describeRevert(error);
+      records.update(id, { status: "simulation_failed", reason: why });
+      log.warn("simulation_failed", { ...base, reason: why });
+      return false;
+    }
+    this.stats.simulated += 1;
+    const data = this.executor.interface.encodeFunctionData("execute", [loan, floor, route]);
+    if (!config.live) {
+      records.update(id, { status: "dry_run", reason: `would send to ${this.deps.executor}` });
+      log.info("dry_run", { ...base, simulatedProfit: simulated, to: this.deps.executor, data });
+      return false;
+    }
+    const latest = await this.deps.provider.getBlock("latest");
+    const baseFee = latest?.baseFeePerGas ?? 0n;
+    if (!this.risk.allows(baseFee)) {
+      records.update(id, { status: "filtered", reason: `risk guard: ${this.risk.state ?? "gas price cap"}` });
+      return false;
+    }
+    const gasLimit = ((await this.executor.getFunction("execute").estimateGas(loan, floor, route)) * 12n) / 10n;
+    const tip = parseUnits(String(config.priorityFeeGwei), 9);
+    const receipt = await this.sender.send({
+      to: this.deps.executor,
+      data,
+      gasLimit,
+      maxFeePerGas: baseFee * 2n + tip,
+      maxPriorityFeePerGas: tip,
+    });
+    this.stats.sent += 1;
+    this.stats.gasUsed += receipt.gasUsed;
+    const gasPaid = receipt.gasUsed * receipt.gasPrice;
+    if (receipt.status !== 1) {
+      this.stats.reverted += 1;
+      this.risk.record(false, gasPaid);
+      records.update(id, {
+        status: "reverted",
+        txHash: receipt.hash,
+        gasUsed: receipt.gasUsed.toString(),
+        gasPaidWei: gasPaid.toString(),
+      });
+      log.warn("trade_reverted", { ...base, tx: receipt.hash });
+      return true;
+    }
+    const profit = this.profitFromReceipt(receipt.logs) ?? 0n;
+    this.stats.succeeded += 1;
+    this.stats.realisedProfit[symbol] = (this.stats.realisedProfit[symbol] ?? 0n) + profit;
+    this.risk.record(true, gasPaid);
+    records.update(id, {
+      status: "succeeded",
+      txHash: receipt.hash,
+      realisedProfit: profit.toString(),
+      gasUsed: receipt.gasUsed.toString(),
+      gasPaidWei: gasPaid.toString(),
+    });
+    log.info("trade_succeeded", { ...base, tx: receipt.hash, realisedProfit: profit, gasUsed: receipt.gasUsed });
+    return true;
+  }
+
+  private routeHop(pool: MarketPool, tokenOut: Address): RouteHop {
+    return pool.kind === "uniswapV2"
+      ? { kind: "UniswapV2", factoryIndex: pool.factoryIndex, tokenOut, feePips: pool.feePips }
+      : { kind: "UniswapV3", tokenOut, fee: pool.fee };
+  }
+
+  /** The profit in the executor's `ArbitrageExecuted` event: measured on chain from balances. */
+  private profitFromReceipt(
+    logs: ReadonlyArray<{ topics: readonly string[]; data: string; address: string }>,
+  ): bigint | undefined {
+    for (const entry of logs) {
+      if (entry.address.toLowerCase() !== this.deps.executor.toLowerCase()) continue;
+      const parsed = this.executor.interface.parseLog(entry);
+      if (parsed?.name === "ArbitrageExecuted") return parsed.args.profit as bigint;
+    }
+    return undefined;
+  }
+
+  private describeRevert(error: unknown): string {
+    const data = (error as { data?: string }).data;
+    if (typeof data === "string" && data.length >= 10) {
+      const parsed = this.executor.interface.parseError(data);
+      if (parsed !== null) return `${parsed.name}(${parsed.args.map((a: unknown) => String(a)).join(", ")})`;
+    }
+    return (error as Error).message.split("\n")[0] ?? "reverted";
+  }
+}

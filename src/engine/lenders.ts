@@ -1,0 +1,89 @@
+import { Contract, type Provider } from "ethers";
+import type { Address, AddressBook } from "../addressBook.js";
+import type { LenderName } from "../executor/route.js";
+import type { Cycle } from "./cycles.js";
+import type { MarketPool } from "./pools.js";
+
+const erc20 = ["function balanceOf(address) view returns (uint256)"];
+
+/** A lender that could fund a cycle, with what it charges and how much it holds. */
+export interface LenderQuote {
+  readonly lender: LenderName;
+  readonly fee: (amount: bigint) => bigint;
+  readonly available: bigint;
+  /** For a Uniswap V3 flash: the lending pool's other token and fee tier. */
+  readonly uniswapV3?: { readonly pairToken: Address; readonly fee: number; readonly pool: Address };
+}
+
+/** What the lenders hold and charge, read from the chain (refreshed each block). */
+export class Lenders {
+  private aavePremiumBps = 5n;
+  private readonly balances = new Map<string, bigint>();
+
+  constructor(
+    private readonly provider: Provider,
+    private readonly book: AddressBook,
+    private readonly aTokens: Readonly<Record<string, Address | undefined>>,
+  ) {}
+
+  /** Reads Aave's premium and every lender's balance of each base token. */
+  async refresh(tokens: readonly Address[], v3Pools: readonly MarketPool[]): Promise<void> {
+    if (this.book.aaveV3 !== undefined) {
+      const pool = new Contract(
+        this.book.aaveV3.pool,
+        ["function FLASHLOAN_PREMIUM_TOTAL() view returns (uint128)"],
+        this.provider,
+      );
+      this.aavePremiumBps = (await pool.getFunction("FLASHLOAN_PREMIUM_TOTAL")()) as bigint;
+    }
+    for (const token of tokens) {
+      const contract = new Contract(token, erc20, this.provider);
+      const holders = [this.book.balancerV2?.vault, this.aTokens[token]];
+      for (const pool of v3Pools) if (pool.token0 === token || pool.token1 === token) holders.push(pool.address);
+      for (const holder of holders) {
+        if (holder !== undefined)
+          this.balances.set(`${holder}:${token}`, (await contract.getFunction("balanceOf")(holder)) as bigint);
+      }
+    }
+  }
+
+  /**
+   * Every lender able to fund `cycle`, cheapest first: the Balancer Vault (no fee), a Uniswap V3
+   * pool the cycle does not touch (its fee tier), then Aave (its premium).
+   */
+  quotes(cycle: Cycle, v3Pools: readonly MarketPool[]): LenderQuote[] {
+    const token = cycle.token;
+    const out: LenderQuote[] = [];
+    const vault = this.book.balancerV2?.vault;
+    if (vault !== undefined) {
+      out.push({ lender: "BalancerV2", fee: () => 0n, available: this.balances.get(`${vault}:${token}`) ?? 0n });
+    }
+    const used = new Set(cycle.hops.map((h) => h.pool.address));
+    const flash = v3Pools
+      .filter((p) => p.kind === "uniswapV3" && !used.has(p.address) && (p.token0 === token || p.token1 === token))
+      .sort((a, b) => (a.kind === "uniswapV3" && b.kind === "uniswapV3" ? a.fee - b.fee : 0))[0];
+    if (flash?.kind === "uniswapV3") {
+      const feePips = BigInt(flash.fee);
+      out.push({
+        lender: "UniswapV3",
+        fee: (a) => (a * feePips + 999_999n) / 1_000_000n,
+        available: this.balances.get(`${flash.address}:${token}`) ?? 0n,
+        uniswapV3: {
+          pairToken: flash.token0 === token ? flash.token1 : flash.token0,
+          fee: flash.fee,
+          pool: flash.address,
+        },
+      });
+    }
+    const aToken = this.aTokens[token];
+    if (this.book.aaveV3 !== undefined && aToken !== undefined) {
+      const bps = this.aavePremiumBps;
+      out.push({
+        lender: "AaveV3",
+        fee: (a) => (a * bps + 5_000n) / 10_000n,
+        available: this.balances.get(`${aToken}:${token}`) ?? 0n,
+      });
+    }
+    return out.filter((q) => q.available > 0n);
+  }
+}

@@ -1,0 +1,56 @@
+import type { Address, CompleteAddressBook } from "../addressBook.js";
+import { BOOK_TOKENS } from "../addressBook.js";
+import { v2DexIndex } from "../executor/deploy.js";
+import type { ReplicaPool } from "../replica/replica.js";
+import type { ReplicaTokenSymbol } from "../replica/tokens.js";
+import type { MarketPool } from "./pools.js";
+
+/**
+ * The engine's pools on the replica: its Uniswap V2, Sushiswap and Uniswap V3 pools between the
+ * address book's tokens (the fee-on-transfer and blocklist tokens are left out, as a real
+ * deployment would leave them out of its allowlist). State is read by the market on start.
+ */
+export function replicaMarketPools(
+  pools: readonly ReplicaPool[],
+  tokenAddresses: Readonly<Record<ReplicaTokenSymbol, Address>>,
+  book: CompleteAddressBook,
+): MarketPool[] {
+  const listed = new Set<string>(BOOK_TOKENS);
+  const out: MarketPool[] = [];
+  for (const pool of pools) {
+    if (pool.dex === "balancerV2") continue;
+    if (!listed.has(pool.token0) || !listed.has(pool.token1)) continue;
+    const token0 = tokenAddresses[pool.token0];
+    const token1 = tokenAddresses[pool.token1];
+    if (pool.dex === "uniswapV3") {
+      out.push({
+        kind: "uniswapV3",
+        address: pool.address,
+        token0,
+        token1,
+        fee: pool.fee,
+        state: { sqrtPriceX96: 0n, tick: 0, liquidity: 0n, fee: pool.fee, tickSpacing: 1, ticks: new Map() },
+      });
+    } else {
+      out.push({
+        kind: "uniswapV2",
+        address: pool.address,
+        token0,
+        token1,
+        dex: pool.dex,
+        factoryIndex: v2DexIndex(pool.dex, book),
+        feePips: pool.feeBps * 100,
+        state: { reserve0: 0n, reserve1: 0n },
+      });
+    }
+  }
+  return out;
+}
+
+/** Token address → symbol for the book's tokens. */
+export function symbolsOf(book: CompleteAddressBook): Record<Address, string> {
+  return Object.fromEntries(Object.entries(book.tokens).map(([symbol, address]) => [address, symbol])) as Record<
+    Address,
+    string
+  >;
+}
