@@ -119,7 +119,8 @@ export class Engine {
 
   /** Handles one new block: re-reads the pools that changed, re-evaluates only their cycles. */
   async onBlock(blockNumber?: number): Promise<void> {
-    const head = blockNumber ?? (await this.deps.provider.getBlockNumber());
+    const head = blockNumber ?? (await this.deps.provider.getBlock("latest"))?.number;
+    if (head === undefined) return;
     const changed =
       this.lastBlock === undefined
         ? [...this.market.pools.keys()]

@@ -17,7 +17,8 @@ export async function connectRpc(
   expectedChainId: number,
   timeoutMs = 10_000,
 ): Promise<JsonRpcProvider> {
-  const provider = new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: false, polling: false, batchMaxCount: 1 });
+  // No response cache: a cached block number would make the engine read pools at an old block.
+  const provider = new JsonRpcProvider(rpcUrl, undefined, { cacheTimeout: -1, batchMaxCount: 1 });
   const chainId = await chainIdOf(provider, rpcUrl, timeoutMs);
   if (chainId !== expectedChainId) {
     provider.destroy();
