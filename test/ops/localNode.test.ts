@@ -89,6 +89,22 @@ describe("the local node for the engine (npm run node)", function () {
     expect(moved.status, moved.out).to.equal(0);
     expect(moved.out).to.match(/sold 10 WETH on uniswapV2:WETH\/USDC, received \d+/);
 
+    // The main job refuses an RPC on the wrong chain and one that does not answer.
+    const start = (...args: string[]) =>
+      spawnSync(process.execPath, [`${root}node_modules/tsx/dist/cli.mjs`, "scripts/start.ts", ...args], {
+        cwd: root,
+        encoding: "utf8",
+      });
+    const wrongChain = start("--rpc", "http://127.0.0.1:8545", "--chain", "mainnet");
+    expect(wrongChain.status).to.equal(1);
+    expect(wrongChain.stderr).to.contain("The RPC at http://127.0.0.1:8545 answers for chain 31337, not 1.");
+    const unreachable = start("--rpc", "http://127.0.0.1:9", "--chain", "mainnet");
+    expect(unreachable.status).to.equal(1);
+    expect(unreachable.stderr).to.contain("Cannot reach the RPC at http://127.0.0.1:9.");
+    const badOption = start("--blocks", "many");
+    expect(badOption.status).to.equal(1);
+    expect(badOption.stderr).to.contain('--blocks: "many" is not a positive whole number.');
+
     await stopNode(node);
     node = await startNode();
     const second = record();

@@ -1,0 +1,66 @@
+import { expect } from "chai";
+import { ConfigError, loadEngineConfig, parseEngineConfig } from "../../src/engine/config.js";
+import { chainIdOf, connectRpc, liveBook, NetworkError } from "../../src/engine/network.js";
+import { Records } from "../../src/engine/records.js";
+import { ethers } from "../fixtures/replica.js";
+
+describe("engine bad input gets a clear error", () => {
+  it("a configuration with defaults only is valid and dry-run", () => {
+    const config = parseEngineConfig({});
+    expect(config.live).to.equal(false);
+    expect(config.rpcUrl).to.equal("http://127.0.0.1:8545");
+  });
+
+  it("an unknown configuration key is refused by name", () => {
+    expect(() => parseEngineConfig({ minProfitUSD: 3 })).to.throw(ConfigError, /unknown key\(s\) minProfitUSD/);
+  });
+
+  it("a value of the wrong type or range is refused with its key", () => {
+    expect(() => parseEngineConfig({ maxGasPriceGwei: "lots", minProfitUsd: -1 }))
+      .to.throw(ConfigError, /maxGasPriceGwei: Expected number, received string/)
+      .and.to.match(/minProfitUsd: Number must be greater than or equal to 0/);
+    expect(() => parseEngineConfig({ rpcUrl: "not a url" })).to.throw(ConfigError, /rpcUrl: Invalid url/);
+  });
+
+  it("a configuration file that is missing or not JSON is refused", () => {
+    expect(() => loadEngineConfig("/nonexistent/engine.json", {})).to.throw(
+      ConfigError,
+      "Cannot read the configuration file",
+    );
+  });
+
+  it("an unreachable RPC is refused with what to check", async () => {
+    // Port 9 (discard) on loopback: nothing answers JSON-RPC there.
+    await expect(connectRpc("http://127.0.0.1:9", 31337, 2_000)).to.be.rejectedWith(
+      NetworkError,
+      "Cannot reach the RPC at http://127.0.0.1:9.",
+    );
+  });
+
+  it("reads the chain ID an RPC answers with, and knows the chain names", async () => {
+    expect(await chainIdOf(ethers.provider, "in-process", 2_000)).to.equal(31337);
+    expect(() => liveBook("moon")).to.throw(NetworkError, 'Unknown chain "moon".');
+    expect(liveBook("base").chainId).to.equal(8453);
+  });
+
+  it("records survive a reopen: a crash loses nothing already written", () => {
+    const path = `${process.cwd()}/cache/records-test-${process.pid}.sqlite`;
+    const first = new Records(path);
+    const id = first.add({
+      block: 7,
+      cycle: "a > b",
+      token: "WETH",
+      amountIn: "1",
+      lender: "BalancerV2",
+      expectedProfit: "2",
+      gasCost: "3",
+      status: "dry_run",
+      reason: null,
+    });
+    first.update(id, { status: "sent", txHash: "0xabc" });
+    first.close();
+    const second = new Records(path);
+    expect(second.pending().map((r) => [r.id, r.txHash, r.status])).to.deep.equal([[id, "0xabc", "sent"]]);
+    second.close();
+  });
+});

@@ -1,0 +1,75 @@
+import { expect } from "chai";
+import type { Address } from "../../src/addressBook.js";
+import { findCycles, indexCyclesByPool } from "../../src/engine/cycles.js";
+import type { MarketPool } from "../../src/engine/pools.js";
+import { cycleOutput, sizeCycle } from "../../src/engine/size.js";
+
+const A = "0x000000000000000000000000000000000000000A" as Address;
+const B = "0x000000000000000000000000000000000000000b" as Address;
+const C = "0x000000000000000000000000000000000000000C" as Address;
+
+function pair(address: string, token0: Address, token1: Address, r0: bigint, r1: bigint): MarketPool {
+  return {
+    kind: "uniswapV2",
+    address: address as Address,
+    token0,
+    token1,
+    factoryIndex: 0,
+    dex: "uniswapV2",
+    feePips: 3000,
+    state: { reserve0: r0, reserve1: r1 },
+  };
+}
+
+describe("cycles and sizing", () => {
+  const e18 = 10n ** 18n;
+  const pools = [
+    pair("0x01", A, B, 1_000n * e18, 3_000_000n * e18),
+    pair("0x02", A, B, 1_200n * e18, 3_000_000n * e18), // A is dearer here
+    pair("0x03", B, C, 5_000_000n * e18, 5_000_000n * e18),
+    pair("0x04", A, C, 900n * e18, 2_880_000n * e18),
+  ];
+
+  it("finds every two- and three-hop cycle from a base token, each through distinct pools", () => {
+    const cycles = findCycles(pools, [A]);
+    const twoHop = cycles.filter((c) => c.hops.length === 2).map((c) => c.hops.map((h) => h.pool.address).join(">"));
+    const threeHop = cycles.filter((c) => c.hops.length === 3).map((c) => c.hops.map((h) => h.pool.address).join(">"));
+    expect(twoHop.sort()).to.deep.equal(["0x01>0x02", "0x02>0x01"]);
+    expect(threeHop.sort()).to.deep.equal(["0x01>0x03>0x04", "0x02>0x03>0x04", "0x04>0x03>0x01", "0x04>0x03>0x02"]);
+    for (const cycle of cycles) {
+      expect(cycle.hops[0]?.tokenIn).to.equal(A);
+      expect(cycle.hops.at(-1)?.tokenOut).to.equal(A);
+    }
+    const index = indexCyclesByPool(cycles);
+    expect(index.get("0x03" as Address)).to.have.length(4);
+    expect(index.get("0x01" as Address)).to.have.length(4);
+  });
+
+  it("the size found makes at least 99.99% of the best profit an exhaustive grid finds", () => {
+    const cycles = findCycles(pools, [A]);
+    let checked = 0;
+    for (const cycle of cycles) {
+      const cap = 500n * e18;
+      const fee = (a: bigint) => (a * 5n + 5_000n) / 10_000n;
+      const sized = sizeCycle(cycle, cap, fee);
+      // 20,000 evenly spaced sizes, then every wei-step around the best of them is coarser than ours.
+      let gridBest = 0n;
+      for (let i = 1n; i <= 20_000n; i++) {
+        const a = (cap * i) / 20_000n;
+        const profit = cycleOutput(cycle, a) - a - fee(a);
+        if (profit > gridBest) gridBest = profit;
+      }
+      if (gridBest === 0n) {
+        expect(sized, cycle.id).to.equal(undefined);
+        continue;
+      }
+      checked += 1;
+      expect(sized, cycle.id).to.not.equal(undefined);
+      expect((sized?.profit ?? 0n) * 10_000n >= gridBest * 9_999n, cycle.id).to.equal(true);
+      expect(sized?.profit).to.equal(
+        cycleOutput(cycle, sized?.amountIn ?? 0n) - (sized?.amountIn ?? 0n) - fee(sized?.amountIn ?? 0n),
+      );
+    }
+    expect(checked).to.be.greaterThan(0);
+  });
+});
