@@ -75,6 +75,10 @@ export class Engine {
   private readonly sender: Sender;
   private readonly risk: RiskGuard;
   private readonly executor: Contract;
+  /** Milliseconds from a block's arrival to the first trade of it signed-ready (simulated, fees set). */
+  readonly blockToTxMs: number[] = [];
+  private blockSeenAt = 0;
+  private tradedThisBlock = false;
   private cycles: Cycle[] = [];
   private byPool = new Map<Address, Cycle[]>();
   private lastBlock: number | undefined;
@@ -121,6 +125,8 @@ export class Engine {
   async onBlock(blockNumber?: number): Promise<void> {
     const head = blockNumber ?? (await this.deps.provider.getBlock("latest"))?.number;
     if (head === undefined) return;
+    this.blockSeenAt = performance.now();
+    this.tradedThisBlock = false;
     const changed =
       this.lastBlock === undefined
         ? [...this.market.pools.keys()]
@@ -240,6 +246,8 @@ export class Engine {
     }
     const gasLimit = ((await this.executor.getFunction("execute").estimateGas(loan, floor, route)) * 12n) / 10n;
     const tip = parseUnits(String(config.priorityFeeGwei), 9);
+    if (!this.tradedThisBlock) this.blockToTxMs.push(performance.now() - this.blockSeenAt);
+    this.tradedThisBlock = true;
     const receipt = await this.sender.send({
       to: this.deps.executor,
       data,

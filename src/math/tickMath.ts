@@ -47,6 +47,16 @@ export function getSqrtRatioAtTick(tick: number): bigint {
  */
 export function getTickAtSqrtRatio(sqrtPriceX96: bigint): number {
   if (sqrtPriceX96 < MIN_SQRT_RATIO || sqrtPriceX96 >= MAX_SQRT_RATIO) throw new RangeError("sqrt price out of range");
+  // A float estimate lands within a tick or two; the exact comparisons below settle it.
+  const estimate = Math.floor((2 * Math.log(Number(sqrtPriceX96) / 2 ** 96)) / Math.log(1.0001));
+  if (Number.isFinite(estimate)) {
+    for (let t = Math.min(MAX_TICK, estimate + 2); t >= Math.max(MIN_TICK, estimate - 2); t--) {
+      if (getSqrtRatioAtTick(t) <= sqrtPriceX96) {
+        if (t === MAX_TICK || getSqrtRatioAtTick(t + 1) > sqrtPriceX96) return t;
+        break;
+      }
+    }
+  }
   let low = MIN_TICK;
   let high = MAX_TICK;
   while (low < high) {

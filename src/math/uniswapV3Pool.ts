@@ -42,20 +42,58 @@ export function nextInitializedTickWithinOneWord(
   tickSpacing: number,
   lte: boolean,
 ): { next: number; initialized: boolean } {
+  const sorted = sortedTicks(ticks);
   const compressed = Math.floor(tick / tickSpacing);
   if (lte) {
     const wordStart = compressed - (((compressed % 256) + 256) % 256);
-    for (let c = compressed; c >= wordStart; c--) {
-      if (ticks.has(c * tickSpacing)) return { next: c * tickSpacing, initialized: true };
-    }
+    // The greatest initialized tick at or below `compressed`, if it is in this word.
+    const i = upperBound(sorted, compressed * tickSpacing) - 1;
+    const found = sorted[i];
+    if (found !== undefined && found >= wordStart * tickSpacing) return { next: found, initialized: true };
     return { next: wordStart * tickSpacing, initialized: false };
   }
   const start = compressed + 1;
   const wordEnd = start - (((start % 256) + 256) % 256) + 255;
-  for (let c = start; c <= wordEnd; c++) {
-    if (ticks.has(c * tickSpacing)) return { next: c * tickSpacing, initialized: true };
-  }
+  // The least initialized tick at or above `start`, if it is in this word.
+  const found = sorted[lowerBound(sorted, start * tickSpacing)];
+  if (found !== undefined && found <= wordEnd * tickSpacing) return { next: found, initialized: true };
   return { next: wordEnd * tickSpacing, initialized: false };
+}
+
+const sortedCache = new WeakMap<ReadonlyMap<number, bigint>, number[]>();
+
+/** The initialized ticks in ascending order (cached per tick map). */
+function sortedTicks(ticks: ReadonlyMap<number, bigint>): number[] {
+  let sorted = sortedCache.get(ticks);
+  if (sorted === undefined) {
+    sorted = [...ticks.keys()].sort((a, b) => a - b);
+    sortedCache.set(ticks, sorted);
+  }
+  return sorted;
+}
+
+/** Index of the first element ≥ `value`. */
+function lowerBound(sorted: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] as number) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Index of the first element > `value`. */
+function upperBound(sorted: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] as number) <= value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**
