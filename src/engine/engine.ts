@@ -174,6 +174,7 @@ export class Engine {
       );
       if (maxLoan === undefined || maxLoan <= 0n) continue;
       for (const quote of this.lenders.quotes(cycle, this.v3Pools())) {
+        // biome-ignore lint/complexity/useMathMinMax: Math.min does not take bigints.
         const cap = quote.available < maxLoan ? quote.available : maxLoan;
         const sizing = sizeCycle(cycle, cap, quote.fee);
         if (sizing === undefined) continue;
