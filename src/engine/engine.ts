@@ -56,6 +56,8 @@ interface Candidate {
   readonly sizing: Sizing;
   readonly gasCostInToken: bigint;
   readonly net: bigint;
+  /** `net` in USDC base units: candidates in different tokens are ranked by this. */
+  readonly netUsd: bigint;
 }
 
 /** The arbitrage engine: one `onBlock` per new block, from collected state to recorded outcome. */
@@ -181,7 +183,8 @@ export class Engine {
         const gasUnits = (GAS_BASE[quote.lender] ?? 200_000n) + GAS_PER_HOP * BigInt(cycle.hops.length);
         const gasCostInToken = convert(pools, book.tokens.WETH, cycle.token, gasUnits * gasPrice) ?? 0n;
         const net = sizing.profit - gasCostInToken;
-        if (best === undefined || net > best.net) best = { cycle, quote, sizing, gasCostInToken, net };
+        const netUsd = valueIn(pools, cycle.token, book.tokens.USDC, book.tokens.WETH, net) ?? net;
+        if (best === undefined || netUsd > best.netUsd) best = { cycle, quote, sizing, gasCostInToken, net, netUsd };
       }
     }
     return best;
@@ -189,7 +192,7 @@ export class Engine {
 
   /** Filters, records, simulates and (live) sends one candidate. Returns whether a trade was mined. */
   private async process(c: Candidate, block: number): Promise<boolean> {
-    const { config, records, log, symbols, book } = this.deps;
+    const { config, records, log, symbols } = this.deps;
     const symbol = symbols[c.cycle.token] ?? c.cycle.token;
     this.stats.opportunities += 1;
     const base = {
@@ -201,8 +204,7 @@ export class Engine {
       expectedProfit: c.sizing.profit.toString(),
       gasCost: c.gasCostInToken.toString(),
     };
-    const usd = valueIn([...this.market.pools.values()], c.cycle.token, book.tokens.USDC, book.tokens.WETH, c.net);
-    const usdValue = usd === undefined ? 0 : Number(usd) / 1e6;
+    const usdValue = Number(c.netUsd) / 1e6;
     const reason =
       c.net <= 0n
         ? "unprofitable after gas"

@@ -1,4 +1,4 @@
-import type { Address, CompleteAddressBook } from "../addressBook.js";
+import type { Address, AddressBook, CompleteAddressBook } from "../addressBook.js";
 import { BOOK_TOKENS } from "../addressBook.js";
 import { v2DexIndex } from "../executor/deploy.js";
 import type { ReplicaPool } from "../replica/replica.js";
@@ -48,9 +48,8 @@ export function replicaMarketPools(
 }
 
 /** Token address → symbol for the book's tokens. */
-export function symbolsOf(book: CompleteAddressBook): Record<Address, string> {
-  return Object.fromEntries(Object.entries(book.tokens).map(([symbol, address]) => [address, symbol])) as Record<
-    Address,
-    string
-  >;
+export function symbolsOf(book: AddressBook): Record<Address, string> {
+  const out: Record<Address, string> = {};
+  for (const [symbol, address] of Object.entries(book.tokens)) if (address !== undefined) out[address] = symbol;
+  return out;
 }

@@ -114,3 +114,23 @@ describe("the engine on the replica", () => {
     expect(failed[0]?.reason).to.equal("ExecutionPaused()");
   });
 });
+
+describe("pool discovery", () => {
+  it("asks the factories for every pair of the book's tokens and finds exactly the replica's V2 and V3 pools between them", async () => {
+    const f = await loadExecutor();
+    const { discoverPools } = await import("../../src/engine/discovery.js");
+    const progress: Array<[number, number]> = [];
+    const found = await discoverPools(ethers.provider, f.replica.book, (done, total) => progress.push([done, total]));
+    const expected = replicaMarketPools(f.replica.pools, f.replica.tokenAddresses, f.replica.book);
+    const key = (p: { kind: string; address: string }) => `${p.kind}:${p.address}`;
+    expect(found.map(key).sort()).to.deep.equal(expected.map(key).sort());
+    for (const pool of found) {
+      const twin = expected.find((p) => p.address === pool.address);
+      expect([pool.token0, pool.token1]).to.deep.equal([twin?.token0, twin?.token1]);
+      if (pool.kind === "uniswapV2" && twin?.kind === "uniswapV2")
+        expect(pool.factoryIndex).to.equal(twin.factoryIndex);
+    }
+    // 10 token pairs × (2 V2 factories + 4 V3 fee tiers).
+    expect(progress.at(-1)).to.deep.equal([60, 60]);
+  });
+});

@@ -1,0 +1,77 @@
+import { getAddress, Interface, type Provider } from "ethers";
+import { type Address, type AddressBook, v2DexesOf } from "../addressBook.js";
+import { v2DexIndex } from "../executor/deploy.js";
+import { multicall } from "../pools/multicall.js";
+import type { MarketPool } from "./pools.js";
+
+const v2Factory = new Interface(["function getPair(address, address) view returns (address)"]);
+const v3Factory = new Interface(["function getPool(address, address, uint24) view returns (address)"]);
+
+/** Uniswap V3's fee tiers. */
+export const V3_FEE_TIERS = [100, 500, 3000, 10_000] as const;
+
+/**
+ * Finds the pools the engine watches: for every pair of the book's tokens, the pair of each
+ * Uniswap V2-style factory and the pool of each Uniswap V3 fee tier, asked of the factories
+ * themselves in one batched read. State is left empty; the market reads it.
+ * @param onProgress Called with (done, total) as the batches return, for a progress display.
+ */
+export async function discoverPools(
+  provider: Provider,
+  book: AddressBook,
+  onProgress: (done: number, total: number) => void = () => {},
+): Promise<MarketPool[]> {
+  const tokens = Object.values(book.tokens).filter((t): t is Address => t !== undefined);
+  const pairs: Array<[Address, Address]> = [];
+  for (let i = 0; i < tokens.length; i++) {
+    for (let j = i + 1; j < tokens.length; j++) {
+      const [a, b] = [tokens[i] as Address, tokens[j] as Address];
+      pairs.push(BigInt(a) < BigInt(b) ? [a, b] : [b, a]);
+    }
+  }
+  const reads: Array<{ target: string; callData: string; make: (address: Address) => MarketPool }> = [];
+  for (const [name, dex] of v2DexesOf(book)) {
+    for (const [token0, token1] of pairs) {
+      reads.push({
+        target: dex.factory,
+        callData: v2Factory.encodeFunctionData("getPair", [token0, token1]),
+        make: (address) => ({
+          kind: "uniswapV2",
+          address,
+          token0,
+          token1,
+          dex: name,
+          factoryIndex: v2DexIndex(name, book),
+          feePips: dex.feeBps * 100,
+          state: { reserve0: 0n, reserve1: 0n },
+        }),
+      });
+    }
+  }
+  for (const fee of V3_FEE_TIERS) {
+    for (const [token0, token1] of pairs) {
+      reads.push({
+        target: book.uniswapV3.factory,
+        callData: v3Factory.encodeFunctionData("getPool", [token0, token1, fee]),
+        make: (address) => ({
+          kind: "uniswapV3",
+          address,
+          token0,
+          token1,
+          fee,
+          state: { sqrtPriceX96: 0n, tick: 0, liquidity: 0n, fee, tickSpacing: 1, ticks: new Map() },
+        }),
+      });
+    }
+  }
+  onProgress(0, reads.length);
+  const results = await multicall(provider, book.multicall3, reads);
+  onProgress(reads.length, reads.length);
+  const pools: MarketPool[] = [];
+  for (const [k, data] of results.entries()) {
+    const address = getAddress(`0x${data.slice(-40)}`) as Address;
+    if (BigInt(address) === 0n) continue;
+    pools.push((reads[k] as (typeof reads)[number]).make(address));
+  }
+  return pools;
+}
