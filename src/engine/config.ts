@@ -31,6 +31,8 @@ export const engineConfigSchema = z
     maxConsecutiveFailures: z.number().int().positive().default(3),
     /** Risk guard: stop once gas spent on reverted transactions today exceeds this (ETH). */
     dailyLossLimitEth: z.number().positive().default(0.5),
+    /** Every this many blocks, re-read every pool and compare with the engine's view. */
+    verifyEveryBlocks: z.number().int().positive().default(50),
     /** How long to wait for a receipt before replacing the transaction. */
     transactionTimeoutMs: z.number().int().positive().default(60_000),
   })

@@ -72,7 +72,9 @@ export class Engine {
     gasUsed: 0n,
     filtered: {},
   };
-  private readonly market: Market;
+  /** The collector's view of the pools (read-only outside the engine). */
+  readonly market: Market;
+  private lastVerified: number | undefined;
   private readonly lenders: Lenders;
   private readonly sender: Sender;
   private readonly risk: RiskGuard;
@@ -134,6 +136,15 @@ export class Engine {
         ? [...this.market.pools.keys()]
         : await this.market.changedBetween(this.lastBlock + 1, head);
     this.lastBlock = head;
+    this.lastVerified ??= head;
+    if (head - this.lastVerified >= this.deps.config.verifyEveryBlocks) {
+      this.lastVerified = head;
+      const drifted = await this.market.verify(head);
+      if (drifted.length > 0) {
+        this.deps.log.warn("state_resynced", { block: head, pools: drifted });
+        changed.push(...drifted.filter((a) => !changed.includes(a)));
+      }
+    }
     if (changed.length === 0) return;
     await this.market.refresh(changed, head);
     await this.lenders.refresh(this.deps.baseTokens, this.v3Pools());

@@ -53,6 +53,18 @@ export class Market {
     }
   }
 
+  /**
+   * Re-reads every pool at `blockTag` and returns those whose state differed from what the
+   * market held: a check that no missed event, gap or reorg left the view stale.
+   */
+  async verify(blockTag?: number): Promise<Address[]> {
+    const before = new Map([...this.pools].map(([address, pool]) => [address, fingerprint(pool)]));
+    await this.loadAll(blockTag);
+    return [...this.pools]
+      .filter(([address, pool]) => before.get(address) !== fingerprint(pool))
+      .map(([address]) => address);
+  }
+
   /** The pools that emitted any log in blocks `fromBlock`..`toBlock` (Sync, Swap, Mint, Burn…). */
   async changedBetween(fromBlock: number, toBlock: number): Promise<Address[]> {
     if (toBlock < fromBlock) return [];
@@ -64,4 +76,11 @@ export class Market {
     }
     return [...changed];
   }
+}
+
+/** A pool's state as a comparable string. */
+function fingerprint(pool: MarketPool): string {
+  if (pool.kind === "uniswapV2") return `${pool.state.reserve0}:${pool.state.reserve1}`;
+  const ticks = [...pool.state.ticks].sort(([a], [b]) => a - b).map(([t, net]) => `${t}=${net}`);
+  return `${pool.state.sqrtPriceX96}:${pool.state.tick}:${pool.state.liquidity}:${ticks.join(",")}`;
 }

@@ -134,3 +134,36 @@ describe("pool discovery", () => {
     expect(progress.at(-1)).to.deep.equal([60, 60]);
   });
 });
+
+describe("keeping the view honest", () => {
+  it("a periodic check re-reads every pool and repairs a view that drifted from the chain", async () => {
+    const f = await loadExecutor();
+    const records = new Records(":memory:");
+    const warnings: string[] = [];
+    const book = f.replica.book;
+    const engine = new Engine({
+      provider: ethers.provider,
+      operator: f.operator,
+      executor: f.executorAddress,
+      book,
+      pools: replicaMarketPools(f.replica.pools, f.replica.tokenAddresses, book),
+      baseTokens: [book.tokens.WETH],
+      symbols: symbolsOf(book),
+      aTokens: {},
+      config: parseEngineConfig({ verifyEveryBlocks: 1 }),
+      records,
+      log: { info() {}, warn: (event) => warnings.push(event), error() {} },
+    });
+    await engine.start();
+    await engine.onBlock();
+    const pool = [...engine.market.pools.values()].find((p) => p.kind === "uniswapV2");
+    if (pool?.kind !== "uniswapV2") throw new Error("no V2 pool");
+    const truth = { ...pool.state };
+    // As if an event had been missed: the engine's view no longer matches the chain.
+    pool.state = { reserve0: truth.reserve0 + 1n, reserve1: truth.reserve1 };
+    await ethers.provider.send("evm_mine", []);
+    await engine.onBlock();
+    expect(warnings).to.include("state_resynced");
+    expect(pool.state).to.deep.equal(truth);
+  });
+});
