@@ -110,6 +110,13 @@ const cycles = graph.scan(hubs, (cycle) => {
   if (sizeCycle(cycle, cap, noFee) !== undefined) profitable.push(cycle);
 });
 const fullScanMs = performance.now() - started;
+let candidates = 0;
+started = performance.now();
+graph.scan(hubs, () => {
+  candidates += 1;
+});
+const walkMs = performance.now() - started;
+if (process.env.BENCH_DEBUG) console.error({ walkMs, candidates, profitable: profitable.length });
 
 // Incremental: one pool changes; only the cycles through it are re-evaluated.
 const samples: number[] = [];

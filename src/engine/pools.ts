@@ -35,7 +35,7 @@ export function amountOut(pool: MarketPool, tokenIn: Address, amountIn: bigint):
       : getAmountOut(amountIn, reserve1, reserve0, pool.feePips);
   }
   if (pool.state.liquidity === 0n && pool.state.ticks.size === 0) return 0n;
-  return swapExactInput(pool.state, zeroForOne, amountIn).amountOut;
+  return swapExactInput(pool.state, zeroForOne, amountIn, false).amountOut;
 }
 
 /** The pool's other token. */

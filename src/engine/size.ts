@@ -1,4 +1,5 @@
 import type { Cycle } from "./cycles.js";
+import type { MarketPool } from "./pools.js";
 import { amountOut } from "./pools.js";
 
 /** The output of a whole cycle for `amountIn`, hop by hop, with each pool's exact math. */
@@ -20,23 +21,83 @@ export interface Sizing {
 }
 
 /**
- * The input in [1, maxAmountIn] that maximises `output(a) − a − fee(a)`, by a bracketed
- * ternary search on integers. Every pool's output is concave in its input, so the profit is
- * unimodal. The search stops when the bracket is a millionth of its upper end wide (profit is
- * flat at the top, so this loses far less than 0.01% of it) or a few wei wide, and the best of
- * the bracket's ends and middle is taken. Returns undefined when no input is profitable.
+ * The closed-form optimum of the cycle seen as one constant-product curve (floats): each hop is
+ * `γ·R_out·x / (R_in + γ·x)` (a V3 pool through its in-range virtual reserves), and their
+ * composition is `A·x / (B + C·x)`, whose profit `A·x/(B + C·x) − x` peaks at
+ * `(√(A·B) − B) / C`. Exact for V2-only cycles up to rounding; a starting point for V3.
+ */
+export function closedFormGuess(cycle: Cycle): number | undefined {
+  let a = 1;
+  let b = 1;
+  let c = 0;
+  for (const hop of cycle.hops) {
+    const reserves = virtualReserves(hop.pool, hop.tokenIn);
+    if (reserves === undefined) return undefined;
+    const [rIn, rOut, gamma] = reserves;
+    // Compose, then scale everything by 1/b to keep the floats in range.
+    const na = gamma * rOut * a;
+    const nb = rIn * b;
+    const nc = rIn * c + gamma * a;
+    a = na / nb;
+    c = nc / nb;
+    b = 1;
+  }
+  if (!(a > b) || !(c > 0)) return undefined;
+  const x = (Math.sqrt(a * b) - b) / c;
+  return Number.isFinite(x) && x > 0 ? x : undefined;
+}
+
+function virtualReserves(pool: MarketPool, tokenIn: string): [number, number, number] | undefined {
+  const zeroForOne = tokenIn === pool.token0;
+  if (pool.kind === "uniswapV2") {
+    const { reserve0, reserve1 } = pool.state;
+    if (reserve0 === 0n || reserve1 === 0n) return undefined;
+    const gamma = 1 - pool.feePips / 1e6;
+    return zeroForOne ? [Number(reserve0), Number(reserve1), gamma] : [Number(reserve1), Number(reserve0), gamma];
+  }
+  const { liquidity, sqrtPriceX96 } = pool.state;
+  if (liquidity === 0n || sqrtPriceX96 === 0n) return undefined;
+  const sqrtP = Number(sqrtPriceX96) / 2 ** 96;
+  const x = Number(liquidity) / sqrtP;
+  const y = Number(liquidity) * sqrtP;
+  const gamma = 1 - pool.fee / 1e6;
+  return zeroForOne ? [x, y, gamma] : [y, x, gamma];
+}
+
+/**
+ * The input in [1, maxAmountIn] that maximises `output(a) − a − fee(a)`, with every evaluation
+ * made by the pools' exact integer math. Every pool's output is concave in its input, so the
+ * profit is unimodal: a ternary search over a bracket finds the best input. The bracket starts
+ * narrow around the closed-form optimum (`closedFormGuess`) and falls back to the whole range
+ * when the best point lands on its edge. The search stops when the bracket is a hundred-
+ * thousandth of its upper end wide (the profit is flat at the top, so this gives up far less
+ * than 0.01% of it) or a few wei wide. Returns undefined when no input is profitable.
  */
 export function sizeCycle(cycle: Cycle, maxAmountIn: bigint, fee: (amount: bigint) => bigint): Sizing | undefined {
-  const profitAt = (a: bigint): bigint => {
-    const out = cycleOutput(cycle, a);
-    return out - a - fee(a);
-  };
   // Cheap rejection: if a tiny trade loses, the marginal rate is below one and no size wins.
   const probe = maxAmountIn < 1_000_000n ? maxAmountIn : maxAmountIn / 1_000_000n;
   if (probe <= 0n || cycleOutput(cycle, probe) <= probe) return undefined;
-  let lo = 1n;
-  let hi = maxAmountIn;
-  while (hi - lo > 2n && (hi - lo) * 1_000_000n > hi) {
+  const guess = closedFormGuess(cycle);
+  if (guess !== undefined) {
+    const centre = BigInt(Math.floor(Math.min(guess, Number(maxAmountIn))));
+    const hasV3 = cycle.hops.some((h) => h.pool.kind === "uniswapV3");
+    // V2-only cycles: the closed form is exact but for rounding, so a sliver around it holds the best integer.
+    const width = hasV3 ? centre / 10n : centre / 50_000n + 2n;
+    const lo = centre - width > 0n ? centre - width : 1n;
+    const hi = centre + width < maxAmountIn ? centre + width : maxAmountIn;
+    const found = ternary(cycle, lo, hi, fee);
+    const atEdge = (found.amountIn === lo && lo > 1n) || (found.amountIn === hi && hi < maxAmountIn);
+    if (!atEdge) return found.profit > 0n ? found : undefined;
+  }
+  const found = ternary(cycle, 1n, maxAmountIn, fee);
+  return found.profit > 0n ? found : undefined;
+}
+
+function ternary(cycle: Cycle, low: bigint, high: bigint, fee: (amount: bigint) => bigint): Sizing {
+  const profitAt = (a: bigint): bigint => cycleOutput(cycle, a) - a - fee(a);
+  let lo = low;
+  let hi = high;
+  while (hi - lo > 2n && (hi - lo) * 100_000n > hi) {
     const third = (hi - lo) / 3n;
     const m1 = lo + third;
     const m2 = hi - third;
@@ -44,13 +105,12 @@ export function sizeCycle(cycle: Cycle, maxAmountIn: bigint, fee: (amount: bigin
     else hi = m2;
   }
   let best: Sizing | undefined;
-  const points = hi - lo <= 2n ? [lo, lo + 1n, hi] : [lo, (lo + hi) / 2n, hi];
-  for (const a of points) {
+  for (const a of hi - lo <= 2n ? [lo, lo + 1n, hi] : [lo, (lo + hi) / 2n, hi]) {
     if (a > hi) continue;
     const out = cycleOutput(cycle, a);
     const lenderFee = fee(a);
     const profit = out - a - lenderFee;
     if (best === undefined || profit > best.profit) best = { amountIn: a, amountOut: out, lenderFee, profit };
   }
-  return best !== undefined && best.profit > 0n ? best : undefined;
+  return best as Sizing;
 }

@@ -100,7 +100,13 @@ function upperBound(sorted: readonly number[], value: number): number {
  * UniswapV3Pool.swap for an exact input with no price limit, step for step: returns what the
  * pool would pay out for `amountIn` of token0 (`zeroForOne`) or token1, to the wei.
  */
-export function swapExactInput(pool: UniswapV3PoolState, zeroForOne: boolean, amountIn: bigint): UniswapV3SwapResult {
+export function swapExactInput(
+  pool: UniswapV3PoolState,
+  zeroForOne: boolean,
+  amountIn: bigint,
+  /** Whether to compute the tick the swap ends on; sizing needs only the amounts. */
+  withTick = true,
+): UniswapV3SwapResult {
   const limit = zeroForOne ? MIN_SQRT_RATIO + 1n : MAX_SQRT_RATIO - 1n;
   const fee = BigInt(pool.fee);
   let remaining = amountIn;
@@ -128,7 +134,8 @@ export function swapExactInput(pool: UniswapV3PoolState, zeroForOne: boolean, am
       }
       tick = zeroForOne ? next - 1 : next;
     } else if (sqrtPriceX96 !== start) {
-      tick = getTickAtSqrtRatio(sqrtPriceX96);
+      // The swap ended inside this range (nothing remains), so the tick only describes the end state.
+      tick = withTick ? getTickAtSqrtRatio(sqrtPriceX96) : Number.NaN;
     }
   }
   return { amountIn: amountIn - remaining, amountOut, sqrtPriceX96, tick, liquidity, initializedTicksCrossed: crossed };
