@@ -3,14 +3,19 @@ import { parseUnits } from "ethers";
 import type { Address } from "../../src/addressBook.js";
 import { parseEngineConfig } from "../../src/engine/config.js";
 import { Engine } from "../../src/engine/engine.js";
-import { createLogger } from "../../src/engine/log.js";
+import { createLogger, type Logger } from "../../src/engine/log.js";
 import { Records } from "../../src/engine/records.js";
 import { replicaMarketPools, symbolsOf } from "../../src/engine/replicaMarket.js";
 import { dislocate, findPool } from "../../src/replica/market.js";
 import type { ReplicaTokenSymbol } from "../../src/replica/tokens.js";
 import { type ExecutorFixture, ethers, loadExecutor } from "../fixtures/executor.js";
 
-function engineFor(f: ExecutorFixture, live: boolean, records: Records): Engine {
+function engineFor(
+  f: ExecutorFixture,
+  live: boolean,
+  records: Records,
+  options: { readonly verifyEveryBlocks?: number; readonly log?: Logger } = {},
+): Engine {
   const book = f.replica.book;
   return new Engine({
     provider: ethers.provider,
@@ -23,9 +28,12 @@ function engineFor(f: ExecutorFixture, live: boolean, records: Records): Engine 
     aTokens: Object.fromEntries(
       Object.entries(f.replica.aave.aTokens).map(([s, a]) => [f.replica.tokenAddresses[s as ReplicaTokenSymbol], a]),
     ) as Record<Address, Address>,
-    config: parseEngineConfig({ live }),
+    config: parseEngineConfig({
+      live,
+      ...(options.verifyEveryBlocks === undefined ? {} : { verifyEveryBlocks: options.verifyEveryBlocks }),
+    }),
     records,
-    log: createLogger(true),
+    log: options.log ?? createLogger(true),
   });
 }
 
@@ -140,18 +148,8 @@ describe("keeping the view honest", () => {
     const f = await loadExecutor();
     const records = new Records(":memory:");
     const warnings: string[] = [];
-    const book = f.replica.book;
-    const engine = new Engine({
-      provider: ethers.provider,
-      operator: f.operator,
-      executor: f.executorAddress,
-      book,
-      pools: replicaMarketPools(f.replica.pools, f.replica.tokenAddresses, book),
-      baseTokens: [book.tokens.WETH],
-      symbols: symbolsOf(book),
-      aTokens: {},
-      config: parseEngineConfig({ verifyEveryBlocks: 1 }),
-      records,
+    const engine = engineFor(f, false, records, {
+      verifyEveryBlocks: 1,
       log: { info() {}, warn: (event) => warnings.push(event), error() {} },
     });
     await engine.start();
