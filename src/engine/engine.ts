@@ -131,9 +131,9 @@ export class Engine {
     if (head === undefined) return;
     this.blockSeenAt = performance.now();
     this.tradedThisBlock = false;
-    const changed =
+    const { changed, priceOnly } =
       this.lastBlock === undefined
-        ? [...this.market.pools.keys()]
+        ? { changed: [...this.market.pools.keys()], priceOnly: new Set<Address>() }
         : await this.market.changedBetween(this.lastBlock + 1, head);
     this.lastBlock = head;
     this.lastVerified ??= head;
@@ -146,7 +146,7 @@ export class Engine {
       }
     }
     if (changed.length === 0) return;
-    await this.market.refresh(changed, head);
+    await this.market.refresh(changed, head, priceOnly);
     await this.lenders.refresh(this.deps.baseTokens, this.v3Pools());
     const touched = new Set<Cycle>();
     for (const address of changed) for (const cycle of this.byPool.get(address) ?? []) touched.add(cycle);
@@ -157,8 +157,9 @@ export class Engine {
       done.add(best.cycle);
       const traded = await this.process(best, head);
       if (traded) {
-        // The trade moved its pools: read them again before sizing anything else.
-        await this.market.refresh([...new Set(best.cycle.hops.map((h) => h.pool.address))]);
+        // The trade swapped through its pools: read their prices again before sizing anything else.
+        const touchedPools = [...new Set(best.cycle.hops.map((h) => h.pool.address))];
+        await this.market.refresh(touchedPools, undefined, new Set(touchedPools));
         await this.lenders.refresh(this.deps.baseTokens, this.v3Pools());
       }
     }

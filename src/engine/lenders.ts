@@ -1,10 +1,11 @@
-import { Contract, type Provider } from "ethers";
+import { Contract, Interface, type Provider } from "ethers";
 import type { Address, AddressBook } from "../addressBook.js";
 import type { LenderName } from "../executor/route.js";
+import { multicall } from "../pools/multicall.js";
 import type { Cycle } from "./cycles.js";
 import type { MarketPool } from "./pools.js";
 
-const erc20 = ["function balanceOf(address) view returns (uint256)"];
+const erc20 = new Interface(["function balanceOf(address) view returns (uint256)"]);
 
 /** A lender that could fund a cycle, with what it charges and how much it holds. */
 export interface LenderQuote {
@@ -36,15 +37,23 @@ export class Lenders {
       );
       this.aavePremiumBps = (await pool.getFunction("FLASHLOAN_PREMIUM_TOTAL")()) as bigint;
     }
+    // Every lender's balance of every base token, in one batched read.
+    const reads: Array<{ key: string; target: string; callData: string }> = [];
     for (const token of tokens) {
-      const contract = new Contract(token, erc20, this.provider);
       const holders = [this.book.balancerV2?.vault, this.aTokens[token]];
       for (const pool of v3Pools) if (pool.token0 === token || pool.token1 === token) holders.push(pool.address);
       for (const holder of holders) {
-        if (holder !== undefined)
-          this.balances.set(`${holder}:${token}`, (await contract.getFunction("balanceOf")(holder)) as bigint);
+        if (holder === undefined) continue;
+        reads.push({
+          key: `${holder}:${token}`,
+          target: token,
+          callData: erc20.encodeFunctionData("balanceOf", [holder]),
+        });
       }
     }
+    const results = await multicall(this.provider, this.book.multicall3, reads);
+    for (const [k, data] of results.entries())
+      this.balances.set((reads[k] as (typeof reads)[number]).key, BigInt(data));
   }
 
   /**

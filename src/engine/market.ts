@@ -1,10 +1,14 @@
 import { Interface, type Provider } from "ethers";
 import type { Address } from "../addressBook.js";
 import { multicall } from "../pools/multicall.js";
-import { loadUniswapV3Pool } from "../pools/uniswapV3.js";
+import { loadUniswapV3Pool, refreshUniswapV3Price } from "../pools/uniswapV3.js";
 import type { MarketPool } from "./pools.js";
 
 const pair = new Interface(["function getReserves() view returns (uint112, uint112, uint32)"]);
+/** A Uniswap V3 pool's Swap event: it moves the price but no tick's liquidity. */
+const V3_SWAP_TOPIC = new Interface([
+  "event Swap(address indexed sender, address indexed recipient, int256 amount0, int256 amount1, uint160 sqrtPriceX96, uint128 liquidity, int24 tick)",
+]).getEvent("Swap")?.topicHash;
 
 /**
  * The collector: the engine's view of every pool, read in batches through Multicall3 and kept
@@ -27,8 +31,15 @@ export class Market {
     await this.refresh([...this.pools.keys()], blockTag);
   }
 
-  /** Re-reads `addresses` at `blockTag`. */
-  async refresh(addresses: readonly Address[], blockTag?: number): Promise<void> {
+  /**
+   * Re-reads `addresses` at `blockTag`. V3 pools in `priceOnly` had only swaps since the last
+   * read, so just their price and active liquidity are read; others are read in full.
+   */
+  async refresh(
+    addresses: readonly Address[],
+    blockTag?: number,
+    priceOnly: ReadonlySet<Address> = new Set(),
+  ): Promise<void> {
     const v2 = addresses
       .map((a) => this.pools.get(a))
       .filter((p): p is MarketPool & { kind: "uniswapV2" } => p?.kind === "uniswapV2");
@@ -49,7 +60,10 @@ export class Market {
       }
     }
     for (const pool of v3) {
-      pool.state = await loadUniswapV3Pool(this.provider, this.multicall3, pool.address, blockTag);
+      pool.state =
+        priceOnly.has(pool.address) && pool.state.ticks.size > 0
+          ? await refreshUniswapV3Price(this.provider, this.multicall3, pool.address, pool.state, blockTag)
+          : await loadUniswapV3Pool(this.provider, this.multicall3, pool.address, blockTag);
     }
   }
 
@@ -65,16 +79,24 @@ export class Market {
       .map(([address]) => address);
   }
 
-  /** The pools that emitted any log in blocks `fromBlock`..`toBlock` (Sync, Swap, Mint, Burn…). */
-  async changedBetween(fromBlock: number, toBlock: number): Promise<Address[]> {
-    if (toBlock < fromBlock) return [];
+  /**
+   * The pools that emitted any log in blocks `fromBlock`..`toBlock` (Sync, Swap, Mint, Burn…),
+   * and which of the V3 ones emitted only swaps.
+   */
+  async changedBetween(fromBlock: number, toBlock: number): Promise<{ changed: Address[]; priceOnly: Set<Address> }> {
+    if (toBlock < fromBlock) return { changed: [], priceOnly: new Set() };
     const logs = await this.provider.getLogs({ address: [...this.pools.keys()], fromBlock, toBlock });
+    const byLower = new Map([...this.pools.keys()].map((a) => [a.toLowerCase(), a]));
     const changed = new Set<Address>();
+    const other = new Set<Address>();
     for (const log of logs) {
-      const match = [...this.pools.keys()].find((a) => a.toLowerCase() === log.address.toLowerCase());
-      if (match !== undefined) changed.add(match);
+      const address = byLower.get(log.address.toLowerCase());
+      if (address === undefined) continue;
+      changed.add(address);
+      if (log.topics[0] !== V3_SWAP_TOPIC) other.add(address);
     }
-    return [...changed];
+    const priceOnly = new Set([...changed].filter((a) => this.pools.get(a)?.kind === "uniswapV3" && !other.has(a)));
+    return { changed: [...changed], priceOnly };
   }
 }
 

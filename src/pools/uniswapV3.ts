@@ -14,6 +14,32 @@ const pool = new Interface([
 ]);
 
 /**
+ * Re-reads only the price, tick and active liquidity of a pool whose ticks have not changed:
+ * after a `Swap`, which moves the price but adds or removes no liquidity at any tick.
+ */
+export async function refreshUniswapV3Price(
+  provider: Provider,
+  multicall3: Address,
+  address: Address,
+  state: UniswapV3PoolState,
+  blockTag?: number,
+): Promise<UniswapV3PoolState> {
+  const [slot0, liquidity] = await multicall(
+    provider,
+    multicall3,
+    ["slot0", "liquidity"].map((name) => ({ target: address, callData: pool.encodeFunctionData(name) })),
+    blockTag,
+  );
+  const [sqrtPriceX96, tick] = pool.decodeFunctionResult("slot0", slot0 as string) as unknown as [bigint, bigint];
+  return {
+    ...state,
+    sqrtPriceX96,
+    tick: Number(tick),
+    liquidity: pool.decodeFunctionResult("liquidity", liquidity as string)[0] as bigint,
+  };
+}
+
+/**
  * Reads everything a Uniswap V3 swap depends on: price, tick, liquidity, fee, spacing, and every
  * initialized tick with its net liquidity (every bitmap word the pool's tick range spans, then
  * each set bit's tick), all at one block.
