@@ -25,14 +25,22 @@ export function logRate(pool: MarketPool, tokenIn: Address): number {
 /** The token graph with every pool's rate in both directions, rebuilt or patched as pools change. */
 export class RateGraph {
   /** token → [pool, other token, log rate token→other] */
-  private readonly edges = new Map<Address, Array<{ pool: MarketPool; to: Address; rate: number }>>();
+  private readonly edges = new Map<Address, Edge[]>();
+  /** `${token}>${hub}` → the edges from token straight to hub, and the best of their rates. */
+  private readonly toHub = new Map<string, { edges: Edge[]; best: number }>();
 
   constructor(pools: Iterable<MarketPool>) {
     for (const pool of pools) {
       for (const from of [pool.token0, pool.token1]) {
         const list = this.edges.get(from) ?? [];
-        list.push({ pool, to: otherToken(pool, from), rate: logRate(pool, from) });
+        const edge = { pool, to: otherToken(pool, from), rate: logRate(pool, from) };
+        list.push(edge);
         this.edges.set(from, list);
+        const key = `${from}>${edge.to}`;
+        const back = this.toHub.get(key) ?? { edges: [], best: Number.NEGATIVE_INFINITY };
+        back.edges.push(edge);
+        back.best = Math.max(back.best, edge.rate);
+        this.toHub.set(key, back);
       }
     }
   }
@@ -41,6 +49,8 @@ export class RateGraph {
   update(pool: MarketPool): void {
     for (const from of [pool.token0, pool.token1]) {
       for (const edge of this.edges.get(from) ?? []) if (edge.pool === pool) edge.rate = logRate(pool, from);
+      const back = this.toHub.get(`${from}>${otherToken(pool, from)}`);
+      if (back !== undefined) back.best = Math.max(...back.edges.map((e) => e.rate));
     }
   }
 
@@ -49,20 +59,25 @@ export class RateGraph {
    * whose marginal rates multiply to more than one. Cycles are not materialised otherwise.
    */
   scan(baseTokens: readonly Address[], visit: (cycle: Cycle) => void): number {
-    let walked = 0;
+    let cycles = 0;
     for (const base of baseTokens) {
       for (const e1 of this.edges.get(base) ?? []) {
         for (const e2 of this.edges.get(e1.to) ?? []) {
           if (e2.pool === e1.pool) continue;
           const r12 = e1.rate + e2.rate;
           if (e2.to === base) {
-            walked += 1;
+            cycles += 1;
             if (r12 > 0) visit(cycle(base, [hop(e1.pool, base, e1.to), hop(e2.pool, e1.to, base)]));
             continue;
           }
-          for (const e3 of this.edges.get(e2.to) ?? []) {
-            if (e3.to !== base || e3.pool === e1.pool || e3.pool === e2.pool) continue;
-            walked += 1;
+          // Only the edges from e2.to straight back to base close a cycle; skip them all when
+          // even the best cannot make it profitable. (They cannot repeat e1's or e2's pool:
+          // each pool has two tokens, and these three pairs differ.)
+          const back = this.toHub.get(`${e2.to}>${base}`);
+          if (back === undefined) continue;
+          cycles += back.edges.length;
+          if (r12 + back.best <= 0) continue;
+          for (const e3 of back.edges) {
             if (r12 + e3.rate > 0) {
               visit(cycle(base, [hop(e1.pool, base, e1.to), hop(e2.pool, e1.to, e2.to), hop(e3.pool, e2.to, base)]));
             }
@@ -70,7 +85,7 @@ export class RateGraph {
         }
       }
     }
-    return walked;
+    return cycles;
   }
 
   /**
@@ -116,10 +131,12 @@ export class RateGraph {
                 if (e3.to === base) emit(base, [p, leg(b, e2), leg(e2.to, e3)]);
           }
         } else if (b === base) {
-          // pool last: base → … → a, then a → base through it (two-hop cycles are found above).
+          // pool last: base → a (one hop) or base → x → a (two hops), then a → base through it.
           for (const e1 of this.edges.get(base) ?? []) {
-            for (const e2 of this.edges.get(e1.to) ?? [])
-              if (e2.to === a && e1.to !== a) emit(base, [leg(base, e1), leg(e1.to, e2), p]);
+            if (e1.to === a) emit(base, [leg(base, e1), p]);
+            else
+              for (const e2 of this.edges.get(e1.to) ?? [])
+                if (e2.to === a) emit(base, [leg(base, e1), leg(e1.to, e2), p]);
           }
         } else {
           // pool in the middle: base → a, a → b through it, b → base.
@@ -132,6 +149,12 @@ export class RateGraph {
     }
     return walked;
   }
+}
+
+interface Edge {
+  readonly pool: MarketPool;
+  readonly to: Address;
+  rate: number;
 }
 
 function hop(pool: MarketPool, tokenIn: Address, tokenOut: Address): CycleHop {
