@@ -45,19 +45,18 @@ async function balances(f: ExecutorFixture): Promise<Record<string, bigint>> {
   return out;
 }
 
+/** Sells 40 WETH on Uniswap V2's WETH/USDC pair, opening arbitrage against every other WETH/USDC pool. */
+async function cheapenWethOnUniswapV2(f: ExecutorFixture): Promise<void> {
+  await dislocate(f.replica, findPool(f.replica, "uniswapV2", "WETH", "USDC"), f.trader, "WETH", parseUnits("40", 18));
+}
+
 describe("the engine on the replica", () => {
   it("finds, sizes, simulates and executes arbitrage; every realised profit equals the estimate, the event and the balance change", async () => {
     const f = await loadExecutor();
     const records = new Records(":memory:");
     const engine = engineFor(f, true, records);
     await engine.start();
-    await dislocate(
-      f.replica,
-      findPool(f.replica, "uniswapV2", "WETH", "USDC"),
-      f.trader,
-      "WETH",
-      parseUnits("40", 18),
-    );
+    await cheapenWethOnUniswapV2(f);
     await engine.onBlock();
     await dislocate(
       f.replica,
@@ -86,13 +85,7 @@ describe("the engine on the replica", () => {
     const records = new Records(":memory:");
     const engine = engineFor(f, false, records);
     await engine.start();
-    await dislocate(
-      f.replica,
-      findPool(f.replica, "uniswapV2", "WETH", "USDC"),
-      f.trader,
-      "WETH",
-      parseUnits("40", 18),
-    );
+    await cheapenWethOnUniswapV2(f);
     const nonce = await ethers.provider.getTransactionCount(await f.operator.getAddress());
     await engine.onBlock();
     expect(engine.stats.simulated).to.be.greaterThan(0);
@@ -108,13 +101,7 @@ describe("the engine on the replica", () => {
     const records = new Records(":memory:");
     const engine = engineFor(f, true, records);
     await engine.start();
-    await dislocate(
-      f.replica,
-      findPool(f.replica, "uniswapV2", "WETH", "USDC"),
-      f.trader,
-      "WETH",
-      parseUnits("40", 18),
-    );
+    await cheapenWethOnUniswapV2(f);
     await engine.onBlock();
     expect(engine.stats.sent).to.equal(0);
     const failed = records.all().filter((r) => r.status === "simulation_failed");
