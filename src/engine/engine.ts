@@ -3,7 +3,7 @@ import type { Address, AddressBook } from "../addressBook.js";
 import { executorAbi } from "../executor/abi.js";
 import { encodeLoan, encodeRoute, type RouteHop } from "../executor/route.js";
 import type { EngineConfig } from "./config.js";
-import { type Cycle, findCycles, indexCyclesByPool } from "./cycles.js";
+import type { Cycle } from "./cycles.js";
 import { type LenderQuote, Lenders } from "./lenders.js";
 import type { Logger } from "./log.js";
 import { Market } from "./market.js";
@@ -11,6 +11,8 @@ import { type MarketPool, poolLabel } from "./pools.js";
 import { convert, valueIn } from "./prices.js";
 import type { Records } from "./records.js";
 import { RiskGuard } from "./risk.js";
+import { type Estimate, RateGraph } from "./scan.js";
+import { disjointBest } from "./select.js";
 import { Sender } from "./sender.js";
 import { type Sizing, sizeCycle } from "./size.js";
 
@@ -19,6 +21,8 @@ const GAS_BASE: Record<string, bigint> = { BalancerV2: 130_000n, UniswapV3: 155_
 const GAS_PER_HOP = 55_000n;
 /** At most this many trades per block: after each, the pools it touched are read again. */
 const MAX_TRADES_PER_BLOCK = 4;
+/** How many of the best pool-disjoint estimates are sized exactly, with every lender, per trade. */
+const SIZED_PER_TRADE = 8;
 
 /** Everything the engine needs, resolved and validated by its caller. */
 export interface EngineDeps {
@@ -83,8 +87,7 @@ export class Engine {
   readonly blockToTxMs: number[] = [];
   private blockSeenAt = 0;
   private tradedThisBlock = false;
-  private cycles: Cycle[] = [];
-  private byPool = new Map<Address, Cycle[]>();
+  private graph = new RateGraph([]);
   private lastBlock: number | undefined;
 
   constructor(private readonly deps: EngineDeps) {
@@ -106,10 +109,8 @@ export class Engine {
     await this.market.loadAll();
     const allowed = (token: Address) =>
       config.tokenAllowlist === undefined || config.tokenAllowlist.includes(symbols[token] ?? "");
-    this.cycles = findCycles(this.deps.pools, this.deps.baseTokens).filter((c) =>
-      c.hops.every((h) => allowed(h.tokenIn) && allowed(h.tokenOut)),
-    );
-    this.byPool = indexCyclesByPool(this.cycles);
+    this.graph = new RateGraph(this.deps.pools.filter((p) => allowed(p.token0) && allowed(p.token1)));
+    const cycles = this.graph.scan(this.deps.baseTokens, () => {});
     await this.lenders.refresh(this.deps.baseTokens, this.v3Pools());
     for (const pending of records.pending()) {
       const receipt = pending.txHash === null ? null : await provider.getTransactionReceipt(pending.txHash);
@@ -122,7 +123,7 @@ export class Engine {
         ...(profit === undefined ? {} : { realisedProfit: profit.toString() }),
       });
     }
-    log.info("engine_started", { pools: this.deps.pools.length, cycles: this.cycles.length, live: config.live });
+    log.info("engine_started", { pools: this.deps.pools.length, cycles, live: config.live });
   }
 
   /** Handles one new block: re-reads the pools that changed, re-evaluates only their cycles. */
@@ -148,19 +149,41 @@ export class Engine {
     if (changed.length === 0) return;
     await this.market.refresh(changed, head, priceOnly);
     await this.lenders.refresh(this.deps.baseTokens, this.v3Pools());
-    const touched = new Set<Cycle>();
-    for (const address of changed) for (const cycle of this.byPool.get(address) ?? []) touched.add(cycle);
-    const done = new Set<Cycle>();
-    for (let trade = 0; trade < MAX_TRADES_PER_BLOCK; trade++) {
-      const best = await this.bestCandidate([...touched].filter((c) => !done.has(c)));
-      if (best === undefined) break;
-      done.add(best.cycle);
+    // Only the cycles through a changed pool can have changed; each is sized in closed form and
+    // the best pool-disjoint ones are then sized exactly with every lender.
+    const estimates = new Map<string, Estimate>();
+    const rescan = (addresses: readonly Address[]) => {
+      const pools = addresses.map((a) => this.market.pools.get(a)).filter((p) => p !== undefined);
+      for (const pool of pools) this.graph.update(pool);
+      for (const [id, e] of estimates)
+        if (e.cycle.hops.some((h) => addresses.includes(h.pool.address))) estimates.delete(id);
+      for (const pool of pools)
+        this.graph.scanThrough(
+          pool,
+          this.deps.baseTokens,
+          (found) => estimates.set(found.cycle.id, found),
+          () => 0,
+        );
+    };
+    rescan(changed);
+    let processed = 0;
+    while (processed < MAX_TRADES_PER_BLOCK && estimates.size > 0) {
+      const chosen = disjointBest([...estimates.values()], SIZED_PER_TRADE);
+      const best = await this.bestCandidate(chosen.map((e) => e.cycle));
+      if (best === undefined) {
+        // None of them is profitable once sized exactly with a lender's fee: try the next ones.
+        for (const e of chosen) estimates.delete(e.cycle.id);
+        continue;
+      }
+      processed += 1;
+      estimates.delete(best.cycle.id);
       const traded = await this.process(best, head);
       if (traded) {
         // The trade swapped through its pools: read their prices again before sizing anything else.
         const touchedPools = [...new Set(best.cycle.hops.map((h) => h.pool.address))];
         await this.market.refresh(touchedPools, undefined, new Set(touchedPools));
         await this.lenders.refresh(this.deps.baseTokens, this.v3Pools());
+        rescan(touchedPools);
       }
     }
   }

@@ -1,6 +1,6 @@
 import type { Address } from "../addressBook.js";
 import type { Cycle, CycleHop } from "./cycles.js";
-import { type MarketPool, otherToken } from "./pools.js";
+import type { MarketPool } from "./pools.js";
 
 const LN_Q192 = 192 * Math.log(2);
 
@@ -22,64 +22,133 @@ export function logRate(pool: MarketPool, tokenIn: Address): number {
   return (zeroForOne ? price : -price) + Math.log1p(-pool.fee / 1e6);
 }
 
-/** The token graph with every pool's rate in both directions, rebuilt or patched as pools change. */
+/**
+ * A cycle found by the scan, with its closed-form size in floats: the input and profit of the
+ * cycle seen as one constant-product curve (each V3 pool through its in-range virtual
+ * reserves). Exact but for float rounding while no V3 hop leaves its current tick range;
+ * only a ranking and a filter — what is traded is sized again with the pools' integer math.
+ */
+export interface Estimate {
+  readonly cycle: Cycle;
+  readonly amountIn: number;
+  readonly profit: number;
+}
+
+/** Per base token, the least estimated profit (in its base units) worth reporting. */
+export type ProfitFloor = (base: Address) => number;
+
+/**
+ * The token graph with every pool's marginal rate and virtual reserves in both directions,
+ * patched in place as pools change. Tokens are numbered and the edges between each ordered pair
+ * of tokens are grouped with the best of their rates, so the walk can skip whole branches that
+ * cannot close a profitable cycle without looking at them.
+ */
 export class RateGraph {
-  /** token → [pool, other token, log rate token→other] */
-  private readonly edges = new Map<Address, Edge[]>();
-  /** `${token}>${hub}` → the edges from token straight to hub, and the best of their rates. */
-  private readonly toHub = new Map<string, { edges: Edge[]; best: number }>();
+  private readonly tokens: Address[] = [];
+  private readonly tokenIndex = new Map<Address, number>();
+  /** token → the edges leaving it */
+  private readonly edges: Edge[][] = [];
+  /** from · T + to → the edges from `from` to `to` */
+  private readonly pairs = new Map<number, Pair>();
+  private readonly poolEdges = new Map<MarketPool, readonly [Edge, Edge]>();
+  private readonly stride: number;
 
   constructor(pools: Iterable<MarketPool>) {
-    for (const pool of pools) {
-      for (const from of [pool.token0, pool.token1]) {
-        const list = this.edges.get(from) ?? [];
-        const edge = { pool, to: otherToken(pool, from), rate: logRate(pool, from) };
-        list.push(edge);
-        this.edges.set(from, list);
-        const key = `${from}>${edge.to}`;
-        const back = this.toHub.get(key) ?? { edges: [], best: Number.NEGATIVE_INFINITY };
-        back.edges.push(edge);
-        back.best = Math.max(back.best, edge.rate);
-        this.toHub.set(key, back);
+    const list = [...pools];
+    for (const pool of list) for (const token of [pool.token0, pool.token1]) this.indexOf(token);
+    this.stride = this.tokens.length;
+    for (const pool of list) {
+      const i0 = this.indexOf(pool.token0);
+      const i1 = this.indexOf(pool.token1);
+      const forward = newEdge(pool, i0, i1);
+      const backward = newEdge(pool, i1, i0);
+      forward.reverse = backward;
+      backward.reverse = forward;
+      this.poolEdges.set(pool, [forward, backward]);
+      for (const edge of [forward, backward]) {
+        (this.edges[edge.from] as Edge[]).push(edge);
+        const key = edge.from * this.stride + edge.to;
+        const pair = this.pairs.get(key) ?? { edges: [], best: Number.NEGATIVE_INFINITY };
+        pair.edges.push(edge);
+        this.pairs.set(key, pair);
       }
+      this.update(pool);
     }
   }
 
-  /** Recomputes one pool's rates after its state changed. */
+  /** Recomputes one pool's rates and virtual reserves after its state changed. */
   update(pool: MarketPool): void {
-    for (const from of [pool.token0, pool.token1]) {
-      for (const edge of this.edges.get(from) ?? []) if (edge.pool === pool) edge.rate = logRate(pool, from);
-      const back = this.toHub.get(`${from}>${otherToken(pool, from)}`);
-      if (back !== undefined) back.best = Math.max(...back.edges.map((e) => e.rate));
+    const both = this.poolEdges.get(pool);
+    if (both === undefined) return;
+    for (const edge of both) {
+      const zeroForOne = edge.from === this.tokenIndex.get(pool.token0);
+      edge.rate = logRate(pool, zeroForOne ? pool.token0 : pool.token1);
+      const [rIn, rOut, gamma] = virtualReserves(pool, zeroForOne);
+      edge.rIn = rIn;
+      edge.rOut = rOut;
+      edge.gamma = gamma;
+      const pair = this.pairs.get(edge.from * this.stride + edge.to) as Pair;
+      pair.best = Number.NEGATIVE_INFINITY;
+      for (const e of pair.edges) if (e.rate > pair.best) pair.best = e.rate;
     }
   }
 
   /**
-   * Calls `visit` for every two- and three-hop cycle from a base token, through distinct pools,
-   * whose marginal rates multiply to more than one. Cycles are not materialised otherwise.
+   * Every two- and three-hop cycle from a base token through distinct pools, sized in closed
+   * form: `visit` is called for each whose marginal rates multiply above one and whose estimated
+   * profit is above `floor(base)` (every such cycle when no floor is given). Returns how many
+   * cycles exist in all, counted without walking the ones that cannot be profitable.
    */
-  scan(baseTokens: readonly Address[], visit: (cycle: Cycle) => void): number {
+  scan(baseTokens: readonly Address[], visit: (found: Estimate) => void, floor?: ProfitFloor): number {
     let cycles = 0;
-    for (const base of baseTokens) {
-      for (const e1 of this.edges.get(base) ?? []) {
-        for (const e2 of this.edges.get(e1.to) ?? []) {
-          if (e2.pool === e1.pool) continue;
-          const r12 = e1.rate + e2.rate;
-          if (e2.to === base) {
-            cycles += 1;
-            if (r12 > 0) visit(cycle(base, [hop(e1.pool, base, e1.to), hop(e2.pool, e1.to, base)]));
-            continue;
+    for (const baseAddress of baseTokens) {
+      const base = this.tokenIndex.get(baseAddress);
+      if (base === undefined) continue;
+      const least = floor?.(baseAddress) ?? Number.NEGATIVE_INFINITY;
+      const T = this.stride;
+      // For each token t next to base: back[t], the best rate t → base, and backPair[t], the
+      // pools from t to base. Parallel pools base → t are walked together, as one pair.
+      const back = new Float64Array(T).fill(Number.NEGATIVE_INFINITY);
+      const backPair: (Pair | undefined)[] = new Array(T);
+      const out: Pair[] = [];
+      for (const e of this.edges[base] as Edge[]) {
+        if (backPair[e.to] !== undefined) continue;
+        const pair = this.pairs.get(e.to * T + base) as Pair;
+        back[e.to] = pair.best;
+        backPair[e.to] = pair;
+        out.push(this.pairs.get(base * T + e.to) as Pair);
+      }
+      for (const first of out) {
+        const t = (first.edges[0] as Edge).to;
+        const n = first.edges.length;
+        const home = backPair[t] as Pair;
+        // Two-hop cycles: out through one pool, back through another.
+        cycles += n * (n - 1);
+        if (first.best + home.best > 0) {
+          for (const e1 of first.edges) {
+            for (const e2 of home.edges) {
+              if (e2.pool === e1.pool || e1.rate + e2.rate <= 0) continue;
+              const found = estimate(e1, e2, undefined);
+              if (found > least) visit(this.found(baseAddress, [e1, e2], found));
+            }
           }
-          // Only the edges from e2.to straight back to base close a cycle; skip them all when
-          // even the best cannot make it profitable. (They cannot repeat e1's or e2's pool:
-          // each pool has two tokens, and these three pairs differ.)
-          const back = this.toHub.get(`${e2.to}>${base}`);
-          if (back === undefined) continue;
-          cycles += back.edges.length;
-          if (r12 + back.best <= 0) continue;
-          for (const e3 of back.edges) {
-            if (r12 + e3.rate > 0) {
-              visit(cycle(base, [hop(e1.pool, base, e1.to), hop(e2.pool, e1.to, e2.to), hop(e3.pool, e2.to, base)]));
+        }
+        // Three-hop cycles: base → t → x → base, x ≠ base.
+        for (const e2 of this.edges[t] as Edge[]) {
+          const x = e2.to;
+          if (x === base) continue;
+          const last = backPair[x];
+          if (last === undefined) continue;
+          cycles += n * last.edges.length;
+          const r23 = e2.rate + last.best;
+          if (first.best + r23 <= 0) continue;
+          for (const e1 of first.edges) {
+            const r12 = e1.rate + e2.rate;
+            if (r12 + last.best <= 0) continue;
+            for (const e3 of last.edges) {
+              if (r12 + e3.rate <= 0) continue;
+              const found = estimate(e1, e2, e3);
+              if (found > least) visit(this.found(baseAddress, [e1, e2, e3], found));
             }
           }
         }
@@ -89,78 +158,150 @@ export class RateGraph {
   }
 
   /**
-   * Like `scan`, but only the cycles that contain `pool`, found from its two tokens outward:
-   * what one pool's change can affect, without walking the rest of the graph.
+   * Like `scan`, but only the cycles that contain `pool`, reached from its two tokens through
+   * the pair index: what one pool's change can affect, without walking the rest of the graph.
    */
-  scanThrough(pool: MarketPool, baseTokens: readonly Address[], visit: (cycle: Cycle) => void): number {
-    let walked = 0;
-    const emit = (
-      base: Address,
-      legs: ReadonlyArray<{ pool: MarketPool; from: Address; to: Address; rate: number }>,
-    ) => {
-      walked += 1;
-      if (new Set(legs.map((l) => l.pool)).size !== legs.length) return;
-      if (legs.reduce((sum, l) => sum + l.rate, 0) > 0)
-        visit(
-          cycle(
-            base,
-            legs.map((l) => hop(l.pool, l.from, l.to)),
-          ),
-        );
-    };
-    const leg = (from: Address, e: { pool: MarketPool; to: Address; rate: number }) => ({
-      pool: e.pool,
-      from,
-      to: e.to,
-      rate: e.rate,
-    });
-    for (const base of baseTokens) {
-      for (const [a, b] of [
-        [pool.token0, pool.token1],
-        [pool.token1, pool.token0],
-      ] as const) {
-        const own = (this.edges.get(a) ?? []).find((e) => e.pool === pool);
-        if (own === undefined) continue;
-        const p = leg(a, own);
+  scanThrough(
+    pool: MarketPool,
+    baseTokens: readonly Address[],
+    visit: (found: Estimate) => void,
+    floor?: ProfitFloor,
+  ): void {
+    const both = this.poolEdges.get(pool);
+    if (both === undefined) return;
+    const T = this.stride;
+    const pairOf = (from: number, to: number) => this.pairs.get(from * T + to);
+    for (const baseAddress of baseTokens) {
+      const base = this.tokenIndex.get(baseAddress);
+      if (base === undefined) continue;
+      const least = floor?.(baseAddress) ?? Number.NEGATIVE_INFINITY;
+      const emit = (legs: Edge[]) => {
+        if (legs.reduce((sum, l) => sum + l.rate, 0) <= 0) return;
+        const found = estimate(legs[0] as Edge, legs[1] as Edge, legs[2]);
+        if (found > least) visit(this.found(baseAddress, legs, found));
+      };
+      for (const p of both) {
+        const a = p.from;
+        const b = p.to;
         if (a === base) {
-          // pool first: base → b, then back in one hop or two.
-          for (const e2 of this.edges.get(b) ?? []) {
-            if (e2.to === base) emit(base, [p, leg(b, e2)]);
-            else
-              for (const e3 of this.edges.get(e2.to) ?? [])
-                if (e3.to === base) emit(base, [p, leg(b, e2), leg(e2.to, e3)]);
+          // The pool first: base → b, then back in one hop or through one more token.
+          for (const e2 of pairOf(b, base)?.edges ?? []) if (e2.pool !== pool) emit([p, e2]);
+          for (const e2 of this.edges[b] as Edge[]) {
+            if (e2.to === base) continue;
+            const back = pairOf(e2.to, base);
+            if (back === undefined || p.rate + e2.rate + back.best <= 0) continue;
+            for (const e3 of back.edges) emit([p, e2, e3]);
           }
         } else if (b === base) {
-          // pool last: base → a (one hop) or base → x → a (two hops), then a → base through it.
-          for (const e1 of this.edges.get(base) ?? []) {
-            if (e1.to === a) emit(base, [leg(base, e1), p]);
-            else
-              for (const e2 of this.edges.get(e1.to) ?? [])
-                if (e2.to === a) emit(base, [leg(base, e1), leg(e1.to, e2), p]);
+          // The pool last: base → a in one hop, or base → x → a (the reverse of an edge a → x).
+          for (const e1 of pairOf(base, a)?.edges ?? []) if (e1.pool !== pool) emit([e1, p]);
+          for (const out of this.edges[a] as Edge[]) {
+            if (out.to === base) continue;
+            const e2 = out.reverse as Edge;
+            const first = pairOf(base, e2.from);
+            if (first === undefined || first.best + e2.rate + p.rate <= 0) continue;
+            for (const e1 of first.edges) emit([e1, e2, p]);
           }
         } else {
-          // pool in the middle: base → a, a → b through it, b → base.
-          for (const e1 of this.edges.get(base) ?? []) {
-            if (e1.to !== a) continue;
-            for (const e3 of this.edges.get(b) ?? []) if (e3.to === base) emit(base, [leg(base, e1), p, leg(b, e3)]);
-          }
+          // The pool in the middle: base → a, a → b through it, b → base.
+          const first = pairOf(base, a);
+          const last = pairOf(b, base);
+          if (first === undefined || last === undefined || first.best + p.rate + last.best <= 0) continue;
+          for (const e1 of first.edges) for (const e3 of last.edges) emit([e1, p, e3]);
         }
       }
     }
-    return walked;
+  }
+
+  private indexOf(token: Address): number {
+    let i = this.tokenIndex.get(token);
+    if (i === undefined) {
+      i = this.tokens.length;
+      this.tokens.push(token);
+      this.tokenIndex.set(token, i);
+      this.edges.push([]);
+    }
+    return i;
+  }
+
+  private found(base: Address, legs: readonly Edge[], profit: number): Estimate {
+    const hops: CycleHop[] = legs.map((l) => ({
+      pool: l.pool,
+      tokenIn: this.tokens[l.from] as Address,
+      tokenOut: this.tokens[l.to] as Address,
+    }));
+    return {
+      cycle: { id: `${base}:${legs.map((l) => l.pool.address).join(">")}`, token: base, hops },
+      amountIn: lastAmountIn,
+      profit,
+    };
   }
 }
 
 interface Edge {
   readonly pool: MarketPool;
-  readonly to: Address;
+  readonly from: number;
+  readonly to: number;
+  reverse: Edge | undefined;
   rate: number;
+  /** Virtual reserves in and out, and one minus the fee. */
+  rIn: number;
+  rOut: number;
+  gamma: number;
 }
 
-function hop(pool: MarketPool, tokenIn: Address, tokenOut: Address): CycleHop {
-  return { pool, tokenIn, tokenOut };
+interface Pair {
+  readonly edges: Edge[];
+  best: number;
 }
 
-function cycle(token: Address, hops: CycleHop[]): Cycle {
-  return { id: `${token}:${hops.map((h) => h.pool.address).join(">")}`, token, hops };
+function newEdge(pool: MarketPool, from: number, to: number): Edge {
+  return { pool, from, to, reverse: undefined, rate: Number.NEGATIVE_INFINITY, rIn: 0, rOut: 0, gamma: 0 };
+}
+
+/** The reserves a pool trades against near its current price: V3's in-range virtual reserves. */
+function virtualReserves(pool: MarketPool, zeroForOne: boolean): [number, number, number] {
+  if (pool.kind === "uniswapV2") {
+    const r0 = Number(pool.state.reserve0);
+    const r1 = Number(pool.state.reserve1);
+    const gamma = 1 - pool.feePips / 1e6;
+    return zeroForOne ? [r0, r1, gamma] : [r1, r0, gamma];
+  }
+  const sqrtP = Number(pool.state.sqrtPriceX96) / 2 ** 96;
+  const liquidity = Number(pool.state.liquidity);
+  const x = sqrtP === 0 ? 0 : liquidity / sqrtP;
+  const y = liquidity * sqrtP;
+  const gamma = 1 - pool.fee / 1e6;
+  return zeroForOne ? [x, y, gamma] : [y, x, gamma];
+}
+
+/** The input of the last `estimate`, returned beside it without allocating. */
+let lastAmountIn = 0;
+
+/**
+ * The closed-form optimum of two or three constant-product hops: each hop is
+ * `γ·R_out·x / (R_in + γ·x)`, their composition is `A·x / (B + C·x)`, and the profit
+ * `A·x/(B + C·x) − x` peaks at `x = (√(A·B) − B) / C`. Returns the profit there (−∞ when
+ * none) and leaves the input in `lastAmountIn`.
+ */
+function estimate(e1: Edge, e2: Edge, e3: Edge | undefined): number {
+  // After the first hop, with B scaled to one.
+  let a = (e1.gamma * e1.rOut) / e1.rIn;
+  let c = e1.gamma / e1.rIn;
+  let na = e2.gamma * e2.rOut * a;
+  let nb = e2.rIn;
+  let nc = e2.rIn * c + e2.gamma * a;
+  a = na / nb;
+  c = nc / nb;
+  if (e3 !== undefined) {
+    na = e3.gamma * e3.rOut * a;
+    nb = e3.rIn;
+    nc = e3.rIn * c + e3.gamma * a;
+    a = na / nb;
+    c = nc / nb;
+  }
+  if (!(a > 1) || !(c > 0)) return Number.NEGATIVE_INFINITY;
+  const x = (Math.sqrt(a) - 1) / c;
+  lastAmountIn = x;
+  return (a * x) / (1 + c * x) - x;
 }

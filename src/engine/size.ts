@@ -68,28 +68,56 @@ function virtualReserves(pool: MarketPool, tokenIn: string): [number, number, nu
  * The input in [1, maxAmountIn] that maximises `output(a) − a − fee(a)`, with every evaluation
  * made by the pools' exact integer math. Every pool's output is concave in its input, so the
  * profit is unimodal: a ternary search over a bracket finds the best input. The bracket starts
- * narrow around the closed-form optimum (`closedFormGuess`) and falls back to the whole range
- * when the best point lands on its edge. The search stops when the bracket is a hundred-
- * thousandth of its upper end wide (the profit is flat at the top, so this gives up far less
- * than 0.01% of it) or a few wei wide. Returns undefined when no input is profitable.
+ * a sliver wide around the closed-form optimum (`guess`, or `closedFormGuess`), which is exact
+ * but for rounding while every V3 hop stays in its current tick range, and widens sixteen-fold
+ * around the best point found for as long as that point lands on its edge or a point a
+ * thousandth away does better (a hop crossed a tick, or a lender's fee moved the optimum).
+ * The search stops when the bracket is a hundred-thousandth of its upper end wide (the profit
+ * is flat at the top, so this gives up far less than 0.01% of it) or a few wei wide. Returns undefined when no input is profitable.
  */
-export function sizeCycle(cycle: Cycle, maxAmountIn: bigint, fee: (amount: bigint) => bigint): Sizing | undefined {
-  // Cheap rejection: if a tiny trade loses, the marginal rate is below one and no size wins.
-  const probe = maxAmountIn < 1_000_000n ? maxAmountIn : maxAmountIn / 1_000_000n;
+export function sizeCycle(
+  cycle: Cycle,
+  maxAmountIn: bigint,
+  fee: (amount: bigint) => bigint,
+  guess?: number,
+): Sizing | undefined {
+  // Cheap rejection: if a small trade loses, the marginal rate is below one and no size wins.
+  // Small means next to the closed-form optimum where there is one, not to the loan cap, which
+  // may be far larger than the pools.
+  const start = guess ?? closedFormGuess(cycle);
+  // A million wei at least, so that rounding alone does not make the probe lose.
+  const small =
+    start !== undefined && start >= 1
+      ? BigInt(Math.floor(Math.min(start, Number(maxAmountIn)) / 1_000))
+      : maxAmountIn / 1_000_000n;
+  const atLeast = small < 1_000_000n ? 1_000_000n : small;
+  const probe = atLeast < maxAmountIn ? atLeast : maxAmountIn;
   if (probe <= 0n || cycleOutput(cycle, probe) <= probe) return undefined;
-  const guess = closedFormGuess(cycle);
-  if (guess !== undefined) {
-    const centre = BigInt(Math.floor(Math.min(guess, Number(maxAmountIn))));
-    const hasV3 = cycle.hops.some((h) => h.pool.kind === "uniswapV3");
-    // V2-only cycles: the closed form is exact but for rounding, so a sliver around it holds the best integer.
-    const width = hasV3 ? centre / 10n : centre / 50_000n + 2n;
-    const lo = centre - width > 0n ? centre - width : 1n;
-    const hi = centre + width < maxAmountIn ? centre + width : maxAmountIn;
-    const found = ternary(cycle, lo, hi, fee);
-    const atEdge = (found.amountIn === lo && lo > 1n) || (found.amountIn === hi && hi < maxAmountIn);
-    if (!atEdge) return found.profit > 0n ? found : undefined;
+  let found: Sizing;
+  if (start === undefined || !(start >= 1)) {
+    found = ternary(cycle, 1n, maxAmountIn, fee);
+  } else {
+    // The probe is profitable, so the optimum is not below it.
+    let centre = BigInt(Math.floor(Math.min(start, Number(maxAmountIn))));
+    if (centre < probe) centre = probe;
+    let width = centre / 50_000n + 2n;
+    for (;;) {
+      const lo = centre - width > 0n ? centre - width : 1n;
+      const hi = centre + width < maxAmountIn ? centre + width : maxAmountIn;
+      found = ternary(cycle, lo, hi, fee);
+      if (lo === 1n && hi === maxAmountIn) break;
+      const atEdge = (found.amountIn === lo && lo > 1n) || (found.amountIn === hi && hi < maxAmountIn);
+      // A point a thousandth away that does better means the bracket sat on a flat step of
+      // rounding, not on the peak.
+      const step = found.amountIn / 1_000n + 1n;
+      const beaten = [found.amountIn - step, found.amountIn + step].some(
+        (a) => a >= 1n && a <= maxAmountIn && cycleOutput(cycle, a) - a - fee(a) > found.profit,
+      );
+      if (!atEdge && !beaten && found.profit > 0n) break;
+      if (found.profit > 0n) centre = found.amountIn;
+      width *= 16n;
+    }
   }
-  const found = ternary(cycle, 1n, maxAmountIn, fee);
   return found.profit > 0n ? found : undefined;
 }
 

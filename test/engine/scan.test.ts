@@ -3,7 +3,9 @@ import { getAddress } from "ethers";
 import type { Address } from "../../src/addressBook.js";
 import { findCycles } from "../../src/engine/cycles.js";
 import type { MarketPool } from "../../src/engine/pools.js";
-import { logRate, RateGraph } from "../../src/engine/scan.js";
+import { type Estimate, logRate, RateGraph } from "../../src/engine/scan.js";
+import { disjointBest } from "../../src/engine/select.js";
+import { sizeCycle } from "../../src/engine/size.js";
 
 /** A random market of 300 V2 pairs over 25 tokens, prices a few percent apart. */
 function market(seedStart: bigint): MarketPool[] {
@@ -48,7 +50,7 @@ describe("the rate-graph scan", () => {
       .map((c) => c.id)
       .sort();
     const seen: string[] = [];
-    const counted = new RateGraph(pools).scan(hubs, (c) => seen.push(c.id));
+    const counted = new RateGraph(pools).scan(hubs, (f) => seen.push(f.cycle.id));
     expect(counted).to.equal(all.length);
     expect(seen.sort()).to.deep.equal(expected);
     expect(expected.length).to.be.greaterThan(0);
@@ -68,8 +70,80 @@ describe("the rate-graph scan", () => {
         .map((c) => c.id)
         .sort();
       const seen: string[] = [];
-      graph.scanThrough(pool, hubs, (c) => seen.push(c.id));
+      graph.scanThrough(pool, hubs, (f) => seen.push(f.cycle.id));
       expect(seen.sort(), pool.address).to.deep.equal(expected);
     }
+  });
+
+  it("sizes every V2 cycle in closed form within a millionth of the exact integer optimum", () => {
+    const pools = market(11n);
+    const hubs = [pools[0]?.token0 as Address];
+    const found: Estimate[] = [];
+    new RateGraph(pools).scan(hubs, (f) => found.push(f));
+    expect(found.length).to.be.greaterThan(10);
+    for (const f of found) {
+      const exact = sizeCycle(f.cycle, 10n ** 30n, () => 0n);
+      if (exact === undefined) {
+        // Only a cycle whose best profit rounds to nothing may size to nothing.
+        expect(f.profit, f.cycle.id).to.be.lessThan(1e6);
+        continue;
+      }
+      expect(Math.abs(f.profit - Number(exact.profit)) / Number(exact.profit), f.cycle.id).to.be.lessThan(1e-6);
+      expect(Math.abs(f.amountIn - Number(exact.amountIn)) / Number(exact.amountIn), f.cycle.id).to.be.lessThan(1e-3);
+    }
+  });
+
+  it("with a floor, reports exactly the cycles whose estimate clears it, in both scans", () => {
+    const pools = market(5n);
+    const hubs = [pools[0]?.token0 as Address, pools[1]?.token0 as Address];
+    const graph = new RateGraph(pools);
+    const all: Estimate[] = [];
+    graph.scan(hubs, (f) => all.push(f));
+    const profits = all.map((f) => f.profit).sort((x, y) => x - y);
+    const median = profits[Math.floor(profits.length / 2)] as number;
+    const floored: string[] = [];
+    graph.scan(
+      hubs,
+      (f) => floored.push(f.cycle.id),
+      () => median,
+    );
+    const expected = all.filter((f) => f.profit > median).map((f) => f.cycle.id);
+    expect(floored.sort()).to.deep.equal(expected.sort());
+    expect(expected.length).to.be.greaterThan(0).and.lessThan(all.length);
+    const pool = all[0]?.cycle.hops[0]?.pool as MarketPool;
+    const through: string[] = [];
+    graph.scanThrough(
+      pool,
+      hubs,
+      (f) => through.push(f.cycle.id),
+      () => median,
+    );
+    expect(through.sort()).to.deep.equal(
+      all
+        .filter((f) => f.profit > median && f.cycle.hops.some((h) => h.pool === pool))
+        .map((f) => f.cycle.id)
+        .sort(),
+    );
+  });
+
+  it("picks the best estimates first and uses each pool at most once", () => {
+    const pools = market(3n);
+    const hubs = [pools[0]?.token0 as Address];
+    const all: Estimate[] = [];
+    new RateGraph(pools).scan(hubs, (f) => all.push(f));
+    const chosen = disjointBest(all);
+    const used = chosen.flatMap((e) => e.cycle.hops.map((h) => h.pool.address));
+    expect(new Set(used).size).to.equal(used.length);
+    expect(chosen[0]?.profit).to.equal(Math.max(...all.map((f) => f.profit)));
+    for (let i = 1; i < chosen.length; i++) expect(chosen[i]?.profit).to.be.at.most(chosen[i - 1]?.profit as number);
+    // Every estimate left out shares a pool with a better one that was chosen.
+    for (const e of all) {
+      if (chosen.includes(e)) continue;
+      const blocker = chosen.find(
+        (c) => c.profit >= e.profit && c.cycle.hops.some((h) => e.cycle.hops.some((k) => k.pool === h.pool)),
+      );
+      expect(blocker, e.cycle.id).to.not.equal(undefined);
+    }
+    expect(disjointBest(all, 2)).to.have.length(Math.min(2, chosen.length));
   });
 });

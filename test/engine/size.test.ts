@@ -3,6 +3,7 @@ import type { Address } from "../../src/addressBook.js";
 import { findCycles, indexCyclesByPool } from "../../src/engine/cycles.js";
 import type { MarketPool } from "../../src/engine/pools.js";
 import { cycleOutput, sizeCycle } from "../../src/engine/size.js";
+import { getSqrtRatioAtTick } from "../../src/math/tickMath.js";
 
 const A = "0x000000000000000000000000000000000000000A" as Address;
 const B = "0x000000000000000000000000000000000000000b" as Address;
@@ -71,5 +72,55 @@ describe("cycles and sizing", () => {
       );
     }
     expect(checked).to.be.greaterThan(0);
+  });
+
+  it("finds the optimum across V3 ticks whatever the starting guess", () => {
+    // A V3 pool (B per A near 3,300) whose liquidity thins out in steps below the price, and a
+    // V2 pair selling A dearer: the best trade crosses several ticks, where the closed form is off.
+    const tick = 81_000;
+    const state = {
+      sqrtPriceX96: getSqrtRatioAtTick(tick) + 12_345n,
+      tick,
+      liquidity: 3n * 10n ** 22n,
+      fee: 3000,
+      tickSpacing: 60,
+      ticks: new Map<number, bigint>([
+        [80_400, 2n * 10n ** 22n],
+        [80_700, 10n ** 22n],
+        [81_300, -(3n * 10n ** 22n)],
+      ]),
+    };
+    const v3: MarketPool = { kind: "uniswapV3", address: "0x05" as Address, token0: A, token1: B, fee: 3000, state };
+    const dear = pair("0x06", A, B, 1_000n * e18, 3_600_000n * e18);
+    // A → B on the V2 pair (A is dear there), B → A on the V3 pool.
+    const cycle = {
+      id: "v2>v3",
+      token: A,
+      hops: [
+        { pool: dear, tokenIn: A, tokenOut: B },
+        { pool: v3, tokenIn: B, tokenOut: A },
+      ],
+    };
+    const cap = 2_000n * e18;
+    let gridBest = 0n;
+    for (let i = 1n; i <= 20_000n; i++) {
+      const a = (cap * i) / 20_000n;
+      const profit = cycleOutput(cycle, a) - a;
+      if (profit > gridBest) gridBest = profit;
+    }
+    expect(gridBest > 0n).to.equal(true);
+    const plain = sizeCycle(cycle, cap, () => 0n);
+    for (const guess of [
+      undefined,
+      1,
+      1e9,
+      1e30,
+      Number(plain?.amountIn ?? 0n) / 100,
+      Number(plain?.amountIn ?? 0n) * 7,
+    ]) {
+      const sized = sizeCycle(cycle, cap, () => 0n, guess);
+      expect(sized, String(guess)).to.not.equal(undefined);
+      expect((sized?.profit ?? 0n) * 10_000n >= gridBest * 9_999n, String(guess)).to.equal(true);
+    }
   });
 });
