@@ -36,6 +36,7 @@ const DISLOCATIONS: ReadonlyArray<
 > = [
   ["uniswapV2", "WETH", "USDC", undefined, "WETH", "40"],
   ["sushiswap", "WETH", "USDC", undefined, "USDC", "90000"],
+  ["balancerV2", "WETH", "USDC", undefined, "WETH", "40"],
   ["uniswapV3", "WETH", "USDC", 500, "WETH", "30"],
   ["uniswapV2", "WETH", "DAI", undefined, "DAI", "60000"],
   ["sushiswap", "WBTC", "WETH", undefined, "WBTC", "1.5"],

@@ -32,6 +32,8 @@ export interface AaveV3Deployment {
 
 export interface BalancerV2Deployment {
   readonly vault: Address;
+  /** Vault pool IDs of the weighted pools the engine watches (their tokens are read from the Vault). */
+  readonly weightedPools?: readonly `0x${string}`[];
 }
 
 export interface CurveDeployment {
@@ -90,7 +92,8 @@ export function bookAddresses(book: AddressBook): ReadonlyArray<readonly [string
   const out: Array<readonly [string, string]> = [];
   const walk = (prefix: string, value: unknown): void => {
     if (typeof value === "string") {
-      if (!prefix.endsWith("initCodeHash") && !prefix.endsWith("name")) out.push([prefix, value]);
+      if (!prefix.endsWith("initCodeHash") && !prefix.endsWith("name") && !prefix.includes("weightedPools"))
+        out.push([prefix, value]);
     } else if (value !== null && typeof value === "object") {
       for (const [key, inner] of Object.entries(value)) walk(prefix === "" ? key : `${prefix}.${key}`, inner);
     }
@@ -122,6 +125,9 @@ export function validateAddressBook(book: AddressBook): void {
     if (!Number.isInteger(dex.feeBps) || dex.feeBps <= 0 || dex.feeBps >= 10_000) {
       problems.push(`${name}.feeBps ${dex.feeBps} is not a fee in basis points`);
     }
+  }
+  for (const id of book.balancerV2?.weightedPools ?? []) {
+    if (!isHexString(id, 32)) problems.push(`balancerV2.weightedPools: ${id} is not a 32-byte pool ID`);
   }
   if (book.aaveV3 === undefined && book.balancerV2 === undefined) {
     problems.push("no lender: a book needs aaveV3 or balancerV2 (or both)");

@@ -6,6 +6,9 @@ import type { MarketPool } from "./pools.js";
 
 const v2Factory = new Interface(["function getPair(address, address) view returns (address)"]);
 const v3Factory = new Interface(["function getPool(address, address, uint24) view returns (address)"]);
+const vault = new Interface([
+  "function getPoolTokens(bytes32 poolId) view returns (address[] tokens, uint256[] balances, uint256 lastChangeBlock)",
+]);
 
 /** Uniswap V3's fee tiers. */
 export const V3_FEE_TIERS = [100, 500, 3000, 10_000] as const;
@@ -13,7 +16,9 @@ export const V3_FEE_TIERS = [100, 500, 3000, 10_000] as const;
 /**
  * Finds the pools the engine watches: for every pair of the book's tokens, the pair of each
  * Uniswap V2-style factory and the pool of each Uniswap V3 fee tier, asked of the factories
- * themselves in one batched read. State is left empty; the market reads it.
+ * themselves in one batched read; and the book's listed Balancer weighted pools whose tokens
+ * are all the book's, with their tokens asked of the Vault. State is left empty; the market
+ * reads it.
  * @param onProgress Called with (done, total) as the batches return, for a progress display.
  */
 export async function discoverPools(
@@ -64,14 +69,41 @@ export async function discoverPools(
       });
     }
   }
-  onProgress(0, reads.length);
+  const poolIds = book.balancerV2?.weightedPools ?? [];
+  const total = reads.length + poolIds.length;
+  onProgress(0, total);
   const results = await multicall(provider, book.multicall3, reads);
-  onProgress(reads.length, reads.length);
+  onProgress(reads.length, total);
   const pools: MarketPool[] = [];
   for (const [k, data] of results.entries()) {
     const address = getAddress(`0x${data.slice(-40)}`) as Address;
     if (BigInt(address) === 0n) continue;
     pools.push((reads[k] as (typeof reads)[number]).make(address));
+  }
+  if (book.balancerV2 !== undefined && poolIds.length > 0) {
+    const listed = await multicall(
+      provider,
+      book.multicall3,
+      poolIds.map((id) => ({
+        target: book.balancerV2?.vault as string,
+        callData: vault.encodeFunctionData("getPoolTokens", [id]),
+      })),
+    );
+    const known = new Set<string>(tokens);
+    for (const [k, data] of listed.entries()) {
+      const poolTokens = (vault.decodeFunctionResult("getPoolTokens", data)[0] as string[]).map((t) => t as Address);
+      if (!poolTokens.every((t) => known.has(t))) continue;
+      const poolId = poolIds[k] as `0x${string}`;
+      pools.push({
+        kind: "balancerWeighted",
+        // A Vault pool ID starts with the pool's address.
+        address: getAddress(poolId.slice(0, 42)) as Address,
+        poolId,
+        tokens: poolTokens,
+        state: { balances: [], weights: [], scalingFactors: [], swapFee: 0n },
+      });
+    }
+    onProgress(total, total);
   }
   return pools;
 }

@@ -7,7 +7,7 @@ import type { Cycle } from "./cycles.js";
 import { type LenderQuote, Lenders } from "./lenders.js";
 import type { Logger } from "./log.js";
 import { Market } from "./market.js";
-import { type MarketPool, poolLabel } from "./pools.js";
+import { type MarketPool, poolLabel, poolTokens } from "./pools.js";
 import { convert, valueIn } from "./prices.js";
 import type { Records } from "./records.js";
 import { RiskGuard } from "./risk.js";
@@ -91,7 +91,7 @@ export class Engine {
   private lastBlock: number | undefined;
 
   constructor(private readonly deps: EngineDeps) {
-    this.market = new Market(deps.provider, deps.book.multicall3, deps.pools);
+    this.market = new Market(deps.provider, deps.book.multicall3, deps.pools, deps.book.balancerV2?.vault);
     this.lenders = new Lenders(deps.provider, deps.book, deps.aTokens);
     this.sender = new Sender(deps.operator, deps.provider, deps.config.transactionTimeoutMs);
     this.risk = new RiskGuard(
@@ -109,7 +109,7 @@ export class Engine {
     await this.market.loadAll();
     const allowed = (token: Address) =>
       config.tokenAllowlist === undefined || config.tokenAllowlist.includes(symbols[token] ?? "");
-    this.graph = new RateGraph(this.deps.pools.filter((p) => allowed(p.token0) && allowed(p.token1)));
+    this.graph = new RateGraph(this.deps.pools.filter((p) => poolTokens(p).every(allowed)));
     const cycles = this.graph.scan(this.deps.baseTokens, () => {});
     await this.lenders.refresh(this.deps.baseTokens, this.v3Pools());
     for (const pending of records.pending()) {
@@ -324,9 +324,10 @@ export class Engine {
   }
 
   private routeHop(pool: MarketPool, tokenOut: Address): RouteHop {
-    return pool.kind === "uniswapV2"
-      ? { kind: "UniswapV2", factoryIndex: pool.factoryIndex, tokenOut, feePips: pool.feePips }
-      : { kind: "UniswapV3", tokenOut, fee: pool.fee };
+    if (pool.kind === "uniswapV2")
+      return { kind: "UniswapV2", factoryIndex: pool.factoryIndex, tokenOut, feePips: pool.feePips };
+    if (pool.kind === "uniswapV3") return { kind: "UniswapV3", tokenOut, fee: pool.fee };
+    return { kind: "BalancerV2", poolId: pool.poolId, tokenOut };
   }
 
   /** The profit in the executor's `ArbitrageExecuted` event: measured on chain from balances. */

@@ -41,7 +41,8 @@ export class Lenders {
     const reads: Array<{ key: string; target: string; callData: string }> = [];
     for (const token of tokens) {
       const holders = [this.book.balancerV2?.vault, this.aTokens[token]];
-      for (const pool of v3Pools) if (pool.token0 === token || pool.token1 === token) holders.push(pool.address);
+      for (const pool of v3Pools)
+        if (pool.kind === "uniswapV3" && (pool.token0 === token || pool.token1 === token)) holders.push(pool.address);
       for (const holder of holders) {
         if (holder === undefined) continue;
         reads.push({
@@ -57,14 +58,18 @@ export class Lenders {
   }
 
   /**
-   * Every lender able to fund `cycle`, cheapest first: the Balancer Vault (no fee), a Uniswap V3
-   * pool the cycle does not touch (its fee tier), then Aave (its premium).
+   * Every lender able to fund `cycle`, cheapest first: the Balancer Vault (no fee) unless the
+   * cycle swaps through Balancer, a Uniswap V3 pool the cycle does not touch (its fee tier),
+   * then Aave (its premium).
    */
   quotes(cycle: Cycle, v3Pools: readonly MarketPool[]): LenderQuote[] {
     const token = cycle.token;
     const out: LenderQuote[] = [];
     const vault = this.book.balancerV2?.vault;
-    if (vault !== undefined) {
+    // The Vault holds its reentrancy lock during a loan: a cycle through a Balancer pool cannot
+    // borrow from it (the executor refuses the combination too).
+    const throughBalancer = cycle.hops.some((h) => h.pool.kind === "balancerWeighted");
+    if (vault !== undefined && !throughBalancer) {
       out.push({ lender: "BalancerV2", fee: () => 0n, available: this.balances.get(`${vault}:${token}`) ?? 0n });
     }
     const used = new Set(cycle.hops.map((h) => h.pool.address));

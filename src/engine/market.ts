@@ -1,5 +1,6 @@
 import { Interface, type Provider } from "ethers";
 import type { Address } from "../addressBook.js";
+import { loadWeightedPools } from "../pools/balancerWeighted.js";
 import { multicall } from "../pools/multicall.js";
 import { loadUniswapV3Pool, refreshUniswapV3Price } from "../pools/uniswapV3.js";
 import type { MarketPool } from "./pools.js";
@@ -9,6 +10,15 @@ const pair = new Interface(["function getReserves() view returns (uint112, uint1
 const V3_SWAP_TOPIC = new Interface([
   "event Swap(address indexed sender, address indexed recipient, int256 amount0, int256 amount1, uint160 sqrtPriceX96, uint128 liquidity, int24 tick)",
 ]).getEvent("Swap")?.topicHash;
+/** The Vault's events that move a pool's balances; the pool ID is their first indexed topic. */
+const vaultEvents = new Interface([
+  "event Swap(bytes32 indexed poolId, address indexed tokenIn, address indexed tokenOut, uint256 amountIn, uint256 amountOut)",
+  "event PoolBalanceChanged(bytes32 indexed poolId, address indexed liquidityProvider, address[] tokens, int256[] deltas, uint256[] protocolFeeAmounts)",
+  "event PoolBalanceManaged(bytes32 indexed poolId, address indexed assetManager, address indexed token, int256 cashDelta, int256 managedDelta)",
+]);
+const VAULT_TOPICS = ["Swap", "PoolBalanceChanged", "PoolBalanceManaged"].map(
+  (name) => vaultEvents.getEvent(name)?.topicHash as string,
+);
 
 /**
  * The collector: the engine's view of every pool, read in batches through Multicall3 and kept
@@ -18,12 +28,21 @@ const V3_SWAP_TOPIC = new Interface([
 export class Market {
   readonly pools: ReadonlyMap<Address, MarketPool>;
 
+  /** Vault pool ID → pool address, for the Balancer pools. */
+  private readonly byPoolId: ReadonlyMap<string, Address>;
+
   constructor(
     private readonly provider: Provider,
     private readonly multicall3: Address,
     pools: readonly MarketPool[],
+    private readonly balancerVault?: Address,
   ) {
     this.pools = new Map(pools.map((p) => [p.address, p]));
+    this.byPoolId = new Map(
+      pools.flatMap((p) => (p.kind === "balancerWeighted" ? [[p.poolId.toLowerCase(), p.address] as const] : [])),
+    );
+    if (this.byPoolId.size > 0 && balancerVault === undefined)
+      throw new Error("Balancer pools were given without the Balancer Vault's address.");
   }
 
   /** Reads every pool at `blockTag` (latest by default). */
@@ -59,6 +78,19 @@ export class Market {
         pool.state = { reserve0, reserve1 };
       }
     }
+    const weighted = addresses
+      .map((a) => this.pools.get(a))
+      .filter((p): p is MarketPool & { kind: "balancerWeighted" } => p?.kind === "balancerWeighted");
+    if (weighted.length > 0 && this.balancerVault !== undefined) {
+      const loaded = await loadWeightedPools(this.provider, this.multicall3, this.balancerVault, weighted, blockTag);
+      for (const [k, { tokens, state }] of loaded.entries()) {
+        const pool = weighted[k] as MarketPool & { kind: "balancerWeighted" };
+        // The engine's token order must be the Vault's: a registry that disagrees is refused.
+        if (tokens.join() !== pool.tokens.join())
+          throw new Error(`Balancer pool ${pool.address} holds ${tokens.join(", ")}, not ${pool.tokens.join(", ")}.`);
+        pool.state = state;
+      }
+    }
     for (const pool of v3) {
       pool.state =
         priceOnly.has(pool.address) && pool.state.ticks.size > 0
@@ -80,17 +112,26 @@ export class Market {
   }
 
   /**
-   * The pools that emitted any log in blocks `fromBlock`..`toBlock` (Sync, Swap, Mint, Burn…),
-   * and which of the V3 ones emitted only swaps.
+   * The pools that emitted any log in blocks `fromBlock`..`toBlock` (Sync, Swap, Mint, Burn…)
+   * or whose balances the Balancer Vault moved, and which of the V3 ones emitted only swaps.
    */
   async changedBetween(fromBlock: number, toBlock: number): Promise<{ changed: Address[]; priceOnly: Set<Address> }> {
     if (toBlock < fromBlock) return { changed: [], priceOnly: new Set() };
-    const logs = await this.provider.getLogs({ address: [...this.pools.keys()], fromBlock, toBlock });
+    const watched = [...this.pools.keys()];
+    if (this.balancerVault !== undefined && this.byPoolId.size > 0) watched.push(this.balancerVault);
+    const logs = await this.provider.getLogs({ address: watched, fromBlock, toBlock });
     const byLower = new Map([...this.pools.keys()].map((a) => [a.toLowerCase(), a]));
+    const vault = this.balancerVault?.toLowerCase();
     const changed = new Set<Address>();
     const other = new Set<Address>();
     for (const log of logs) {
-      const address = byLower.get(log.address.toLowerCase());
+      // A Vault event names the pool by its ID; any other log is the pool's own.
+      const address =
+        log.address.toLowerCase() === vault
+          ? VAULT_TOPICS.includes(log.topics[0] as string)
+            ? this.byPoolId.get((log.topics[1] ?? "").toLowerCase())
+            : undefined
+          : byLower.get(log.address.toLowerCase());
       if (address === undefined) continue;
       changed.add(address);
       if (log.topics[0] !== V3_SWAP_TOPIC) other.add(address);
@@ -103,6 +144,8 @@ export class Market {
 /** A pool's state as a comparable string. */
 function fingerprint(pool: MarketPool): string {
   if (pool.kind === "uniswapV2") return `${pool.state.reserve0}:${pool.state.reserve1}`;
+  if (pool.kind === "balancerWeighted")
+    return `${pool.state.balances.join(",")}:${pool.state.weights.join(",")}:${pool.state.swapFee}`;
   const ticks = [...pool.state.ticks].sort(([a], [b]) => a - b).map(([t, net]) => `${t}=${net}`);
   return `${pool.state.sqrtPriceX96}:${pool.state.tick}:${pool.state.liquidity}:${ticks.join(",")}`;
 }

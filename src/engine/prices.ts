@@ -13,6 +13,8 @@ export function convert(pools: Iterable<MarketPool>, from: Address, to: Address,
   if (from === to) return amount;
   let best: { value: bigint; depth: bigint } | undefined;
   for (const pool of pools) {
+    // Weighted pools are left out: a direct Uniswap pool is the reference price.
+    if (pool.kind === "balancerWeighted") continue;
     const forward = pool.token0 === from && pool.token1 === to;
     const backward = pool.token1 === from && pool.token0 === to;
     if (!forward && !backward) continue;

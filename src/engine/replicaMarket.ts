@@ -6,8 +6,8 @@ import type { ReplicaTokenSymbol } from "../replica/tokens.js";
 import type { MarketPool } from "./pools.js";
 
 /**
- * The engine's pools on the replica: its Uniswap V2, Sushiswap and Uniswap V3 pools between the
- * address book's tokens (the fee-on-transfer and blocklist tokens are left out, as a real
+ * The engine's pools on the replica: its Uniswap V2, Sushiswap, Uniswap V3 and Balancer weighted
+ * pools between the address book's tokens (the fee-on-transfer and blocklist tokens are left out, as a real
  * deployment would leave them out of its allowlist). State is read by the market on start.
  */
 export function replicaMarketPools(
@@ -18,7 +18,17 @@ export function replicaMarketPools(
   const listed = new Set<string>(BOOK_TOKENS);
   const out: MarketPool[] = [];
   for (const pool of pools) {
-    if (pool.dex === "balancerV2") continue;
+    if (pool.dex === "balancerV2") {
+      if (!pool.tokens.every((t) => listed.has(t))) continue;
+      out.push({
+        kind: "balancerWeighted",
+        address: pool.address,
+        poolId: pool.poolId,
+        tokens: pool.tokens.map((t) => tokenAddresses[t]),
+        state: { balances: [], weights: [], scalingFactors: [], swapFee: 0n },
+      });
+      continue;
+    }
     if (!listed.has(pool.token0) || !listed.has(pool.token1)) continue;
     const token0 = tokenAddresses[pool.token0];
     const token1 = tokenAddresses[pool.token1];

@@ -1,6 +1,6 @@
 import type { Address } from "../addressBook.js";
 import type { Cycle, CycleHop } from "./cycles.js";
-import type { MarketPool } from "./pools.js";
+import { type MarketPool, poolTokens, virtualReserves } from "./pools.js";
 
 const LN_Q192 = 192 * Math.log(2);
 
@@ -9,7 +9,21 @@ const LN_Q192 = 192 * Math.log(2);
  * infinitesimal trade gets. A cycle can only be profitable when its hops' rates sum above zero;
  * that float test is the cheap filter in front of the exact integer sizing.
  */
-export function logRate(pool: MarketPool, tokenIn: Address): number {
+export function logRate(pool: MarketPool, tokenIn: Address, tokenOut: Address): number {
+  if (pool.kind === "balancerWeighted") {
+    const i = pool.tokens.indexOf(tokenIn);
+    const j = pool.tokens.indexOf(tokenOut);
+    const bIn = pool.state.balances[i] ?? 0n;
+    const bOut = pool.state.balances[j] ?? 0n;
+    if (bIn === 0n || bOut === 0n) return Number.NEGATIVE_INFINITY;
+    // Spot price (bOut / wOut) / (bIn / wIn), after the fee.
+    return (
+      Math.log(Number(bOut)) -
+      Math.log(Number(bIn)) +
+      Math.log(Number(pool.state.weights[i]) / Number(pool.state.weights[j])) +
+      Math.log1p(-Number(pool.state.swapFee) / 1e18)
+    );
+  }
   const zeroForOne = tokenIn === pool.token0;
   if (pool.kind === "uniswapV2") {
     const { reserve0, reserve1 } = pool.state;
@@ -50,40 +64,40 @@ export class RateGraph {
   private readonly edges: Edge[][] = [];
   /** from · T + to → the edges from `from` to `to` */
   private readonly pairs = new Map<number, Pair>();
-  private readonly poolEdges = new Map<MarketPool, readonly [Edge, Edge]>();
+  private readonly poolEdges = new Map<MarketPool, readonly Edge[]>();
   private readonly stride: number;
 
   constructor(pools: Iterable<MarketPool>) {
     const list = [...pools];
-    for (const pool of list) for (const token of [pool.token0, pool.token1]) this.indexOf(token);
+    for (const pool of list) for (const token of poolTokens(pool)) this.indexOf(token);
     this.stride = this.tokens.length;
     for (const pool of list) {
-      const i0 = this.indexOf(pool.token0);
-      const i1 = this.indexOf(pool.token1);
-      const forward = newEdge(pool, i0, i1);
-      const backward = newEdge(pool, i1, i0);
-      forward.reverse = backward;
-      backward.reverse = forward;
-      this.poolEdges.set(pool, [forward, backward]);
-      for (const edge of [forward, backward]) {
+      const tokens = poolTokens(pool).map((t) => this.indexOf(t));
+      const multi = tokens.length > 2;
+      const own: Edge[] = [];
+      // One edge per ordered pair of the pool's tokens.
+      for (const from of tokens) for (const to of tokens) if (from !== to) own.push(newEdge(pool, from, to, multi));
+      for (const edge of own) {
+        edge.reverse = own.find((e) => e.from === edge.to && e.to === edge.from);
         (this.edges[edge.from] as Edge[]).push(edge);
         const key = edge.from * this.stride + edge.to;
-        const pair = this.pairs.get(key) ?? { edges: [], best: Number.NEGATIVE_INFINITY };
+        const pair = this.pairs.get(key) ?? { edges: [], best: Number.NEGATIVE_INFINITY, multi: false };
         pair.edges.push(edge);
+        pair.multi ||= multi;
         this.pairs.set(key, pair);
       }
+      this.poolEdges.set(pool, own);
       this.update(pool);
     }
   }
 
   /** Recomputes one pool's rates and virtual reserves after its state changed. */
   update(pool: MarketPool): void {
-    const both = this.poolEdges.get(pool);
-    if (both === undefined) return;
-    for (const edge of both) {
-      const zeroForOne = edge.from === this.tokenIndex.get(pool.token0);
-      edge.rate = logRate(pool, zeroForOne ? pool.token0 : pool.token1);
-      const [rIn, rOut, gamma] = virtualReserves(pool, zeroForOne);
+    for (const edge of this.poolEdges.get(pool) ?? []) {
+      const tokenIn = this.tokens[edge.from] as Address;
+      const tokenOut = this.tokens[edge.to] as Address;
+      edge.rate = logRate(pool, tokenIn, tokenOut);
+      const [rIn, rOut, gamma] = virtualReserves(pool, tokenIn, tokenOut);
       edge.rIn = rIn;
       edge.rOut = rOut;
       edge.gamma = gamma;
@@ -139,14 +153,15 @@ export class RateGraph {
           if (x === base) continue;
           const last = backPair[x];
           if (last === undefined) continue;
-          cycles += n * last.edges.length;
+          // Only a pool of three or more tokens can appear twice in a cycle; count those exactly.
+          cycles += first.multi || e2.multi || last.multi ? countDistinct(first, e2, last) : n * last.edges.length;
           const r23 = e2.rate + last.best;
           if (first.best + r23 <= 0) continue;
           for (const e1 of first.edges) {
             const r12 = e1.rate + e2.rate;
-            if (r12 + last.best <= 0) continue;
+            if (r12 + last.best <= 0 || e1.pool === e2.pool) continue;
             for (const e3 of last.edges) {
-              if (r12 + e3.rate <= 0) continue;
+              if (r12 + e3.rate <= 0 || e3.pool === e1.pool || e3.pool === e2.pool) continue;
               const found = estimate(e1, e2, e3);
               if (found > least) visit(this.found(baseAddress, [e1, e2, e3], found));
             }
@@ -167,8 +182,8 @@ export class RateGraph {
     visit: (found: Estimate) => void,
     floor?: ProfitFloor,
   ): void {
-    const both = this.poolEdges.get(pool);
-    if (both === undefined) return;
+    const own = this.poolEdges.get(pool);
+    if (own === undefined) return;
     const T = this.stride;
     const pairOf = (from: number, to: number) => this.pairs.get(from * T + to);
     for (const baseAddress of baseTokens) {
@@ -177,10 +192,15 @@ export class RateGraph {
       const least = floor?.(baseAddress) ?? Number.NEGATIVE_INFINITY;
       const emit = (legs: Edge[]) => {
         if (legs.reduce((sum, l) => sum + l.rate, 0) <= 0) return;
+        if (
+          legs[0]?.pool === legs[1]?.pool ||
+          (legs[2] !== undefined && (legs[2].pool === legs[0]?.pool || legs[2].pool === legs[1]?.pool))
+        )
+          return;
         const found = estimate(legs[0] as Edge, legs[1] as Edge, legs[2]);
         if (found > least) visit(this.found(baseAddress, legs, found));
       };
-      for (const p of both) {
+      for (const p of own) {
         const a = p.from;
         const b = p.to;
         if (a === base) {
@@ -242,6 +262,8 @@ interface Edge {
   readonly pool: MarketPool;
   readonly from: number;
   readonly to: number;
+  /** Whether the pool has more than two tokens (and may be met twice in one walk). */
+  readonly multi: boolean;
   reverse: Edge | undefined;
   rate: number;
   /** Virtual reserves in and out, and one minus the fee. */
@@ -253,26 +275,22 @@ interface Edge {
 interface Pair {
   readonly edges: Edge[];
   best: number;
+  /** Whether any of its pools has more than two tokens. */
+  multi: boolean;
 }
 
-function newEdge(pool: MarketPool, from: number, to: number): Edge {
-  return { pool, from, to, reverse: undefined, rate: Number.NEGATIVE_INFINITY, rIn: 0, rOut: 0, gamma: 0 };
+function newEdge(pool: MarketPool, from: number, to: number, multi: boolean): Edge {
+  return { pool, from, to, multi, reverse: undefined, rate: Number.NEGATIVE_INFINITY, rIn: 0, rOut: 0, gamma: 0 };
 }
 
-/** The reserves a pool trades against near its current price: V3's in-range virtual reserves. */
-function virtualReserves(pool: MarketPool, zeroForOne: boolean): [number, number, number] {
-  if (pool.kind === "uniswapV2") {
-    const r0 = Number(pool.state.reserve0);
-    const r1 = Number(pool.state.reserve1);
-    const gamma = 1 - pool.feePips / 1e6;
-    return zeroForOne ? [r0, r1, gamma] : [r1, r0, gamma];
+/** The three-hop cycles first → e2 → last through three distinct pools. */
+function countDistinct(first: Pair, e2: Edge, last: Pair): number {
+  let count = 0;
+  for (const e1 of first.edges) {
+    if (e1.pool === e2.pool) continue;
+    for (const e3 of last.edges) if (e3.pool !== e1.pool && e3.pool !== e2.pool) count += 1;
   }
-  const sqrtP = Number(pool.state.sqrtPriceX96) / 2 ** 96;
-  const liquidity = Number(pool.state.liquidity);
-  const x = sqrtP === 0 ? 0 : liquidity / sqrtP;
-  const y = liquidity * sqrtP;
-  const gamma = 1 - pool.fee / 1e6;
-  return zeroForOne ? [x, y, gamma] : [y, x, gamma];
+  return count;
 }
 
 /** The input of the last `estimate`, returned beside it without allocating. */

@@ -1,12 +1,11 @@
 import type { Cycle } from "./cycles.js";
-import type { MarketPool } from "./pools.js";
-import { amountOut } from "./pools.js";
+import { amountOut, virtualReserves } from "./pools.js";
 
 /** The output of a whole cycle for `amountIn`, hop by hop, with each pool's exact math. */
 export function cycleOutput(cycle: Cycle, amountIn: bigint): bigint {
   let amount = amountIn;
   for (const hop of cycle.hops) {
-    amount = amountOut(hop.pool, hop.tokenIn, amount);
+    amount = amountOut(hop.pool, hop.tokenIn, hop.tokenOut, amount);
     if (amount === 0n) return 0n;
   }
   return amount;
@@ -31,9 +30,8 @@ export function closedFormGuess(cycle: Cycle): number | undefined {
   let b = 1;
   let c = 0;
   for (const hop of cycle.hops) {
-    const reserves = virtualReserves(hop.pool, hop.tokenIn);
-    if (reserves === undefined) return undefined;
-    const [rIn, rOut, gamma] = reserves;
+    const [rIn, rOut, gamma] = virtualReserves(hop.pool, hop.tokenIn, hop.tokenOut);
+    if (!(rIn > 0) || !(rOut > 0)) return undefined;
     // Compose, then scale everything by 1/b to keep the floats in range.
     const na = gamma * rOut * a;
     const nb = rIn * b;
@@ -45,23 +43,6 @@ export function closedFormGuess(cycle: Cycle): number | undefined {
   if (!(a > b) || !(c > 0)) return undefined;
   const x = (Math.sqrt(a * b) - b) / c;
   return Number.isFinite(x) && x > 0 ? x : undefined;
-}
-
-function virtualReserves(pool: MarketPool, tokenIn: string): [number, number, number] | undefined {
-  const zeroForOne = tokenIn === pool.token0;
-  if (pool.kind === "uniswapV2") {
-    const { reserve0, reserve1 } = pool.state;
-    if (reserve0 === 0n || reserve1 === 0n) return undefined;
-    const gamma = 1 - pool.feePips / 1e6;
-    return zeroForOne ? [Number(reserve0), Number(reserve1), gamma] : [Number(reserve1), Number(reserve0), gamma];
-  }
-  const { liquidity, sqrtPriceX96 } = pool.state;
-  if (liquidity === 0n || sqrtPriceX96 === 0n) return undefined;
-  const sqrtP = Number(sqrtPriceX96) / 2 ** 96;
-  const x = Number(liquidity) / sqrtP;
-  const y = Number(liquidity) * sqrtP;
-  const gamma = 1 - pool.fee / 1e6;
-  return zeroForOne ? [x, y, gamma] : [y, x, gamma];
 }
 
 /**

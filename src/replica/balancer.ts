@@ -119,6 +119,6 @@ export async function deployBalancer(
     authorizer,
     weightedPoolFactory,
     pools,
-    deployment: { vault: vaultAddress as Address },
+    deployment: { vault: vaultAddress as Address, weightedPools: pools.map((p) => p.poolId) },
   };
 }

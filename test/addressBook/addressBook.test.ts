@@ -21,12 +21,18 @@ describe("address books", () => {
     expect(() => validateAddressBook(bad)).to.throw(/balancerV2\.vault/);
   });
 
-  it("refuses an init code hash that is not 32 bytes and a non-positive chain ID", () => {
+  it("refuses an init code hash that is not 32 bytes, a pool ID that is not 32 bytes and a non-positive chain ID", () => {
     const bad: AddressBook = {
       ...mainnet,
       chainId: 0,
       uniswapV2: { ...mainnet.uniswapV2, initCodeHash: "0x96e8" },
+      balancerV2: {
+        vault: mainnet.balancerV2?.vault as `0x${string}`,
+        weightedPools: [`0x${"ab".repeat(32)}`, "0x1234"],
+      },
     };
+    expect(() => validateAddressBook(bad)).to.throw(/balancerV2\.weightedPools: 0x1234 is not a 32-byte pool ID/);
+    expect(() => validateAddressBook(bad)).not.to.throw(/abababab/);
     expect(() => validateAddressBook(bad)).to.throw(/initCodeHash 0x96e8 is not 32 bytes/);
     expect(() => validateAddressBook(bad)).to.throw(/chainId 0 is not valid/);
   });

@@ -4,6 +4,7 @@ import type { Address } from "../../src/addressBook.js";
 import { parseEngineConfig } from "../../src/engine/config.js";
 import { Engine } from "../../src/engine/engine.js";
 import { createLogger, type Logger } from "../../src/engine/log.js";
+import { poolTokens } from "../../src/engine/pools.js";
 import { Records } from "../../src/engine/records.js";
 import { replicaMarketPools, symbolsOf } from "../../src/engine/replicaMarket.js";
 import { dislocate, findPool } from "../../src/replica/market.js";
@@ -14,7 +15,7 @@ function engineFor(
   f: ExecutorFixture,
   live: boolean,
   records: Records,
-  options: { readonly verifyEveryBlocks?: number; readonly log?: Logger } = {},
+  options: { readonly verifyEveryBlocks?: number; readonly log?: Logger; readonly config?: object } = {},
 ): Engine {
   const book = f.replica.book;
   return new Engine({
@@ -31,6 +32,7 @@ function engineFor(
     config: parseEngineConfig({
       live,
       ...(options.verifyEveryBlocks === undefined ? {} : { verifyEveryBlocks: options.verifyEveryBlocks }),
+      ...options.config,
     }),
     records,
     log: options.log ?? createLogger(true),
@@ -80,6 +82,91 @@ describe("the engine on the replica", () => {
     for (const [symbol, total] of Object.entries(engine.stats.realisedProfit)) expect(sums[symbol]).to.equal(total);
   });
 
+  it("trades a dislocated Balancer weighted pool, borrowing elsewhere, and realises exactly the estimate", async () => {
+    const f = await loadExecutor();
+    const records = new Records(":memory:");
+    const engine = engineFor(f, true, records);
+    await engine.start();
+    const weighted = f.replica.pools.find((p) => p.dex === "balancerV2" && p.tokens.length === 2);
+    if (weighted === undefined) throw new Error("no two-token weighted pool");
+    await dislocate(f.replica, weighted, f.trader, "WETH", parseUnits("40", 18));
+    const before = await balances(f);
+    await engine.onBlock();
+    const rows = records.all().filter((r) => r.status === "succeeded");
+    const throughBalancer = rows.filter((r) => r.cycle.includes("balancer"));
+    expect(throughBalancer.length).to.be.greaterThan(0);
+    for (const row of throughBalancer) expect(row.lender).to.not.equal("BalancerV2");
+    for (const row of rows) expect(row.realisedProfit, row.cycle).to.equal(row.expectedProfit);
+    const after = await balances(f);
+    const gained: Record<string, bigint> = {};
+    for (const row of rows) gained[row.token] = (gained[row.token] ?? 0n) + BigInt(row.realisedProfit ?? "0");
+    for (const symbol of ["WETH", "USDC", "DAI"])
+      expect((after[symbol] as bigint) - (before[symbol] as bigint), symbol).to.equal(gained[symbol] ?? 0n);
+  });
+
+  it("records why a candidate is dropped: below the dollar floor, above the ceiling, outside the allowlist", async () => {
+    const cases: Array<{ config: object; reason: RegExp | undefined }> = [
+      { config: { minProfitUsd: 1_000_000 }, reason: /^below minProfitUsd \(\d+\.\d\d < 1000000\)$/ },
+      { config: { minProfitUsd: 0, maxProfitUsd: 0.01 }, reason: /^above maxProfitUsd \(\d+\.\d\d > 0\.01\)$/ },
+      // Without USDC no cycle is left: the dislocated pair is WETH/USDC.
+      { config: { tokenAllowlist: ["WETH", "DAI"] }, reason: undefined },
+    ];
+    for (const { config, reason } of cases) {
+      const f = await loadExecutor();
+      const records = new Records(":memory:");
+      const engine = engineFor(f, true, records, { config });
+      await engine.start();
+      await cheapenWethOnUniswapV2(f);
+      await engine.onBlock();
+      expect(engine.stats.sent, JSON.stringify(config)).to.equal(0);
+      const rows = records.all();
+      if (reason === undefined) {
+        expect(rows, JSON.stringify(config)).to.have.length(0);
+        continue;
+      }
+      expect(rows.length).to.be.greaterThan(0);
+      for (const row of rows) {
+        expect(row.status).to.equal("filtered");
+        expect(row.reason).to.match(reason);
+      }
+    }
+  });
+
+  it("never borrows more than maxLoanUsd", async () => {
+    const f = await loadExecutor();
+    const records = new Records(":memory:");
+    // Ether is near $3,000 on the replica: a $15,000 cap is about 5 WETH or 15,000 USDC/DAI. The
+    // engine converts at the market's own prices, which the dislocation and the trades move by
+    // a few percent, so the check allows 10%.
+    const engine = engineFor(f, true, records, { config: { maxLoanUsd: 15_000 } });
+    await engine.start();
+    await cheapenWethOnUniswapV2(f);
+    await engine.onBlock();
+    const sent = records.all().filter((r) => r.status === "succeeded");
+    expect(sent.length).to.be.greaterThan(0);
+    const cap: Record<string, bigint> = {
+      WETH: parseUnits("5.5", 18),
+      USDC: parseUnits("16500", 6),
+      DAI: parseUnits("16500", 18),
+    };
+    for (const row of sent)
+      expect(BigInt(row.amountIn) <= (cap[row.token] as bigint), `${row.cycle} ${row.token} ${row.amountIn}`).to.equal(
+        true,
+      );
+    // Without the cap the same dislocation is traded with a larger loan.
+    const g = await loadExecutor();
+    const uncapped = new Records(":memory:");
+    const free = engineFor(g, true, uncapped);
+    await free.start();
+    await cheapenWethOnUniswapV2(g);
+    await free.onBlock();
+    const largest = uncapped
+      .all()
+      .filter((r) => r.status === "succeeded")
+      .some((r) => BigInt(r.amountIn) > (cap[r.token] as bigint));
+    expect(largest).to.equal(true);
+  });
+
   it("in dry-run, simulates and records what it would send, and sends nothing", async () => {
     const f = await loadExecutor();
     const records = new Records(":memory:");
@@ -111,7 +198,7 @@ describe("the engine on the replica", () => {
 });
 
 describe("pool discovery", () => {
-  it("asks the factories for every pair of the book's tokens and finds exactly the replica's V2 and V3 pools between them", async () => {
+  it("asks the factories for every pair of the book's tokens and finds exactly the replica's V2, V3 and Balancer pools between them", async () => {
     const f = await loadExecutor();
     const { discoverPools } = await import("../../src/engine/discovery.js");
     const progress: Array<[number, number]> = [];
@@ -121,12 +208,13 @@ describe("pool discovery", () => {
     expect(found.map(key).sort()).to.deep.equal(expected.map(key).sort());
     for (const pool of found) {
       const twin = expected.find((p) => p.address === pool.address);
-      expect([pool.token0, pool.token1]).to.deep.equal([twin?.token0, twin?.token1]);
+      expect(poolTokens(pool)).to.deep.equal(twin === undefined ? undefined : poolTokens(twin));
       if (pool.kind === "uniswapV2" && twin?.kind === "uniswapV2")
         expect(pool.factoryIndex).to.equal(twin.factoryIndex);
     }
-    // 10 token pairs × (2 V2 factories + 4 V3 fee tiers).
-    expect(progress.at(-1)).to.deep.equal([60, 60]);
+    // 10 token pairs × (2 V2 factories + 4 V3 fee tiers), and the two listed weighted pools.
+    expect(found.filter((p) => p.kind === "balancerWeighted")).to.have.length(2);
+    expect(progress.at(-1)).to.deep.equal([62, 62]);
   });
 });
 

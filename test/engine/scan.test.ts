@@ -1,13 +1,16 @@
 import { expect } from "chai";
 import { getAddress } from "ethers";
 import type { Address } from "../../src/addressBook.js";
-import { findCycles } from "../../src/engine/cycles.js";
-import type { MarketPool } from "../../src/engine/pools.js";
+import { type Cycle, findCycles } from "../../src/engine/cycles.js";
+import { type MarketPool, poolTokens } from "../../src/engine/pools.js";
 import { type Estimate, logRate, RateGraph } from "../../src/engine/scan.js";
 import { disjointBest } from "../../src/engine/select.js";
 import { sizeCycle } from "../../src/engine/size.js";
 
-/** A random market of 300 V2 pairs over 25 tokens, prices a few percent apart. */
+/**
+ * A random market of 300 V2 pairs over 25 tokens, prices a few percent apart, and 12 Balancer
+ * weighted pools of two or three tokens (three of them holding both hubs).
+ */
 function market(seedStart: bigint): MarketPool[] {
   let seed = seedStart;
   const random = () => {
@@ -37,16 +40,45 @@ function market(seedStart: bigint): MarketPool[] {
       state: { reserve0: r0, reserve1: r1 },
     });
   }
+  for (let k = 0; k < 12; k++) {
+    const picked = new Set<number>(k < 3 ? [0, 1] : [Math.floor(random() * 25)]);
+    while (picked.size < 2 + (k % 2)) picked.add(Math.floor(random() * 25));
+    const held = [...picked].map((i) => tokens[i] as Address).sort();
+    const weights =
+      held.length === 2 ? [5n * 10n ** 17n, 5n * 10n ** 17n] : [4n * 10n ** 17n, 3n * 10n ** 17n, 3n * 10n ** 17n];
+    pools.push({
+      kind: "balancerWeighted",
+      address: getAddress(`0x${(0x2000 + k).toString(16).padStart(40, "0")}`) as Address,
+      poolId: `0x${(0x2000 + k).toString(16).padStart(40, "0")}000100000000000000000000`,
+      tokens: held,
+      state: {
+        balances: weights.map((w) => (w * BigInt(Math.floor(2e6 + random() * 1e5))) / 10n ** 6n),
+        weights,
+        scalingFactors: held.map(() => 1n),
+        swapFee: 3n * 10n ** 15n,
+      },
+    });
+  }
   return pools;
+}
+
+/** The first token of the `k`th pool: a hub, as the generator favours tokens 0–2. */
+function hub(pools: readonly MarketPool[], k: number): Address {
+  return poolTokens(pools[k] as MarketPool)[0] as Address;
+}
+
+/** The sum of a cycle's marginal log rates. */
+function rates(c: Cycle): number {
+  return c.hops.reduce((sum, h) => sum + logRate(h.pool, h.tokenIn, h.tokenOut), 0);
 }
 
 describe("the rate-graph scan", () => {
   it("finds exactly the cycles whose marginal rates multiply above one, and counts every cycle", () => {
     const pools = market(42n);
-    const hubs = [pools[0]?.token0 as Address, pools[1]?.token0 as Address].filter((t, i, all) => all.indexOf(t) === i);
+    const hubs = [hub(pools, 0), hub(pools, 1)].filter((t, i, all) => all.indexOf(t) === i);
     const all = findCycles(pools, hubs);
     const expected = all
-      .filter((c) => c.hops.reduce((sum, h) => sum + logRate(h.pool, h.tokenIn), 0) > 0)
+      .filter((c) => rates(c) > 0)
       .map((c) => c.id)
       .sort();
     const seen: string[] = [];
@@ -54,19 +86,25 @@ describe("the rate-graph scan", () => {
     expect(counted).to.equal(all.length);
     expect(seen.sort()).to.deep.equal(expected);
     expect(expected.length).to.be.greaterThan(0);
+    // The market has cycles through three-token pools, which could meet one pool twice.
+    const triple = (c: Cycle) => c.hops.some((h) => h.pool.kind === "balancerWeighted" && h.pool.tokens.length === 3);
+    expect(all.filter(triple).length).to.be.greaterThan(10);
+    expect(seen.filter((id) => all.find((c) => c.id === id && triple(c)) !== undefined).length).to.be.greaterThan(0);
   });
 
   it("scanThrough finds exactly the profitable-at-the-margin cycles through one pool, after an update", () => {
     const pools = market(7n);
-    const hubs = [pools[0]?.token0 as Address];
+    const hubs = [hub(pools, 0)];
     const graph = new RateGraph(pools);
-    for (const pool of pools.slice(0, 40)) {
-      if (pool.kind !== "uniswapV2") continue;
-      pool.state = { reserve0: (pool.state.reserve0 * 103n) / 100n, reserve1: pool.state.reserve1 };
+    for (const pool of [...pools.slice(0, 40), ...pools.filter((p) => p.kind === "balancerWeighted")]) {
+      if (pool.kind === "uniswapV2")
+        pool.state = { reserve0: (pool.state.reserve0 * 103n) / 100n, reserve1: pool.state.reserve1 };
+      if (pool.kind === "balancerWeighted")
+        pool.state = { ...pool.state, balances: pool.state.balances.map((b, i) => (i === 0 ? (b * 103n) / 100n : b)) };
       graph.update(pool);
       const expected = findCycles(pools, hubs)
         .filter((c) => c.hops.some((h) => h.pool === pool))
-        .filter((c) => c.hops.reduce((sum, h) => sum + logRate(h.pool, h.tokenIn), 0) > 0)
+        .filter((c) => rates(c) > 0)
         .map((c) => c.id)
         .sort();
       const seen: string[] = [];
@@ -77,9 +115,11 @@ describe("the rate-graph scan", () => {
 
   it("sizes every V2 cycle in closed form within a millionth of the exact integer optimum", () => {
     const pools = market(11n);
-    const hubs = [pools[0]?.token0 as Address];
+    const hubs = [hub(pools, 0)];
     const found: Estimate[] = [];
-    new RateGraph(pools).scan(hubs, (f) => found.push(f));
+    new RateGraph(pools).scan(hubs, (f) => {
+      if (f.cycle.hops.every((h) => h.pool.kind === "uniswapV2")) found.push(f);
+    });
     expect(found.length).to.be.greaterThan(10);
     for (const f of found) {
       const exact = sizeCycle(f.cycle, 10n ** 30n, () => 0n);
@@ -95,7 +135,7 @@ describe("the rate-graph scan", () => {
 
   it("with a floor, reports exactly the cycles whose estimate clears it, in both scans", () => {
     const pools = market(5n);
-    const hubs = [pools[0]?.token0 as Address, pools[1]?.token0 as Address];
+    const hubs = [hub(pools, 0), hub(pools, 1)];
     const graph = new RateGraph(pools);
     const all: Estimate[] = [];
     graph.scan(hubs, (f) => all.push(f));
@@ -128,7 +168,7 @@ describe("the rate-graph scan", () => {
 
   it("picks the best estimates first and uses each pool at most once", () => {
     const pools = market(3n);
-    const hubs = [pools[0]?.token0 as Address];
+    const hubs = [hub(pools, 0)];
     const all: Estimate[] = [];
     new RateGraph(pools).scan(hubs, (f) => all.push(f));
     const chosen = disjointBest(all);
