@@ -89,6 +89,7 @@ export class Engine {
   private tradedThisBlock = false;
   private graph = new RateGraph([]);
   private lastBlock: number | undefined;
+  private lastHash: string | undefined;
 
   constructor(private readonly deps: EngineDeps) {
     this.market = new Market(deps.provider, deps.book.multicall3, deps.pools, deps.book.balancerV2?.vault);
@@ -126,17 +127,34 @@ export class Engine {
     log.info("engine_started", { pools: this.deps.pools.length, cycles, live: config.live });
   }
 
-  /** Handles one new block: re-reads the pools that changed, re-evaluates only their cycles. */
+  /**
+   * Handles one new block: re-reads the pools that changed, re-evaluates only their cycles.
+   * When the last block it handled is no longer on the chain (a reorg), the logs it read may be
+   * gone or different, so every pool is read again instead.
+   */
   async onBlock(blockNumber?: number): Promise<void> {
-    const head = blockNumber ?? (await this.deps.provider.getBlock("latest"))?.number;
-    if (head === undefined) return;
+    const { provider, log } = this.deps;
+    const block = await provider.getBlock(blockNumber ?? "latest");
+    if (block === null || block.hash === null) return;
+    const head = block.number;
     this.blockSeenAt = performance.now();
     this.tradedThisBlock = false;
+    let reorged = false;
+    if (this.lastBlock !== undefined) {
+      const ours = head === this.lastBlock ? block : await provider.getBlock(this.lastBlock);
+      if (ours?.hash !== this.lastHash) {
+        reorged = true;
+        log.warn("reorg_detected", { block: this.lastBlock, had: this.lastHash, now: ours?.hash ?? null, head });
+      } else if (head === this.lastBlock) {
+        return;
+      }
+    }
     const { changed, priceOnly } =
-      this.lastBlock === undefined
+      this.lastBlock === undefined || reorged
         ? { changed: [...this.market.pools.keys()], priceOnly: new Set<Address>() }
         : await this.market.changedBetween(this.lastBlock + 1, head);
     this.lastBlock = head;
+    this.lastHash = block.hash;
     this.lastVerified ??= head;
     if (head - this.lastVerified >= this.deps.config.verifyEveryBlocks) {
       this.lastVerified = head;

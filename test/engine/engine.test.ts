@@ -239,4 +239,36 @@ describe("keeping the view honest", () => {
     expect(warnings).to.include("state_resynced");
     expect(pool.state).to.deep.equal(truth);
   });
+
+  it("after a reorg, reads every pool again instead of trusting logs from blocks that are gone", async () => {
+    const f = await loadExecutor();
+    const records = new Records(":memory:");
+    const warnings: string[] = [];
+    // Dry-run, so the engine's own trades do not move the pools between the two branches.
+    const engine = engineFor(f, false, records, {
+      log: { info() {}, warn: (event) => warnings.push(event), error() {} },
+    });
+    await engine.start();
+    await engine.onBlock();
+    const fork = (await ethers.provider.send("evm_snapshot", [])) as string;
+    // Branch one: a swap on the V2 pair, which the engine sees.
+    await cheapenWethOnUniswapV2(f);
+    await ethers.provider.send("evm_mine", []);
+    await engine.onBlock();
+    // Branch two replaces it: the V2 pair is back as it was, and Sushiswap's pair moves instead,
+    // in a longer chain whose new blocks carry no log from the V2 pair.
+    await ethers.provider.send("evm_revert", [fork]);
+    await dislocate(
+      f.replica,
+      findPool(f.replica, "sushiswap", "WETH", "USDC"),
+      f.trader,
+      "USDC",
+      parseUnits("50000", 6),
+    );
+    for (let i = 0; i < 3; i++) await ethers.provider.send("evm_mine", []);
+    await engine.onBlock();
+    expect(warnings).to.include("reorg_detected");
+    // The engine's view equals the chain's: nothing left from the abandoned branch.
+    expect(await engine.market.verify()).to.deep.equal([]);
+  });
 });
