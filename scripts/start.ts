@@ -4,7 +4,7 @@
 // `npm start -- --rpc <url> --chain <name>` watches another chain instead: dry-run unless --live.
 import { readFileSync, rmSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { type Provider, parseUnits, type Signer, VoidSigner, Wallet } from "ethers";
+import { type Provider, parseUnits, type Signer } from "ethers";
 import type { Address, AddressBook } from "../src/addressBook.js";
 import { aTokensOf } from "../src/engine/aave.js";
 import { type EngineConfig, loadEngineConfig } from "../src/engine/config.js";
@@ -15,9 +15,10 @@ import { connectRpc, liveBook } from "../src/engine/network.js";
 import { Records } from "../src/engine/records.js";
 import { symbolsOf } from "../src/engine/replicaMarket.js";
 import { BaseError } from "../src/errors.js";
-import { LOCAL_RECORD_PATH, parseAddress } from "../src/ops/deployment.js";
+import { LOCAL_RECORD_PATH } from "../src/ops/deployment.js";
 import { resolveExecutor } from "../src/ops/executorOps.js";
 import { type LocalNode, startLocalNode } from "../src/ops/localNode.js";
+import { operatorSigner } from "../src/ops/secrets.js";
 import { dislocate, findPool } from "../src/replica/market.js";
 import { attachReplica, type ReplicaRecord } from "../src/replica/record.js";
 import type { Replica } from "../src/replica/replica.js";
@@ -109,25 +110,9 @@ async function liveTarget(rpc: string, chain: string): Promise<Target> {
   });
   const provider = await connectRpc(rpc, book.chainId);
   const executor = await resolveExecutor(provider, values.executor === undefined ? {} : { executor: values.executor });
-  let operator: Signer;
-  const key = process.env.OPERATOR_PRIVATE_KEY;
-  if (config.live) {
-    if (key === undefined || key === "") {
-      throw new BaseError("--live needs the operator's key.", {
-        details: "Set OPERATOR_PRIVATE_KEY (from your secret store) and run again.",
-      });
-    }
-    operator = new Wallet(key, provider);
-  } else if (values.operator !== undefined) {
-    // Dry-run simulates from the operator's address; no key is needed to read.
-    operator = new VoidSigner(parseAddress("--operator", values.operator), provider);
-  } else if (key !== undefined && key !== "") {
-    operator = new VoidSigner(new Wallet(key).address, provider);
-  } else {
-    throw new BaseError("Dry-run needs to know the operator to simulate from.", {
-      details: "Pass --operator <an operator of the executor> (or set OPERATOR_PRIVATE_KEY).",
-    });
-  }
+  // The keystore plugin answers through the Hardhat runtime's hooks.
+  const { hooks } = (await import("hardhat")).default;
+  const operator = await operatorSigner(provider, hooks, { live: config.live, operator: values.operator });
   return { provider, book, executor, operator, config };
 }
 
