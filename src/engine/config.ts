@@ -29,7 +29,9 @@ export const engineConfigSchema = z
     priorityFeeGwei: z.number().nonnegative().default(1),
     /** Risk guard: stop after this many failed transactions in a row. */
     maxConsecutiveFailures: z.number().int().positive().default(3),
-    /** Risk guard: stop once gas spent on reverted transactions today exceeds this (ETH). */
+    /** Risk guard: after that many failures, resume trading after this many minutes. */
+    cooldownMinutes: z.number().positive().default(15),
+    /** Risk guard: stop once gas spent on reverted transactions today (UTC) exceeds this (ETH); resume the next day. */
     dailyLossLimitEth: z.number().positive().default(0.5),
     /** Every this many blocks, re-read every pool and compare with the engine's view. */
     verifyEveryBlocks: z.number().int().positive().default(50),

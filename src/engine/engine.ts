@@ -2,11 +2,11 @@ import { Contract, type Provider, parseUnits, type Signer } from "ethers";
 import type { Address, AddressBook } from "../addressBook.js";
 import { executorAbi } from "../executor/abi.js";
 import { encodeLoan, encodeRoute, type RouteHop } from "../executor/route.js";
-import type { EngineConfig } from "./config.js";
+import { ConfigError, type EngineConfig } from "./config.js";
 import type { Cycle } from "./cycles.js";
 import { type LenderQuote, Lenders } from "./lenders.js";
 import type { Logger } from "./log.js";
-import { Market } from "./market.js";
+import { Market, type Unreadable } from "./market.js";
 import { type MarketPool, poolLabel, poolTokens } from "./pools.js";
 import { convert, valueIn } from "./prices.js";
 import type { Records } from "./records.js";
@@ -91,7 +91,15 @@ export class Engine {
   private lastBlock: number | undefined;
   private lastHash: string | undefined;
 
+  /** @throws ConfigError when the allowlist names a token the address book does not have. */
   constructor(private readonly deps: EngineDeps) {
+    const known = Object.values(deps.symbols);
+    const unknown = (deps.config.tokenAllowlist ?? []).filter((symbol) => !known.includes(symbol));
+    if (unknown.length > 0) {
+      throw new ConfigError(`tokenAllowlist: unknown token(s) ${unknown.join(", ")}.`, {
+        details: `Use the symbols of the address book: ${known.join(", ")}.`,
+      });
+    }
     this.market = new Market(deps.provider, deps.book.multicall3, deps.pools, deps.book.balancerV2?.vault);
     this.lenders = new Lenders(deps.provider, deps.book, deps.aTokens);
     this.sender = new Sender(deps.operator, deps.provider, deps.config.transactionTimeoutMs);
@@ -100,6 +108,8 @@ export class Engine {
       parseUnits(String(deps.config.dailyLossLimitEth), 18),
       parseUnits(String(deps.config.maxGasPriceGwei), 9),
       (reason, detail) => deps.log.warn("risk_trip", { reason, detail }),
+      deps.config.cooldownMinutes * 60_000,
+      (reason) => deps.log.info("risk_resumed", { after: reason }),
     );
     this.executor = new Contract(deps.executor, executorAbi(), deps.operator);
   }
@@ -107,7 +117,7 @@ export class Engine {
   /** Reads every pool and lender, finds the cycles, and reconciles trades left pending by a crash. */
   async start(): Promise<void> {
     const { config, symbols, log, records, provider } = this.deps;
-    await this.market.loadAll();
+    this.reportUnreadable(await this.market.loadAll());
     const allowed = (token: Address) =>
       config.tokenAllowlist === undefined || config.tokenAllowlist.includes(symbols[token] ?? "");
     this.graph = new RateGraph(this.deps.pools.filter((p) => poolTokens(p).every(allowed)));
@@ -165,7 +175,7 @@ export class Engine {
       }
     }
     if (changed.length === 0) return;
-    await this.market.refresh(changed, head, priceOnly);
+    this.reportUnreadable(await this.market.refresh(changed, head, priceOnly));
     await this.lenders.refresh(this.deps.baseTokens, this.v3Pools());
     // Only the cycles through a changed pool can have changed; each is sized in closed form and
     // the best pool-disjoint ones are then sized exactly with every lender.
@@ -199,11 +209,17 @@ export class Engine {
       if (traded) {
         // The trade swapped through its pools: read their prices again before sizing anything else.
         const touchedPools = [...new Set(best.cycle.hops.map((h) => h.pool.address))];
-        await this.market.refresh(touchedPools, undefined, new Set(touchedPools));
+        this.reportUnreadable(await this.market.refresh(touchedPools, undefined, new Set(touchedPools)));
         await this.lenders.refresh(this.deps.baseTokens, this.v3Pools());
         rescan(touchedPools);
       }
     }
+  }
+
+  /** Logs the pools that could not be read: they are left out until a later read succeeds. */
+  private reportUnreadable(unreadable: readonly Unreadable[]): void {
+    for (const { address, reason } of unreadable)
+      this.deps.log.warn("pool_unreadable", { pool: address, reason, action: "left out until it reads again" });
   }
 
   private v3Pools(): MarketPool[] {

@@ -1,7 +1,7 @@
 import { Interface, type Provider } from "ethers";
 import type { Address } from "../addressBook.js";
 import { loadWeightedPools } from "../pools/balancerWeighted.js";
-import { multicall } from "../pools/multicall.js";
+import { tryMulticall } from "../pools/multicall.js";
 import { loadUniswapV3Pool, refreshUniswapV3Price } from "../pools/uniswapV3.js";
 import type { MarketPool } from "./pools.js";
 
@@ -46,57 +46,86 @@ export class Market {
   }
 
   /** Reads every pool at `blockTag` (latest by default). */
-  async loadAll(blockTag?: number): Promise<void> {
-    await this.refresh([...this.pools.keys()], blockTag);
+  async loadAll(blockTag?: number): Promise<Unreadable[]> {
+    return this.refresh([...this.pools.keys()], blockTag);
   }
 
   /**
    * Re-reads `addresses` at `blockTag`. V3 pools in `priceOnly` had only swaps since the last
-   * read, so just their price and active liquidity are read; others are read in full.
+   * read, so just their price and active liquidity are read; others are read in full. A pool
+   * whose read reverts or returns what its kind cannot return is emptied (no rate, so no cycle
+   * uses it) and reported, and the other pools are read as usual.
+   * @returns The pools that could not be read, with why.
    */
   async refresh(
     addresses: readonly Address[],
     blockTag?: number,
     priceOnly: ReadonlySet<Address> = new Set(),
-  ): Promise<void> {
-    const v2 = addresses
-      .map((a) => this.pools.get(a))
-      .filter((p): p is MarketPool & { kind: "uniswapV2" } => p?.kind === "uniswapV2");
-    const v3 = addresses
-      .map((a) => this.pools.get(a))
-      .filter((p): p is MarketPool & { kind: "uniswapV3" } => p?.kind === "uniswapV3");
+  ): Promise<Unreadable[]> {
+    const unreadable: Unreadable[] = [];
+    const pools = addresses.map((a) => this.pools.get(a)).filter((p) => p !== undefined);
+    const failed = (pool: MarketPool, error: unknown) => {
+      unreadable.push({ address: pool.address, reason: error instanceof Error ? error.message : String(error) });
+      empty(pool);
+    };
+    const v2 = pools.filter((p): p is MarketPool & { kind: "uniswapV2" } => p.kind === "uniswapV2");
     if (v2.length > 0) {
-      const results = await multicall(
+      const results = await tryMulticall(
         this.provider,
         this.multicall3,
         v2.map((p) => ({ target: p.address, callData: pair.encodeFunctionData("getReserves") })),
         blockTag,
       );
       for (const [k, data] of results.entries()) {
-        const [reserve0, reserve1] = pair.decodeFunctionResult("getReserves", data) as unknown as [bigint, bigint];
         const pool = v2[k] as MarketPool & { kind: "uniswapV2" };
-        pool.state = { reserve0, reserve1 };
+        try {
+          if (data === undefined) throw new Error("getReserves() reverted");
+          const [reserve0, reserve1] = pair.decodeFunctionResult("getReserves", data) as unknown as [bigint, bigint];
+          pool.state = { reserve0, reserve1 };
+        } catch (error) {
+          failed(pool, error);
+        }
       }
     }
-    const weighted = addresses
-      .map((a) => this.pools.get(a))
-      .filter((p): p is MarketPool & { kind: "balancerWeighted" } => p?.kind === "balancerWeighted");
+    const weighted = pools.filter((p): p is MarketPool & { kind: "balancerWeighted" } => p.kind === "balancerWeighted");
     if (weighted.length > 0 && this.balancerVault !== undefined) {
-      const loaded = await loadWeightedPools(this.provider, this.multicall3, this.balancerVault, weighted, blockTag);
-      for (const [k, { tokens, state }] of loaded.entries()) {
-        const pool = weighted[k] as MarketPool & { kind: "balancerWeighted" };
-        // The engine's token order must be the Vault's: a registry that disagrees is refused.
-        if (tokens.join() !== pool.tokens.join())
-          throw new Error(`Balancer pool ${pool.address} holds ${tokens.join(", ")}, not ${pool.tokens.join(", ")}.`);
-        pool.state = state;
+      const vault = this.balancerVault;
+      // One batch for all; if it fails, each pool alone, so only the broken ones are dropped.
+      const batch = await loadWeightedPools(this.provider, this.multicall3, vault, weighted, blockTag).catch(
+        () => undefined,
+      );
+      for (const [k, pool] of weighted.entries()) {
+        try {
+          const loaded =
+            batch?.[k] ?? (await loadWeightedPools(this.provider, this.multicall3, vault, [pool], blockTag))[0];
+          if (loaded === undefined) throw new Error("no answer from the Vault");
+          const { tokens, state } = loaded;
+          // The engine's token order must be the Vault's: a registry that disagrees is refused.
+          if (tokens.join() !== pool.tokens.join())
+            throw new Error(`the Vault lists ${tokens.join(", ")}, not ${pool.tokens.join(", ")}`);
+          if (state.weights.length !== tokens.length || state.balances.length !== tokens.length)
+            throw new Error("weights and balances do not match the tokens");
+          pool.state = state;
+        } catch (error) {
+          failed(pool, error);
+        }
       }
     }
-    for (const pool of v3) {
-      pool.state =
-        priceOnly.has(pool.address) && pool.state.ticks.size > 0
-          ? await refreshUniswapV3Price(this.provider, this.multicall3, pool.address, pool.state, blockTag)
-          : await loadUniswapV3Pool(this.provider, this.multicall3, pool.address, blockTag);
+    for (const pool of pools) {
+      if (pool.kind !== "uniswapV3") continue;
+      try {
+        const state =
+          priceOnly.has(pool.address) && pool.state.ticks.size > 0
+            ? await refreshUniswapV3Price(this.provider, this.multicall3, pool.address, pool.state, blockTag)
+            : await loadUniswapV3Pool(this.provider, this.multicall3, pool.address, blockTag);
+        if (!(state.tickSpacing > 0) || state.sqrtPriceX96 <= 0n)
+          throw new Error("uninitialized, or not a Uniswap V3 pool");
+        pool.state = state;
+      } catch (error) {
+        failed(pool, error);
+      }
     }
+    return unreadable;
   }
 
   /**
@@ -139,6 +168,19 @@ export class Market {
     const priceOnly = new Set([...changed].filter((a) => this.pools.get(a)?.kind === "uniswapV3" && !other.has(a)));
     return { changed: [...changed], priceOnly };
   }
+}
+
+/** A pool the market could not read, and why. */
+export interface Unreadable {
+  readonly address: Address;
+  readonly reason: string;
+}
+
+/** Clears a pool's state so that no cycle uses it until it is read again. */
+function empty(pool: MarketPool): void {
+  if (pool.kind === "uniswapV2") pool.state = { reserve0: 0n, reserve1: 0n };
+  else if (pool.kind === "uniswapV3") pool.state = { ...pool.state, sqrtPriceX96: 0n, liquidity: 0n, ticks: new Map() };
+  else pool.state = { ...pool.state, balances: pool.tokens.map(() => 0n) };
 }
 
 /** A pool's state as a comparable string. */

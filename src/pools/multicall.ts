@@ -25,8 +25,29 @@ export async function multicall(
   reads: readonly Read[],
   blockTag?: number,
 ): Promise<string[]> {
+  const results = await tryMulticall(provider, multicall3, reads, blockTag);
+  return results.map((data, k) => {
+    if (data === undefined) {
+      throw new BaseError(`Reading ${reads[k]?.target} failed.`, {
+        details: "The contract reverted the call; check that the address is what the configuration says it is.",
+      });
+    }
+    return data;
+  });
+}
+
+/**
+ * Like `multicall`, but a read that reverts gives `undefined` instead of failing the batch, so
+ * one broken pool cannot stop the reads of the others.
+ */
+export async function tryMulticall(
+  provider: Provider,
+  multicall3: Address,
+  reads: readonly Read[],
+  blockTag?: number,
+): Promise<Array<string | undefined>> {
   const contract = new Contract(multicall3, multicallInterface, provider);
-  const out: string[] = [];
+  const out: Array<string | undefined> = [];
   for (let i = 0; i < reads.length; i += BATCH) {
     const chunk = reads
       .slice(i, i + BATCH)
@@ -37,14 +58,7 @@ export async function multicall(
       success: boolean;
       returnData: string;
     }>;
-    for (const [k, result] of results.entries()) {
-      if (!result.success) {
-        throw new BaseError(`Reading ${chunk[k]?.target} failed.`, {
-          details: "The pool returned an error; it is skipped until it answers.",
-        });
-      }
-      out.push(result.returnData);
-    }
+    for (const result of results) out.push(result.success ? result.returnData : undefined);
   }
   return out;
 }

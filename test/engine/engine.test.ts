@@ -1,10 +1,10 @@
 import { expect } from "chai";
 import { parseUnits } from "ethers";
 import type { Address } from "../../src/addressBook.js";
-import { parseEngineConfig } from "../../src/engine/config.js";
+import { ConfigError, parseEngineConfig } from "../../src/engine/config.js";
 import { Engine } from "../../src/engine/engine.js";
 import { createLogger, type Logger } from "../../src/engine/log.js";
-import { poolTokens } from "../../src/engine/pools.js";
+import { type MarketPool, poolTokens } from "../../src/engine/pools.js";
 import { Records } from "../../src/engine/records.js";
 import { replicaMarketPools, symbolsOf } from "../../src/engine/replicaMarket.js";
 import { dislocate, findPool } from "../../src/replica/market.js";
@@ -15,7 +15,12 @@ function engineFor(
   f: ExecutorFixture,
   live: boolean,
   records: Records,
-  options: { readonly verifyEveryBlocks?: number; readonly log?: Logger; readonly config?: object } = {},
+  options: {
+    readonly verifyEveryBlocks?: number;
+    readonly log?: Logger;
+    readonly config?: object;
+    readonly extraPools?: readonly MarketPool[];
+  } = {},
 ): Engine {
   const book = f.replica.book;
   return new Engine({
@@ -23,7 +28,7 @@ function engineFor(
     operator: f.operator,
     executor: f.executorAddress,
     book,
-    pools: replicaMarketPools(f.replica.pools, f.replica.tokenAddresses, book),
+    pools: [...replicaMarketPools(f.replica.pools, f.replica.tokenAddresses, book), ...(options.extraPools ?? [])],
     baseTokens: [book.tokens.WETH, book.tokens.USDC, book.tokens.DAI],
     symbols: symbolsOf(book),
     aTokens: Object.fromEntries(
@@ -270,5 +275,65 @@ describe("keeping the view honest", () => {
     expect(warnings).to.include("reorg_detected");
     // The engine's view equals the chain's: nothing left from the abandoned branch.
     expect(await engine.market.verify()).to.deep.equal([]);
+  });
+
+  it("a pool that reverts or returns garbage is left out and named; the others trade", async () => {
+    const f = await loadExecutor();
+    const { book, tokenAddresses } = f.replica;
+    const { WETH, USDC, DAI } = tokenAddresses;
+    const v2 = (address: Address, token0: Address, token1: Address): MarketPool => ({
+      kind: "uniswapV2",
+      address,
+      token0,
+      token1,
+      factoryIndex: 0,
+      dex: "uniswapV2",
+      feePips: 3000,
+      state: { reserve0: 0n, reserve1: 0n },
+    });
+    const bogus: MarketPool[] = [
+      // WETH9's fallback takes any call and returns nothing: garbage where reserves should be.
+      v2(WETH, USDC < DAI ? USDC : DAI, USDC < DAI ? DAI : USDC),
+      // USDC has no getReserves: the read reverts.
+      v2(USDC, WETH < DAI ? WETH : DAI, WETH < DAI ? DAI : WETH),
+      {
+        kind: "uniswapV3",
+        address: book.multicall3,
+        token0: WETH < USDC ? WETH : USDC,
+        token1: WETH < USDC ? USDC : WETH,
+        fee: 500,
+        state: { sqrtPriceX96: 0n, tick: 0, liquidity: 0n, fee: 500, tickSpacing: 1, ticks: new Map() },
+      },
+      {
+        kind: "balancerWeighted",
+        address: "0x00000000000000000000000000000000000000b1",
+        poolId: `0x00000000000000000000000000000000000000b1${"0".repeat(24)}`,
+        tokens: [WETH, USDC].sort() as Address[],
+        state: { balances: [], weights: [], scalingFactors: [], swapFee: 0n },
+      },
+    ];
+    const warnings: Array<{ event: string; pool?: unknown; reason?: unknown }> = [];
+    const records = new Records(":memory:");
+    const engine = engineFor(f, true, records, {
+      extraPools: bogus,
+      log: { info() {}, warn: (event, fields) => warnings.push({ event, ...fields }), error() {} },
+    });
+    await engine.start();
+    const named = warnings.filter((w) => w.event === "pool_unreadable");
+    expect(named.map((w) => w.pool)).to.have.members(bogus.map((p) => p.address));
+    for (const w of named) expect(w.reason, String(w.pool)).to.be.a("string").and.not.equal("");
+    await cheapenWethOnUniswapV2(f);
+    await engine.onBlock();
+    const traded = records.all().filter((r) => r.status === "succeeded");
+    expect(traded.length).to.be.greaterThan(0);
+    for (const row of traded) for (const p of bogus) expect(row.cycle).to.not.contain(p.address.slice(0, 10));
+  });
+
+  it("an allowlist naming a token the book does not have is refused, naming it and the known ones", async () => {
+    const f = await loadExecutor();
+    expect(() => engineFor(f, true, new Records(":memory:"), { config: { tokenAllowlist: ["WETH", "PEPE"] } }))
+      .to.throw(ConfigError, "tokenAllowlist: unknown token(s) PEPE.")
+      .with.property("details")
+      .that.matches(/WETH, .*USDC/);
   });
 });

@@ -77,4 +77,41 @@ describe("execution plumbing", () => {
       "paused",
     ]);
   });
+
+  it("the risk guard resumes by itself after the cooldown, and the day after a daily-loss trip, but not when paused", () => {
+    let now = Date.parse("2026-11-22T10:00:00Z");
+    const resumed: TripReason[] = [];
+    const guard = new RiskGuard(
+      2,
+      1_000n,
+      100n,
+      () => {},
+      60_000,
+      (reason) => resumed.push(reason),
+      () => now,
+    );
+    guard.record(false, 1n);
+    guard.record(false, 1n);
+    expect(guard.allows(1n)).to.equal(false);
+    now += 59_999;
+    expect(guard.allows(1n)).to.equal(false);
+    now += 1;
+    expect(guard.allows(1n)).to.equal(true);
+    expect(guard.state).to.equal(undefined);
+    // One failure after resuming does not trip again: the count started over.
+    guard.record(false, 1n);
+    expect(guard.allows(1n)).to.equal(true);
+    guard.record(true, 1n);
+    guard.record(false, 5_000n);
+    expect(guard.state).to.equal("daily_loss_limit");
+    now += 60 * 60_000;
+    expect(guard.allows(1n)).to.equal(false);
+    now = Date.parse("2026-11-23T00:00:01Z");
+    expect(guard.allows(1n)).to.equal(true);
+    guard.pause();
+    now += 7 * 24 * 60 * 60_000;
+    expect(guard.allows(1n)).to.equal(false);
+    expect(guard.state).to.equal("paused");
+    expect(resumed).to.deep.equal(["consecutive_failures", "daily_loss_limit"]);
+  });
 });
