@@ -281,7 +281,8 @@ describe("keeping the view honest", () => {
     const f = await loadExecutor();
     const { book, tokenAddresses } = f.replica;
     const { WETH, USDC, DAI } = tokenAddresses;
-    const v2 = (address: Address, token0: Address, token1: Address): MarketPool => ({
+    const ordered = (a: Address, b: Address) => [a, b].sort() as [Address, Address];
+    const v2 = (address: Address, [token0, token1]: [Address, Address]): MarketPool => ({
       kind: "uniswapV2",
       address,
       token0,
@@ -293,14 +294,14 @@ describe("keeping the view honest", () => {
     });
     const bogus: MarketPool[] = [
       // WETH9's fallback takes any call and returns nothing: garbage where reserves should be.
-      v2(WETH, USDC < DAI ? USDC : DAI, USDC < DAI ? DAI : USDC),
+      v2(WETH, ordered(USDC, DAI)),
       // USDC has no getReserves: the read reverts.
-      v2(USDC, WETH < DAI ? WETH : DAI, WETH < DAI ? DAI : WETH),
+      v2(USDC, ordered(WETH, DAI)),
       {
         kind: "uniswapV3",
         address: book.multicall3,
-        token0: WETH < USDC ? WETH : USDC,
-        token1: WETH < USDC ? USDC : WETH,
+        token0: ordered(WETH, USDC)[0],
+        token1: ordered(WETH, USDC)[1],
         fee: 500,
         state: { sqrtPriceX96: 0n, tick: 0, liquidity: 0n, fee: 500, tickSpacing: 1, ticks: new Map() },
       },
