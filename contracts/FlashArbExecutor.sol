@@ -106,13 +106,23 @@ contract FlashArbExecutor is
 
     // ------------------------------------------------------------------ storage
 
-    /// @dev Read once per execution: whether execution is paused and where profit goes share one slot.
+    /// @dev Whether execution is paused and where profit goes: the source of truth.
     struct Config {
         address profitReceiver;
         bool paused;
     }
 
-    mapping(address account => bool) private _operators;
+    /// @dev What `execute` checks, in one slot per account: the role and a copy of the config,
+    ///      so the hot path reads a single slot. The owner's setters keep every copy in step.
+    struct OperatorSlot {
+        address profitReceiver;
+        bool paused;
+        bool allowed;
+    }
+
+    mapping(address account => OperatorSlot) private _operatorSlots;
+    /// @dev The current operators, so the owner's setters can reach every copy of the config.
+    address[] private _operatorList;
     mapping(address pool => bool) private _curvePools;
     Config private _config;
 
@@ -152,15 +162,16 @@ contract FlashArbExecutor is
         _v2InitCodeHash1 = dexes[1].initCodeHash;
         _v2InitCodeHash2 = dexes[2].initCodeHash;
         _v2InitCodeHash3 = dexes[3].initCodeHash;
+        // The receiver first: operators copy the config as they are added.
+        if (deployment.profitReceiver != address(0)) {
+            _config.profitReceiver = deployment.profitReceiver;
+            emit ProfitReceiverSet(address(0), deployment.profitReceiver);
+        }
         for (uint256 k; k < deployment.operators.length; ++k) {
             _setOperator(deployment.operators[k], true);
         }
         for (uint256 k; k < deployment.curvePools.length; ++k) {
             _setCurvePool(deployment.curvePools[k], true);
-        }
-        if (deployment.profitReceiver != address(0)) {
-            _config.profitReceiver = deployment.profitReceiver;
-            emit ProfitReceiverSet(address(0), deployment.profitReceiver);
         }
     }
 
@@ -171,8 +182,8 @@ contract FlashArbExecutor is
 
     /// @inheritdoc IFlashArbExecutor
     function execute(Loan calldata loan, uint256 minProfit, bytes calldata route) external returns (uint256 profit) {
-        if (!_operators[msg.sender]) revert NotOperator(msg.sender);
-        Config memory config = _config;
+        OperatorSlot memory config = _operatorSlots[msg.sender];
+        if (!config.allowed) revert NotOperator(msg.sender);
         if (config.paused) revert ExecutionPaused();
         if (_executing) revert ExecutionInProgress();
         _executing = true;
@@ -292,6 +303,7 @@ contract FlashArbExecutor is
     function setProfitReceiver(address receiver) external onlyOwner {
         emit ProfitReceiverSet(_config.profitReceiver, receiver);
         _config.profitReceiver = receiver;
+        _syncOperators();
     }
 
     /// @inheritdoc IFlashArbExecutor
@@ -302,12 +314,14 @@ contract FlashArbExecutor is
     /// @inheritdoc IFlashArbExecutor
     function pause() external onlyOwner {
         _config.paused = true;
+        _syncOperators();
         emit PausedSet(true);
     }
 
     /// @inheritdoc IFlashArbExecutor
     function unpause() external onlyOwner {
         _config.paused = false;
+        _syncOperators();
         emit PausedSet(false);
     }
 
@@ -344,7 +358,7 @@ contract FlashArbExecutor is
 
     /// @inheritdoc IFlashArbExecutor
     function isOperator(address account) external view returns (bool) {
-        return _operators[account];
+        return _operatorSlots[account].allowed;
     }
 
     /// @inheritdoc IFlashArbExecutor
@@ -410,8 +424,32 @@ contract FlashArbExecutor is
 
     function _setOperator(address account, bool allowed) private {
         if (account == address(0)) revert ZeroAddress();
-        _operators[account] = allowed;
+        bool was = _operatorSlots[account].allowed;
+        if (allowed) {
+            if (!was) _operatorList.push(account);
+            Config memory config = _config;
+            _operatorSlots[account] = OperatorSlot(config.profitReceiver, config.paused, true);
+        } else if (was) {
+            uint256 last = _operatorList.length - 1;
+            for (uint256 k; k <= last; ++k) {
+                if (_operatorList[k] == account) {
+                    _operatorList[k] = _operatorList[last];
+                    _operatorList.pop();
+                    break;
+                }
+            }
+            delete _operatorSlots[account];
+        }
         emit OperatorSet(account, allowed);
+    }
+
+    /// @dev Copies the config into every operator's slot after the owner changed it.
+    function _syncOperators() private {
+        Config memory config = _config;
+        uint256 count = _operatorList.length;
+        for (uint256 k; k < count; ++k) {
+            _operatorSlots[_operatorList[k]] = OperatorSlot(config.profitReceiver, config.paused, true);
+        }
     }
 
     function _setCurvePool(address pool, bool allowed) private {

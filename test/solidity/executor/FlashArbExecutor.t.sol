@@ -210,6 +210,47 @@ contract FlashArbExecutorTest is ExecutorTestBase {
         vm.stopPrank();
     }
 
+    /// @dev Each operator's slot carries a copy of the pause flag and the profit receiver; every
+    ///      owner change must reach every operator, including ones granted later or re-granted.
+    function test_pauseAndReceiverReachEveryOperator() public {
+        address second = address(0xB0B2);
+        address third = address(0xCA7);
+        _dislocate(100e18);
+        vm.startPrank(OWNER);
+        executor.setOperator(second, true);
+        executor.setOperator(third, true);
+        executor.setOperator(second, false);
+        executor.setOperator(second, true);
+        executor.pause();
+        vm.stopPrank();
+        for (uint256 k; k < 3; ++k) {
+            vm.prank(k == 0 ? OPERATOR : k == 1 ? second : third);
+            vm.expectRevert(IFlashArbExecutor.ExecutionPaused.selector);
+            executor.execute(_balancerLoan(LOAN), 0, _crossDexRoute());
+        }
+        // Granted while paused: paused too.
+        vm.prank(OWNER);
+        executor.setOperator(STRANGER, true);
+        vm.prank(STRANGER);
+        vm.expectRevert(IFlashArbExecutor.ExecutionPaused.selector);
+        executor.execute(_balancerLoan(LOAN), 0, _crossDexRoute());
+        // Revoked while paused, then unpaused: refused as a non-operator, the others trade.
+        vm.startPrank(OWNER);
+        executor.setOperator(STRANGER, false);
+        executor.setProfitReceiver(address(0xFEE));
+        executor.unpause();
+        vm.stopPrank();
+        vm.prank(STRANGER);
+        vm.expectRevert(abi.encodeWithSelector(IFlashArbExecutor.NotOperator.selector, STRANGER));
+        executor.execute(_balancerLoan(LOAN), 0, _crossDexRoute());
+        (, uint256 expected) = _expectedProfit(LOAN);
+        vm.prank(third);
+        executor.execute(_balancerLoan(LOAN), 0, _crossDexRoute());
+        assertEq(weth.balanceOf(address(0xFEE)), expected, "the receiver set later got the profit");
+        assertTrue(executor.isOperator(second), "re-granted");
+        assertFalse(executor.isOperator(STRANGER), "revoked");
+    }
+
     function test_curvePoolsAreAllowedAndDisallowed() public {
         vm.startPrank(OWNER);
         vm.expectEmit(address(executor));
