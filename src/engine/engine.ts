@@ -15,6 +15,7 @@ import { type Estimate, RateGraph } from "./scan.js";
 import { disjointBest } from "./select.js";
 import { Sender } from "./sender.js";
 import { type Sizing, sizeCycle } from "./size.js";
+import { UsdPrices } from "./usd.js";
 
 /** Gas a trade costs, by lender, plus per hop: only to price candidates before simulation. */
 const GAS_BASE: Record<string, bigint> = { BalancerV2: 130_000n, UniswapV3: 155_000n, AaveV3: 220_000n };
@@ -80,6 +81,7 @@ export class Engine {
   readonly market: Market;
   private lastVerified: number | undefined;
   private readonly lenders: Lenders;
+  private readonly usd: UsdPrices;
   private readonly sender: Sender;
   private readonly risk: RiskGuard;
   private readonly executor: Contract;
@@ -102,6 +104,7 @@ export class Engine {
     }
     this.market = new Market(deps.provider, deps.book.multicall3, deps.pools, deps.book.balancerV2?.vault);
     this.lenders = new Lenders(deps.provider, deps.book, deps.aTokens);
+    this.usd = new UsdPrices(deps.provider, deps.book);
     this.sender = new Sender(deps.operator, deps.provider, deps.config.transactionTimeoutMs);
     this.risk = new RiskGuard(
       deps.config.maxConsecutiveFailures,
@@ -123,6 +126,7 @@ export class Engine {
     this.graph = new RateGraph(this.deps.pools.filter((p) => poolTokens(p).every(allowed)));
     const cycles = this.graph.scan(this.deps.baseTokens, () => {});
     await this.lenders.refresh(this.deps.baseTokens, this.v3Pools());
+    await this.usd.refresh(this.deps.baseTokens);
     for (const pending of records.pending()) {
       const receipt = pending.txHash === null ? null : await provider.getTransactionReceipt(pending.txHash);
       if (receipt === null) continue;
@@ -177,6 +181,7 @@ export class Engine {
     if (changed.length === 0) return;
     this.reportUnreadable(await this.market.refresh(changed, head, priceOnly));
     await this.lenders.refresh(this.deps.baseTokens, this.v3Pools());
+    await this.usd.refresh(this.deps.baseTokens);
     // Only the cycles through a changed pool can have changed; each is sized in closed form and
     // the best pool-disjoint ones are then sized exactly with every lender.
     const estimates = new Map<string, Estimate>();
@@ -236,13 +241,10 @@ export class Engine {
     const pools = [...this.market.pools.values()];
     let best: Candidate | undefined;
     for (const cycle of cycles) {
-      const maxLoan = valueIn(
-        pools,
-        book.tokens.USDC,
-        cycle.token,
-        book.tokens.WETH,
-        parseUnits(String(config.maxLoanUsd), 6),
-      );
+      const maxLoanUsd6 = parseUnits(String(config.maxLoanUsd), 6);
+      const maxLoan =
+        this.usd.fromUsd6(cycle.token, maxLoanUsd6) ??
+        valueIn(pools, book.tokens.USDC, cycle.token, book.tokens.WETH, maxLoanUsd6);
       if (maxLoan === undefined || maxLoan <= 0n) continue;
       for (const quote of this.lenders.quotes(cycle, this.v3Pools())) {
         // biome-ignore lint/complexity/useMathMinMax: Math.min does not take bigints.
@@ -252,7 +254,10 @@ export class Engine {
         const gasUnits = (GAS_BASE[quote.lender] ?? 200_000n) + GAS_PER_HOP * BigInt(cycle.hops.length);
         const gasCostInToken = convert(pools, book.tokens.WETH, cycle.token, gasUnits * gasPrice) ?? 0n;
         const net = sizing.profit - gasCostInToken;
-        const netUsd = valueIn(pools, cycle.token, book.tokens.USDC, book.tokens.WETH, net) ?? net;
+        const netUsd =
+          this.usd.toUsd6(cycle.token, net) ??
+          valueIn(pools, cycle.token, book.tokens.USDC, book.tokens.WETH, net) ??
+          net;
         if (best === undefined || netUsd > best.netUsd) best = { cycle, quote, sizing, gasCostInToken, net, netUsd };
       }
     }

@@ -6,8 +6,8 @@ const Q192 = 1n << 192n;
 /**
  * Spot prices from the market's own pools (no outside oracle): the value of `amount` of one
  * token in another, through a direct pool, choosing the deepest V2 pair or a V3 pool.
- * Used only to convert gas into the profit token and to apply the dollar filters; the
- * profit itself is always measured from balances.
+ * Used to convert gas into the profit token, and for dollar values where Aave's oracle does
+ * not price a token (`usd.ts`); the profit itself is always measured from balances.
  */
 export function convert(pools: Iterable<MarketPool>, from: Address, to: Address, amount: bigint): bigint | undefined {
   if (from === to) return amount;

@@ -137,22 +137,21 @@ describe("the engine on the replica", () => {
     }
   });
 
-  it("never borrows more than maxLoanUsd", async () => {
+  it("never borrows more than maxLoanUsd, valued at Aave's oracle price", async () => {
     const f = await loadExecutor();
     const records = new Records(":memory:");
-    // Ether is near $3,000 on the replica: a $15,000 cap is about 5 WETH or 15,000 USDC/DAI. The
-    // engine converts at the market's own prices, which the dislocation and the trades move by
-    // a few percent, so the check allows 10%.
     const engine = engineFor(f, true, records, { config: { maxLoanUsd: 15_000 } });
     await engine.start();
     await cheapenWethOnUniswapV2(f);
     await engine.onBlock();
     const sent = records.all().filter((r) => r.status === "succeeded");
     expect(sent.length).to.be.greaterThan(0);
+    // The replica's oracle prices ether at $3,000 and the stablecoins at $1, whatever the pools
+    // say after the dislocation: $15,000 is exactly 5 WETH or 15,000 USDC or DAI.
     const cap: Record<string, bigint> = {
-      WETH: parseUnits("5.5", 18),
-      USDC: parseUnits("16500", 6),
-      DAI: parseUnits("16500", 18),
+      WETH: parseUnits("5", 18),
+      USDC: parseUnits("15000", 6),
+      DAI: parseUnits("15000", 18),
     };
     for (const row of sent)
       expect(BigInt(row.amountIn) <= (cap[row.token] as bigint), `${row.cycle} ${row.token} ${row.amountIn}`).to.equal(
