@@ -94,7 +94,7 @@ describe("the rate-graph scan", () => {
 
   it("scanThrough finds exactly the profitable-at-the-margin cycles through one pool, after an update", () => {
     const pools = market(7n);
-    const hubs = [hub(pools, 0)];
+    const hubs = [hub(pools, 0), hub(pools, 1), hub(pools, 2)].filter((t, i, all) => all.indexOf(t) === i);
     const graph = new RateGraph(pools);
     for (const pool of [...pools.slice(0, 40), ...pools.filter((p) => p.kind === "balancerWeighted")]) {
       if (pool.kind === "uniswapV2")
