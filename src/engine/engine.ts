@@ -20,6 +20,8 @@ import { UsdPrices } from "./usd.js";
 /** Gas a trade costs, by lender, plus per hop: only to price candidates before simulation. */
 const GAS_BASE: Record<string, bigint> = { BalancerV2: 130_000n, UniswapV3: 155_000n, AaveV3: 220_000n };
 const GAS_PER_HOP = 55_000n;
+/** The cheapest trade there is: a Balancer loan and two hops. */
+const CHEAPEST_TRADE_GAS = (GAS_BASE.BalancerV2 as bigint) + 2n * GAS_PER_HOP;
 /** At most this many trades per block: after each, the pools it touched are read again. */
 const MAX_TRADES_PER_BLOCK = 4;
 /** How many of the best pool-disjoint estimates are sized exactly, with every lender, per trade. */
@@ -183,7 +185,21 @@ export class Engine {
     await this.lenders.refresh(this.deps.baseTokens, this.v3Pools());
     await this.usd.refresh(this.deps.baseTokens);
     // Only the cycles through a changed pool can have changed; each is sized in closed form and
-    // the best pool-disjoint ones are then sized exactly with every lender.
+    // the best pool-disjoint ones are then sized exactly with every lender. Estimates below half
+    // the gas of the cheapest trade are not worth sizing (half: the closed form can be off where
+    // a V3 hop crosses into deeper liquidity).
+    const gasPrice = (block.baseFeePerGas ?? 0n) * 2n + parseUnits(String(this.deps.config.priorityFeeGwei), 9);
+    const allPools = [...this.market.pools.values()];
+    const floors = new Map<Address, number>();
+    const floor = (base: Address) => {
+      let least = floors.get(base);
+      if (least === undefined) {
+        const gas = convert(allPools, this.deps.book.tokens.WETH, base, CHEAPEST_TRADE_GAS * gasPrice);
+        least = gas === undefined ? 0 : Number(gas) / 2;
+        floors.set(base, least);
+      }
+      return least;
+    };
     const estimates = new Map<string, Estimate>();
     const rescan = (addresses: readonly Address[]) => {
       const pools = addresses.map((a) => this.market.pools.get(a)).filter((p) => p !== undefined);
@@ -191,18 +207,17 @@ export class Engine {
       for (const [id, e] of estimates)
         if (e.cycle.hops.some((h) => addresses.includes(h.pool.address))) estimates.delete(id);
       for (const pool of pools)
-        this.graph.scanThrough(
-          pool,
-          this.deps.baseTokens,
-          (found) => estimates.set(found.cycle.id, found),
-          () => 0,
-        );
+        this.graph.scanThrough(pool, this.deps.baseTokens, (found) => estimates.set(found.cycle.id, found), floor);
     };
     rescan(changed);
     let processed = 0;
     while (processed < MAX_TRADES_PER_BLOCK && estimates.size > 0) {
       const chosen = disjointBest([...estimates.values()], SIZED_PER_TRADE);
-      const best = await this.bestCandidate(chosen.map((e) => e.cycle));
+      const best = this.bestCandidate(
+        chosen.map((e) => e.cycle),
+        gasPrice,
+        head,
+      );
       if (best === undefined) {
         // None of them is profitable once sized exactly with a lender's fee: try the next ones.
         for (const e of chosen) estimates.delete(e.cycle.id);
@@ -231,13 +246,13 @@ export class Engine {
     return this.deps.pools.filter((p) => p.kind === "uniswapV3");
   }
 
-  /** Sizes every cycle with each lender that can fund it and returns the most profitable net of gas. */
-  private async bestCandidate(cycles: readonly Cycle[]): Promise<Candidate | undefined> {
+  /**
+   * Sizes every cycle with each lender that can fund it and returns the most profitable net of
+   * gas; a cycle that no lender can fund, or that no size makes profitable once the lender's fee
+   * is paid, is recorded as dropped with the reason.
+   */
+  private bestCandidate(cycles: readonly Cycle[], gasPrice: bigint, block: number): Candidate | undefined {
     const { book, config } = this.deps;
-    const fees = await this.deps.provider.getFeeData();
-    const block = await this.deps.provider.getBlock("latest");
-    const baseFee = block?.baseFeePerGas ?? fees.gasPrice ?? 0n;
-    const gasPrice = baseFee * 2n + parseUnits(String(config.priorityFeeGwei), 9);
     const pools = [...this.market.pools.values()];
     let best: Candidate | undefined;
     for (const cycle of cycles) {
@@ -245,12 +260,22 @@ export class Engine {
       const maxLoan =
         this.usd.fromUsd6(cycle.token, maxLoanUsd6) ??
         valueIn(pools, book.tokens.USDC, cycle.token, book.tokens.WETH, maxLoanUsd6);
-      if (maxLoan === undefined || maxLoan <= 0n) continue;
-      for (const quote of this.lenders.quotes(cycle, this.v3Pools())) {
+      const quotes = this.lenders.quotes(cycle, this.v3Pools());
+      if (maxLoan === undefined || maxLoan <= 0n) {
+        this.drop(cycle, block, "none", "cannot value maxLoanUsd in this token");
+        continue;
+      }
+      if (quotes.length === 0) {
+        this.drop(cycle, block, "none", "no lender holds this token or may fund this cycle");
+        continue;
+      }
+      let sized = false;
+      for (const quote of quotes) {
         // biome-ignore lint/complexity/useMathMinMax: Math.min does not take bigints.
         const cap = quote.available < maxLoan ? quote.available : maxLoan;
         const sizing = sizeCycle(cycle, cap, quote.fee);
         if (sizing === undefined) continue;
+        sized = true;
         const gasUnits = (GAS_BASE[quote.lender] ?? 200_000n) + GAS_PER_HOP * BigInt(cycle.hops.length);
         const gasCostInToken = convert(pools, book.tokens.WETH, cycle.token, gasUnits * gasPrice) ?? 0n;
         const net = sizing.profit - gasCostInToken;
@@ -260,8 +285,32 @@ export class Engine {
           net;
         if (best === undefined || netUsd > best.netUsd) best = { cycle, quote, sizing, gasCostInToken, net, netUsd };
       }
+      if (!sized)
+        this.drop(
+          cycle,
+          block,
+          quotes.map((q) => q.lender).join("/"),
+          "no size up to the loan cap is profitable after the lender's fee",
+        );
     }
     return best;
+  }
+
+  /** Records a cycle dropped before it had a size. */
+  private drop(cycle: Cycle, block: number, lender: string, reason: string): void {
+    const { records, log, symbols } = this.deps;
+    const row = {
+      block,
+      cycle: cycle.hops.map((h) => poolLabel(h.pool)).join(" > "),
+      token: symbols[cycle.token] ?? cycle.token,
+      amountIn: "0",
+      lender,
+      expectedProfit: "0",
+      gasCost: "0",
+    };
+    this.stats.filtered[reason] = (this.stats.filtered[reason] ?? 0) + 1;
+    records.add({ ...row, status: "filtered", reason });
+    log.info("opportunity_filtered", { ...row, reason });
   }
 
   /** Filters, records, simulates and (live) sends one candidate. Returns whether a trade was mined. */
