@@ -27,6 +27,15 @@ const MAX_TRADES_PER_BLOCK = 4;
 /** How many of the best pool-disjoint estimates are sized exactly, with every lender, per trade. */
 const SIZED_PER_TRADE = 8;
 
+/**
+ * A configured decimal amount in base units. `toFixed` keeps small values out of exponent
+ * notation (`String(1e-7)` is "1e-7", which `parseUnits` refuses); digits past `decimals` are
+ * rounded away.
+ */
+function units(value: number, decimals: number): bigint {
+  return parseUnits(value.toFixed(decimals), decimals);
+}
+
 /** Everything the engine needs, resolved and validated by its caller. */
 export interface EngineDeps {
   readonly provider: Provider;
@@ -110,8 +119,8 @@ export class Engine {
     this.sender = new Sender(deps.operator, deps.provider, deps.config.transactionTimeoutMs);
     this.risk = new RiskGuard(
       deps.config.maxConsecutiveFailures,
-      parseUnits(String(deps.config.dailyLossLimitEth), 18),
-      parseUnits(String(deps.config.maxGasPriceGwei), 9),
+      units(deps.config.dailyLossLimitEth, 18),
+      units(deps.config.maxGasPriceGwei, 9),
       (reason, detail) => deps.log.warn("risk_trip", { reason, detail }),
       deps.config.cooldownMinutes * 60_000,
       (reason) => deps.log.info("risk_resumed", { after: reason }),
@@ -188,7 +197,7 @@ export class Engine {
     // the best pool-disjoint ones are then sized exactly with every lender. Estimates below half
     // the gas of the cheapest trade are not worth sizing (half: the closed form can be off where
     // a V3 hop crosses into deeper liquidity).
-    const gasPrice = (block.baseFeePerGas ?? 0n) * 2n + parseUnits(String(this.deps.config.priorityFeeGwei), 9);
+    const gasPrice = (block.baseFeePerGas ?? 0n) * 2n + units(this.deps.config.priorityFeeGwei, 9);
     const allPools = [...this.market.pools.values()];
     const floors = new Map<Address, number>();
     const floor = (base: Address) => {
@@ -256,13 +265,15 @@ export class Engine {
     const pools = [...this.market.pools.values()];
     let best: Candidate | undefined;
     for (const cycle of cycles) {
-      const maxLoanUsd6 = parseUnits(String(config.maxLoanUsd), 6);
+      const maxLoanUsd6 = units(config.maxLoanUsd, 6);
       const maxLoan =
         this.usd.fromUsd6(cycle.token, maxLoanUsd6) ??
         valueIn(pools, book.tokens.USDC, cycle.token, book.tokens.WETH, maxLoanUsd6);
       const quotes = this.lenders.quotes(cycle, this.v3Pools());
       if (maxLoan === undefined || maxLoan <= 0n) {
-        this.drop(cycle, block, "none", "cannot value maxLoanUsd in this token");
+        const why =
+          maxLoan === undefined ? "cannot value maxLoanUsd in this token" : "maxLoanUsd is under one base unit";
+        this.drop(cycle, block, "none", why);
         continue;
       }
       if (quotes.length === 0) {
@@ -371,7 +382,7 @@ export class Engine {
       return false;
     }
     const gasLimit = ((await this.executor.getFunction("execute").estimateGas(loan, floor, route)) * 12n) / 10n;
-    const tip = parseUnits(String(config.priorityFeeGwei), 9);
+    const tip = units(config.priorityFeeGwei, 9);
     if (!this.tradedThisBlock) this.blockToTxMs.push(performance.now() - this.blockSeenAt);
     this.tradedThisBlock = true;
     const receipt = await this.sender.send({
