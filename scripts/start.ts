@@ -134,6 +134,8 @@ async function main(): Promise<void> {
         : await liveTarget(values.rpc as string, values.chain);
     const { provider, book, config } = target;
     const records = new Records(config.databasePath);
+    // The database may hold earlier runs; this run lists only its own trades.
+    const firstId = records.all().reduce((max, r) => Math.max(max, r.id), 0);
     const pools = await discoverPools(provider, book, progress);
     const baseTokens = [book.tokens.WETH, book.tokens.USDC, book.tokens.DAI].filter(
       (t): t is Address => t !== undefined,
@@ -190,10 +192,17 @@ async function main(): Promise<void> {
       console.log(`Opportunities: ${s.opportunities} (filtered: ${JSON.stringify(s.filtered)})`);
       console.log(`Simulated:     ${s.simulated}`);
       console.log(`Sent:          ${s.sent} (succeeded ${s.succeeded}, reverted ${s.reverted})`);
-      for (const row of records.all().filter((r) => r.status === "succeeded")) {
-        console.log(
-          `  block ${row.block}: ${row.cycle}: borrowed ${row.amountIn} ${row.token} from ${row.lender}, realised ${row.realisedProfit} ${row.token} (gas ${row.gasUsed})`,
-        );
+      for (const row of records.all().filter((r) => r.id > firstId)) {
+        if (row.status === "succeeded") {
+          console.log(
+            `  block ${row.block}: ${row.cycle}: borrowed ${row.amountIn} ${row.token} from ${row.lender}, realised ${row.realisedProfit} ${row.token} (gas ${row.gasUsed})`,
+          );
+        } else if (row.status === "dry_run") {
+          // Expected, not realised: nothing was sent, so nothing was measured on chain.
+          console.log(
+            `  block ${row.block}: ${row.cycle}: would borrow ${row.amountIn} ${row.token} from ${row.lender}, simulated to clear its floor, expected ${row.expectedProfit} ${row.token} (not sent)`,
+          );
+        }
       }
       console.log(`Realised profit (base units, from receipts): ${JSON.stringify(summary.realisedProfit)}`);
       console.log(`Gas used: ${summary.gasUsed}. Records: ${config.databasePath}`);

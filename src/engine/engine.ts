@@ -235,6 +235,12 @@ export class Engine {
       processed += 1;
       estimates.delete(best.cycle.id);
       const traded = await this.process(best, head);
+      if (!traded && !this.deps.config.live) {
+        // In dry-run nothing moves the pools, so a cycle sharing one with what would have been
+        // sent would not be there to take after it: leave those out rather than report them.
+        const used = new Set(best.cycle.hops.map((h) => h.pool.address));
+        for (const [id, e] of estimates) if (e.cycle.hops.some((h) => used.has(h.pool.address))) estimates.delete(id);
+      }
       if (traded) {
         // The trade swapped through its pools: read their prices again before sizing anything else.
         const touchedPools = [...new Set(best.cycle.hops.map((h) => h.pool.address))];
