@@ -532,7 +532,7 @@ contract FlashArbExecutor is
             address tokenOut = _tokenOut(route, offset, kind);
             uint256 next = offset + size;
             (address recipient, address nextPair) = _recipient(route, next, k + 1, kind, tokenOut);
-            amountIn = _swap(route, offset, k, tokenIn, amountIn, pair, recipient);
+            amountIn = _swap(route, offset, k, kind, size, tokenIn, tokenOut, amountIn, pair, recipient);
             if (next == route.length) return;
             pair = recipient == address(this) ? address(0) : nextPair;
             tokenIn = tokenOut;
@@ -556,18 +556,20 @@ contract FlashArbExecutor is
         if (kind != HopKind.Curve) recipient = nextPair;
     }
 
-    /// @dev Runs one hop and checks its minimum; `pair` is the V2 pair already holding the input, if any.
+    /// @dev Runs one hop (its kind, size and output token already read by the caller) and checks
+    ///      its minimum; `pair` is the V2 pair already holding the input, if any.
     function _swap(
         bytes calldata route,
         uint256 offset,
         uint256 k,
+        HopKind kind,
+        uint256 size,
         address tokenIn,
+        address tokenOut,
         uint256 amountIn,
         address pair,
         address recipient
     ) private returns (uint256 amountOut) {
-        (HopKind kind, uint256 size) = _hopAt(route, offset, k);
-        address tokenOut = _tokenOut(route, offset, kind);
         if (kind == HopKind.UniswapV2) {
             bool inputAtPair = pair != address(0);
             if (!inputAtPair) pair = _v2Pair(_v2FactoryIndex(route, offset, k), tokenIn, tokenOut);
