@@ -221,8 +221,9 @@ contract FlashArbExecutor is
 
         // A lender that returned without calling back leaves the marker set: nothing was measured.
         if (_pendingLoan != bytes32(0)) revert UnknownLoan(_pendingLoan, bytes32(0));
+        // Left as is: the next loan's callback writes it before anything reads it, and the
+        // transaction's end clears it.
         profit = _measuredProfit;
-        _measuredProfit = 0;
         if (config.profitReceiver != address(0) && profit != 0) {
             IERC20(loan.token).safeTransfer(config.profitReceiver, profit);
         }
@@ -241,10 +242,11 @@ contract FlashArbExecutor is
         if (initiator != address(this)) revert UnexpectedInitiator(initiator);
         _consumePendingLoan(Lender.AaveV3, params);
         uint256 owed = amount + premium;
-        _measuredProfit = _runRouteAndMeasure(params, owed);
+        uint256 profit = _runRouteAndMeasure(params, owed);
+        _measuredProfit = profit;
         // Aave pulls exactly `owed`, so no allowance remains afterwards.
         IERC20(asset).forceApprove(msg.sender, owed);
-        emit ArbitrageExecuted(Lender.AaveV3, asset, amount, premium, _measuredProfit);
+        emit ArbitrageExecuted(Lender.AaveV3, asset, amount, premium, profit);
         return true;
     }
 
@@ -260,10 +262,11 @@ contract FlashArbExecutor is
         if (msg.sender != _balancerVault) revert UnexpectedCallback(msg.sender, _balancerVault);
         _consumePendingLoan(Lender.BalancerV2, userData);
         uint256 owed = amounts[0] + feeAmounts[0];
-        _measuredProfit = _runRouteAndMeasure(userData, owed);
+        uint256 profit = _runRouteAndMeasure(userData, owed);
+        _measuredProfit = profit;
         // Balancer checks its balance after this returns: repayment is pushed.
         IERC20(tokens[0]).safeTransfer(msg.sender, owed);
-        emit ArbitrageExecuted(Lender.BalancerV2, tokens[0], amounts[0], feeAmounts[0], _measuredProfit);
+        emit ArbitrageExecuted(Lender.BalancerV2, tokens[0], amounts[0], feeAmounts[0], profit);
     }
 
     /// @inheritdoc IUniswapV3FlashCallback
@@ -276,9 +279,10 @@ contract FlashArbExecutor is
         // One side was borrowed; the other side's fee is zero.
         uint256 fee = fee0 + fee1;
         uint256 owed = amount + fee;
-        _measuredProfit = _runRouteAndMeasure(data, owed);
+        uint256 profit = _runRouteAndMeasure(data, owed);
+        _measuredProfit = profit;
         IERC20(token).safeTransfer(msg.sender, owed);
-        emit ArbitrageExecuted(Lender.UniswapV3, token, amount, fee, _measuredProfit);
+        emit ArbitrageExecuted(Lender.UniswapV3, token, amount, fee, profit);
     }
 
     /// @inheritdoc IUniswapV3SwapCallback
@@ -490,8 +494,9 @@ contract FlashArbExecutor is
 
     // ------------------------------------------------------------------ internal: route
 
-    /// @dev Checks the whole route before anything is borrowed: every hop well-formed, the loop
-    ///      closed, and no hop through a lender that is locked during its own loan. Returns the
+    /// @dev Checks the whole route before anything is borrowed: every hop of a known kind and
+    ///      inside the route, the loop closed, and no hop through a lender that is locked during
+    ///      its own loan. Returns the
     ///      Uniswap V3 lending pool for that lender (zero otherwise). After this, every read of
     ///      the route is in bounds.
     function _checkRoute(Loan calldata loan, bytes calldata route) private view returns (address lendingPool) {
@@ -506,10 +511,8 @@ contract FlashArbExecutor is
         for (uint256 k; offset < route.length; ++k) {
             (HopKind kind, uint256 size) = _hopAt(route, offset, k);
             address tokenOut = _tokenOut(route, offset, kind);
-            if (kind == HopKind.UniswapV2) {
-                _v2FactoryIndex(route, offset, k);
-                _v2Fee(route, offset, k);
-            } else if (kind == HopKind.BalancerV2) {
+            // A V2 hop's factory index and fee are checked where the hop runs, with the same errors.
+            if (kind == HopKind.BalancerV2) {
                 if (loan.lender == Lender.BalancerV2) revert BalancerHopDuringBalancerLoan(k);
             } else if (kind == HopKind.UniswapV3 && lendingPool != address(0)) {
                 address pool = _v3Pool(tokenIn, tokenOut, _v3Fee(route, offset));
