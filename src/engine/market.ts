@@ -1,5 +1,6 @@
 import { Interface, type Provider } from "ethers";
 import type { Address } from "../addressBook.js";
+import { BaseError } from "../errors.js";
 import { loadWeightedPools } from "../pools/balancerWeighted.js";
 import { tryMulticall } from "../pools/multicall.js";
 import { loadUniswapV3Pool, refreshUniswapV3Price } from "../pools/uniswapV3.js";
@@ -42,7 +43,9 @@ export class Market {
       pools.flatMap((p) => (p.kind === "balancerWeighted" ? [[p.poolId.toLowerCase(), p.address] as const] : [])),
     );
     if (this.byPoolId.size > 0 && balancerVault === undefined)
-      throw new Error("Balancer pools were given without the Balancer Vault's address.");
+      throw new BaseError("Balancer pools were given without the Balancer Vault's address.", {
+        details: "Add balancerV2.vault to the address book, or leave its weighted pools out.",
+      });
   }
 
   /** Reads every pool at `blockTag` (latest by default). */

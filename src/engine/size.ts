@@ -54,7 +54,8 @@ export function closedFormGuess(cycle: Cycle): number | undefined {
  * around the best point found for as long as that point lands on its edge or a point a
  * thousandth away does better (a hop crossed a tick, or a lender's fee moved the optimum).
  * The search stops when the bracket is a hundred-thousandth of its upper end wide (the profit
- * is flat at the top, so this gives up far less than 0.01% of it) or a few wei wide. Returns undefined when no input is profitable.
+ * is flat at the top, so this gives up far less than 0.01% of it) or a few wei wide. Returns
+ * undefined when no input is profitable.
  */
 export function sizeCycle(
   cycle: Cycle,

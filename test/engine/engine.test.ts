@@ -57,6 +57,17 @@ async function cheapenWethOnUniswapV2(f: ExecutorFixture): Promise<void> {
   await dislocate(f.replica, findPool(f.replica, "uniswapV2", "WETH", "USDC"), f.trader, "WETH", parseUnits("40", 18));
 }
 
+/** A fresh executor and engine, one WETH/USDC dislocation, and the engine's handling of that block. */
+async function afterOneDislocation(live: boolean, config: object = {}) {
+  const f = await loadExecutor();
+  const records = new Records(":memory:");
+  const engine = engineFor(f, live, records, { config });
+  await engine.start();
+  await cheapenWethOnUniswapV2(f);
+  await engine.onBlock();
+  return { f, records, engine };
+}
+
 describe("the engine on the replica", () => {
   it("finds, sizes, simulates and executes arbitrage; every realised profit equals the estimate, the event and the balance change", async () => {
     const f = await loadExecutor();
@@ -117,12 +128,7 @@ describe("the engine on the replica", () => {
       { config: { tokenAllowlist: ["WETH", "DAI"] }, reason: undefined },
     ];
     for (const { config, reason } of cases) {
-      const f = await loadExecutor();
-      const records = new Records(":memory:");
-      const engine = engineFor(f, true, records, { config });
-      await engine.start();
-      await cheapenWethOnUniswapV2(f);
-      await engine.onBlock();
+      const { records, engine } = await afterOneDislocation(true, config);
       expect(engine.stats.sent, JSON.stringify(config)).to.equal(0);
       const rows = records.all();
       if (reason === undefined) {
@@ -138,12 +144,7 @@ describe("the engine on the replica", () => {
   });
 
   it("never borrows more than maxLoanUsd, valued at Aave's oracle price", async () => {
-    const f = await loadExecutor();
-    const records = new Records(":memory:");
-    const engine = engineFor(f, true, records, { config: { maxLoanUsd: 15_000 } });
-    await engine.start();
-    await cheapenWethOnUniswapV2(f);
-    await engine.onBlock();
+    const { records } = await afterOneDislocation(true, { maxLoanUsd: 15_000 });
     const sent = records.all().filter((r) => r.status === "succeeded");
     expect(sent.length).to.be.greaterThan(0);
     // The replica's oracle prices ether at $3,000 and the stablecoins at $1, whatever the pools
@@ -158,12 +159,7 @@ describe("the engine on the replica", () => {
         true,
       );
     // Without the cap the same dislocation is traded with a larger loan.
-    const g = await loadExecutor();
-    const uncapped = new Records(":memory:");
-    const free = engineFor(g, true, uncapped);
-    await free.start();
-    await cheapenWethOnUniswapV2(g);
-    await free.onBlock();
+    const { records: uncapped } = await afterOneDislocation(true);
     const largest = uncapped
       .all()
       .filter((r) => r.status === "succeeded")
@@ -172,13 +168,8 @@ describe("the engine on the replica", () => {
   });
 
   it("records a cycle no size can make pay, with the reason, and sends nothing", async () => {
-    const f = await loadExecutor();
-    const records = new Records(":memory:");
     // A tenth of a cent: too small a loan for any cycle to come out ahead of rounding and fees.
-    const engine = engineFor(f, true, records, { config: { maxLoanUsd: 0.001 } });
-    await engine.start();
-    await cheapenWethOnUniswapV2(f);
-    await engine.onBlock();
+    const { records, engine } = await afterOneDislocation(true, { maxLoanUsd: 0.001 });
     expect(engine.stats.sent).to.equal(0);
     const rows = records.all();
     expect(rows.length).to.be.greaterThan(0);
