@@ -78,15 +78,23 @@ contract FlashArbExecutor is
     uint160 private constant MIN_SQRT_PRICE_LIMIT = 4_295_128_740;
     uint160 private constant MAX_SQRT_PRICE_LIMIT = 1_461_446_703_485_210_103_287_273_052_203_988_822_378_723_970_341;
 
-    /// @dev Hop sizes, kind byte included (see IFlashArbExecutor).
-    uint256 private constant V2_HOP_SIZE = 41;
-    uint256 private constant V3_HOP_SIZE = 40;
-    uint256 private constant BALANCER_HOP_SIZE = 69;
-    uint256 private constant CURVE_HOP_SIZE = 59;
+    /// @dev Loan data sent through the lender and back: lender (1) · token (20) · amount (32) ·
+    ///      minProfit (32) · balanceBefore (32) · route.
+    uint256 private constant LOAN_HEADER_SIZE = 117;
 
-    /// @dev Loan data sent through the lender and back: token (20) · amount (32) · minProfit (32)
-    ///      · balanceBefore (32) · route.
-    uint256 private constant LOAN_HEADER_SIZE = 116;
+    /// @dev Hop sizes and where each kind keeps its output token, one byte per kind, indexed
+    ///      by kind: V2 41 / 2, V3 40 / 1, Balancer 69 / 33, Curve 59 / 21.
+    uint256 private constant HOP_SIZES = 0x3b452829;
+    uint256 private constant TOKEN_OUT_AT = 0x15210102;
+    /// @dev HopKind values as the hot path compares them, read straight from a route's byte.
+    uint256 private constant V2 = uint256(HopKind.UniswapV2);
+    uint256 private constant V3 = uint256(HopKind.UniswapV3);
+    uint256 private constant BALANCER = uint256(HopKind.BalancerV2);
+    uint256 private constant CURVE = uint256(HopKind.Curve);
+
+    /// @dev `_loanState` values besides a pending loan's hash.
+    bytes32 private constant IDLE = bytes32(0);
+    bytes32 private constant LOAN_CALLED_BACK = bytes32(uint256(1));
 
     // ------------------------------------------------------------------ immutables
 
@@ -126,11 +134,10 @@ contract FlashArbExecutor is
     mapping(address pool => bool) private _curvePools;
     Config private _config;
 
-    /// @dev Hash of (lender, loan data) of the loan being taken; zero when none. Consumed by
-    ///      the first matching callback, so each loan calls back once.
-    bytes32 private transient _pendingLoan;
-    /// @dev True from the start to the end of `execute`: the reentrancy lock.
-    bool private transient _executing;
+    /// @dev Where `execute` stands: IDLE; the hash of the loan data while the loan is being taken
+    ///      (consumed by the first matching callback, so each loan calls back once); then
+    ///      LOAN_CALLED_BACK until `execute` returns. Anything but IDLE locks `execute`.
+    bytes32 private transient _loanState;
     /// @dev The Uniswap V3 pool lending to us, while its `flash` runs.
     address private transient _expectedFlashPool;
     /// @dev The Uniswap V3 pool we are swapping with, while its `swap` runs.
@@ -185,49 +192,49 @@ contract FlashArbExecutor is
         OperatorSlot memory config = _operatorSlots[msg.sender];
         if (!config.allowed) revert NotOperator(msg.sender);
         if (config.paused) revert ExecutionPaused();
-        if (_executing) revert ExecutionInProgress();
-        _executing = true;
+        if (_loanState != IDLE) revert ExecutionInProgress();
 
-        address lendingPool = _checkRoute(loan, route);
+        Lender lender = loan.lender;
+        address token = loan.token;
+        uint256 amount = loan.amount;
+        address lendingPool = _checkRoute(loan, lender, token, route);
         // Trusted: the loan token is whatever the operator names; a token that lies about
         // balances can only make the profit check fail.
-        uint256 balanceBefore = IERC20(loan.token).balanceOf(address(this));
-        bytes memory data = abi.encodePacked(loan.token, loan.amount, minProfit, balanceBefore, route);
-        _pendingLoan = keccak256(abi.encodePacked(loan.lender, data));
+        bytes memory data = _loanData(lender, token, amount, minProfit, _balanceOf(token), route);
+        bytes32 marker = _hash(data);
+        // Also the reentrancy lock: nothing gets back into `execute` until this returns.
+        _loanState = marker;
 
-        if (loan.lender == Lender.AaveV3) {
+        if (lender == Lender.AaveV3) {
             if (address(_aavePool) == address(0)) revert LenderNotConfigured(Lender.AaveV3);
             // Trusted: the Aave Pool fixed at deployment. It calls executeOperation, then pulls
             // amount + premium with transferFrom.
-            _aavePool.flashLoanSimple(address(this), loan.token, loan.amount, data, 0);
-        } else if (loan.lender == Lender.BalancerV2) {
-            if (_balancerVault == address(0)) revert LenderNotConfigured(Lender.BalancerV2);
-            address[] memory tokens = new address[](1);
-            tokens[0] = loan.token;
-            uint256[] memory amounts = new uint256[](1);
-            amounts[0] = loan.amount;
+            _aavePool.flashLoanSimple(address(this), token, amount, data, 0);
+        } else if (lender == Lender.BalancerV2) {
+            address vault = _balancerVault;
+            if (vault == address(0)) revert LenderNotConfigured(Lender.BalancerV2);
             // Trusted: the Balancer Vault fixed at deployment. It calls receiveFlashLoan, then
             // checks that its balance grew back by the fee.
-            IBalancerVault(_balancerVault).flashLoan(address(this), tokens, amounts, data);
+            _balancerFlashLoan(vault, token, amount, data);
         } else {
             // Trusted: derived by CREATE2 from the fixed Uniswap V3 factory in _checkRoute.
             _expectedFlashPool = lendingPool;
-            bool loanIsToken0 = loan.token < loan.pairToken;
+            bool loanIsToken0 = token < loan.pairToken;
             IUniswapV3Pool(lendingPool).flash(
-                address(this), loanIsToken0 ? loan.amount : 0, loanIsToken0 ? 0 : loan.amount, data
+                address(this), loanIsToken0 ? amount : 0, loanIsToken0 ? 0 : amount, data
             );
             _expectedFlashPool = address(0);
         }
 
-        // A lender that returned without calling back leaves the marker set: nothing was measured.
-        if (_pendingLoan != bytes32(0)) revert UnknownLoan(_pendingLoan, bytes32(0));
+        // A lender that returned without calling back leaves the marker in place: nothing was measured.
+        if (_loanState != LOAN_CALLED_BACK) revert UnknownLoan(marker, bytes32(0));
         // Left as is: the next loan's callback writes it before anything reads it, and the
         // transaction's end clears it.
         profit = _measuredProfit;
         if (config.profitReceiver != address(0) && profit != 0) {
-            IERC20(loan.token).safeTransfer(config.profitReceiver, profit);
+            IERC20(token).safeTransfer(config.profitReceiver, profit);
         }
-        _executing = false;
+        _loanState = IDLE;
     }
 
     // ------------------------------------------------------------------ lender callbacks
@@ -243,7 +250,6 @@ contract FlashArbExecutor is
         _consumePendingLoan(Lender.AaveV3, params);
         uint256 owed = amount + premium;
         uint256 profit = _runRouteAndMeasure(params, owed);
-        _measuredProfit = profit;
         // Aave pulls exactly `owed`, so no allowance remains afterwards.
         IERC20(asset).forceApprove(msg.sender, owed);
         emit ArbitrageExecuted(Lender.AaveV3, asset, amount, premium, profit);
@@ -253,20 +259,22 @@ contract FlashArbExecutor is
     /// @inheritdoc IBalancerFlashLoanRecipient
     /// @dev Only the Balancer Vault, for a loan this contract started with exactly this data
     ///      (Balancer passes no initiator, so the pending-loan hash is what proves it is ours).
+    ///      The token and amount are read from that data: the Vault lent exactly what it names.
     function receiveFlashLoan(
-        address[] calldata tokens,
-        uint256[] calldata amounts,
+        address[] calldata,
+        uint256[] calldata,
         uint256[] calldata feeAmounts,
         bytes calldata userData
     ) external {
         if (msg.sender != _balancerVault) revert UnexpectedCallback(msg.sender, _balancerVault);
         _consumePendingLoan(Lender.BalancerV2, userData);
-        uint256 owed = amounts[0] + feeAmounts[0];
+        (address token, uint256 amount) = _loanTokenAndAmount(userData);
+        uint256 fee = feeAmounts[0];
+        uint256 owed = amount + fee;
         uint256 profit = _runRouteAndMeasure(userData, owed);
-        _measuredProfit = profit;
         // Balancer checks its balance after this returns: repayment is pushed.
-        IERC20(tokens[0]).safeTransfer(msg.sender, owed);
-        emit ArbitrageExecuted(Lender.BalancerV2, tokens[0], amounts[0], feeAmounts[0], profit);
+        IERC20(token).safeTransfer(msg.sender, owed);
+        emit ArbitrageExecuted(Lender.BalancerV2, token, amount, fee, profit);
     }
 
     /// @inheritdoc IUniswapV3FlashCallback
@@ -275,12 +283,11 @@ contract FlashArbExecutor is
         address expected = _expectedFlashPool;
         if (msg.sender != expected || expected == address(0)) revert UnexpectedCallback(msg.sender, expected);
         _consumePendingLoan(Lender.UniswapV3, data);
-        (address token, uint256 amount) = (address(bytes20(_word(data, 0))), uint256(_word(data, 20)));
+        (address token, uint256 amount) = _loanTokenAndAmount(data);
         // One side was borrowed; the other side's fee is zero.
         uint256 fee = fee0 + fee1;
         uint256 owed = amount + fee;
         uint256 profit = _runRouteAndMeasure(data, owed);
-        _measuredProfit = profit;
         IERC20(token).safeTransfer(msg.sender, owed);
         emit ArbitrageExecuted(Lender.UniswapV3, token, amount, fee, profit);
     }
@@ -464,149 +471,286 @@ contract FlashArbExecutor is
 
     // ------------------------------------------------------------------ internal: loans
 
-    /// @dev Accepts a loan callback only if it carries exactly the data of the loan this
-    ///      contract is taking from `lender`, then clears the marker so it cannot be replayed.
-    function _consumePendingLoan(Lender lender, bytes calldata data) private {
-        bytes32 expected = _pendingLoan;
-        bytes32 actual = keccak256(abi.encodePacked(lender, data));
-        if (expected != actual || expected == bytes32(0)) revert UnknownLoan(expected, actual);
-        _pendingLoan = bytes32(0);
+    /// @dev The data sent through the lender and back: lender (1) · token (20) · amount (32) ·
+    ///      minProfit (32) · balanceBefore (32) · route. Built without ABI padding so that its
+    ///      hash is cheap and what the lender returns can be checked byte for byte.
+    function _loanData(
+        Lender lender,
+        address token,
+        uint256 amount,
+        uint256 minProfit,
+        uint256 balanceBefore,
+        bytes calldata route
+    ) private pure returns (bytes memory data) {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            data := mload(0x40)
+            let length := add(LOAN_HEADER_SIZE, route.length)
+            mstore(data, length)
+            let body := add(data, 0x20)
+            // Each store overwrites the tail of the one before with the next field.
+            mstore(body, shl(248, lender))
+            mstore(add(body, 1), shl(96, token))
+            mstore(add(body, 21), amount)
+            mstore(add(body, 53), minProfit)
+            mstore(add(body, 85), balanceBefore)
+            calldatacopy(add(body, LOAN_HEADER_SIZE), route.offset, route.length)
+            mstore(0x40, and(add(add(body, length), 31), not(31)))
+        }
     }
 
-    /// @dev Runs the route in `data` with the borrowed amount and returns the profit, measured
-    ///      as the loan token's balance now, less the balance before the loan, less `owed`.
-    ///      Repayment is checked before profit so a failure says which one fell short.
+    /// @dev keccak256 of `data` in memory.
+    function _hash(bytes memory data) private pure returns (bytes32 hash) {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            hash := keccak256(add(data, 0x20), mload(data))
+        }
+    }
+
+    /// @dev The loan token and amount from loan data, which `_consumePendingLoan` has proven ours.
+    function _loanTokenAndAmount(bytes calldata data) private pure returns (address token, uint256 amount) {
+        token = address(bytes20(_word(data, 1)));
+        amount = uint256(_word(data, 21));
+    }
+
+    /// @dev Borrows from the Balancer Vault: `flashLoan(this, [token], [amount], data)`, encoded by
+    ///      hand because the ABI encoder's arrays cost more than the rest of this call's glue.
+    function _balancerFlashLoan(address vault, address token, uint256 amount, bytes memory data) private {
+        bytes4 selector = IBalancerVault.flashLoan.selector;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let length := mload(data)
+            let call_ := mload(0x40)
+            mstore(call_, selector)
+            let args := add(call_, 4)
+            mstore(args, address())
+            mstore(add(args, 0x20), 0x80) // tokens
+            mstore(add(args, 0x40), 0xc0) // amounts
+            mstore(add(args, 0x60), 0x100) // userData
+            mstore(add(args, 0x80), 1)
+            mstore(add(args, 0xa0), token)
+            mstore(add(args, 0xc0), 1)
+            mstore(add(args, 0xe0), amount)
+            mstore(add(args, 0x100), length)
+            let padded := and(add(length, 31), not(31))
+            // Zero the last word first so the padding after the data is clean.
+            mstore(add(add(args, 0x100), padded), 0)
+            mcopy(add(args, 0x120), add(data, 0x20), length)
+            if iszero(call(gas(), vault, 0, call_, add(0x124, padded), 0, 0)) {
+                returndatacopy(0, 0, returndatasize())
+                revert(0, returndatasize())
+            }
+        }
+    }
+
+    /// @dev Accepts a loan callback only if it carries exactly the data of the loan this
+    ///      contract is taking (whose first byte names the lender that must call back), then
+    ///      marks the loan called back so it cannot be replayed.
+    function _consumePendingLoan(Lender lender, bytes calldata data) private {
+        bytes32 expected = _loanState;
+        bytes32 actual;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let copy := mload(0x40)
+            calldatacopy(copy, data.offset, data.length)
+            actual := keccak256(copy, data.length)
+        }
+        // The data's first byte is only read once its hash has proven it is our loan data.
+        if (expected != actual || uint8(bytes1(_word(data, 0))) != uint8(lender)) {
+            revert UnknownLoan(expected == LOAN_CALLED_BACK ? IDLE : expected, actual);
+        }
+        _loanState = LOAN_CALLED_BACK;
+    }
+
+    /// @dev Runs the route in `data` with the borrowed amount, records the profit for `execute`
+    ///      and returns it, measured as the loan token's balance now, less the balance before
+    ///      the loan, less `owed`. Repayment is checked before profit so a failure says which
+    ///      one fell short.
     function _runRouteAndMeasure(bytes calldata data, uint256 owed) private returns (uint256 profit) {
-        address token = address(bytes20(_word(data, 0)));
-        uint256 amount = uint256(_word(data, 20));
-        uint256 minProfit = uint256(_word(data, 52));
-        uint256 balanceBefore = uint256(_word(data, 84));
+        (address token, uint256 amount) = _loanTokenAndAmount(data);
         _runRoute(data[LOAN_HEADER_SIZE:], token, amount);
-        uint256 balanceAfter = IERC20(token).balanceOf(address(this));
+        uint256 balanceBefore = uint256(_word(data, 85));
+        uint256 balanceAfter = _balanceOf(token);
         uint256 gained = balanceAfter > balanceBefore ? balanceAfter - balanceBefore : 0;
         if (gained < owed) revert RepaymentShortfall(owed, gained);
         // Cannot underflow: checked just above.
         unchecked {
             profit = gained - owed;
         }
+        uint256 minProfit = uint256(_word(data, 53));
         if (profit < minProfit) revert InsufficientProfit(minProfit, profit);
+        _measuredProfit = profit;
     }
 
     // ------------------------------------------------------------------ internal: route
 
     /// @dev Checks the whole route before anything is borrowed: every hop of a known kind and
-    ///      inside the route, the loop closed, and no hop through a lender that is locked during
-    ///      its own loan. Returns the
-    ///      Uniswap V3 lending pool for that lender (zero otherwise). After this, every read of
-    ///      the route is in bounds.
-    function _checkRoute(Loan calldata loan, bytes calldata route) private view returns (address lendingPool) {
-        if (loan.lender == Lender.UniswapV3) {
+    ///      inside the route, every V2 hop's factory and fee valid, every Curve pool allowed,
+    ///      the loop closed, and no hop through a lender that is locked during its own loan.
+    ///      Returns the Uniswap V3 lending pool for that lender (zero otherwise). The loan data
+    ///      carries this route to the callback under a hash, so `_runRoute` reads it unchecked.
+    function _checkRoute(Loan calldata loan, Lender lender, address loanToken, bytes calldata route)
+        private
+        view
+        returns (address lendingPool)
+    {
+        if (lender == Lender.UniswapV3) {
             if (_v3Factory == address(0)) revert LenderNotConfigured(Lender.UniswapV3);
-            if (loan.pairToken == loan.token) revert LoanTokenNotInPool(address(0), loan.token);
-            lendingPool = _v3Pool(loan.token, loan.pairToken, loan.poolFee);
+            address pairToken = loan.pairToken;
+            if (pairToken == loanToken) revert LoanTokenNotInPool(address(0), loanToken);
+            lendingPool = _v3Pool(loanToken, pairToken, loan.poolFee);
         }
-        if (route.length == 0) revert MalformedRoute(0, 0);
-        address tokenIn = loan.token;
+        uint256 length = route.length;
+        if (length == 0) revert MalformedRoute(0, 0);
+        address tokenIn = loanToken;
         uint256 offset;
-        for (uint256 k; offset < route.length; ++k) {
-            (HopKind kind, uint256 size) = _hopAt(route, offset, k);
-            address tokenOut = _tokenOut(route, offset, kind);
-            // A V2 hop's factory index and fee are checked where the hop runs, with the same errors.
-            if (kind == HopKind.BalancerV2) {
-                if (loan.lender == Lender.BalancerV2) revert BalancerHopDuringBalancerLoan(k);
-            } else if (kind == HopKind.UniswapV3 && lendingPool != address(0)) {
-                address pool = _v3Pool(tokenIn, tokenOut, _v3Fee(route, offset));
-                if (pool == lendingPool) revert RouteUsesLoanPool(k, pool);
+        for (uint256 k; offset < length; ++k) {
+            uint256 head = uint256(_word(route, offset));
+            uint256 kind = head >> 248;
+            if (kind > CURVE) revert UnknownHopKind(k, uint8(kind));
+            uint256 next;
+            address tokenOut;
+            // Offsets are bounded by the calldata's length, far from overflowing.
+            unchecked {
+                next = offset + ((HOP_SIZES >> (kind << 3)) & 0xff);
+                tokenOut = address(bytes20(_word(route, offset + ((TOKEN_OUT_AT >> (kind << 3)) & 0xff))));
+            }
+            if (next > length) revert MalformedRoute(offset, length);
+            if (kind == V2) {
+                uint256 index = (head >> 240) & 0xff;
+                if (index >= _v2DexCount) revert UnknownV2Factory(k, uint8(index), _v2DexCount);
+                uint256 fee = (head >> 56) & 0xffffff;
+                if (fee >= FEE_DENOMINATOR) revert InvalidV2Fee(k, uint24(fee));
+            } else if (kind == V3) {
+                if (lendingPool != address(0)) {
+                    address pool = _v3Pool(tokenIn, tokenOut, _v3Fee(route, offset));
+                    if (pool == lendingPool) revert RouteUsesLoanPool(k, pool);
+                }
+            } else if (kind == BALANCER) {
+                if (lender == Lender.BalancerV2) revert BalancerHopDuringBalancerLoan(k);
+            } else {
+                address pool = address(bytes20(_word(route, offset + 1)));
+                if (!_curvePools[pool]) revert CurvePoolNotAllowed(k, pool);
             }
             tokenIn = tokenOut;
-            offset += size;
+            offset = next;
         }
-        if (tokenIn != loan.token) revert RouteDoesNotCloseLoop(loan.token, tokenIn);
+        if (tokenIn != loanToken) revert RouteDoesNotCloseLoop(loanToken, tokenIn);
     }
 
-    /// @dev Swaps `amountIn` of `tokenIn` through every hop of a route `_checkRoute` accepted.
-    ///      When the next hop is a V2 pair, a hop pays its output straight into that pair,
-    ///      saving a transfer.
+    /// @dev Swaps `amountIn` of `tokenIn` through every hop of a route `_checkRoute` accepted,
+    ///      reading each hop's fields from its first word. When the next hop is a V2 pair, a hop
+    ///      pays its output straight into that pair, saving a transfer (except Curve, which pays
+    ///      only its caller).
     function _runRoute(bytes calldata route, address tokenIn, uint256 amountIn) private {
         uint256 offset;
         address pair; // the V2 pair already holding this hop's input, if any
         for (uint256 k;; ++k) {
-            (HopKind kind, uint256 size) = _hopAt(route, offset, k);
-            address tokenOut = _tokenOut(route, offset, kind);
-            uint256 next = offset + size;
-            (address recipient, address nextPair) = _recipient(route, next, k + 1, kind, tokenOut);
-            amountIn = _swap(route, offset, k, kind, size, tokenIn, tokenOut, amountIn, pair, recipient);
+            uint256 head = uint256(_word(route, offset));
+            uint256 kind = head >> 248;
+            uint256 next;
+            address tokenOut;
+            // Offsets are bounded by the calldata's length, far from overflowing.
+            unchecked {
+                next = offset + ((HOP_SIZES >> (kind << 3)) & 0xff);
+                tokenOut = address(bytes20(_word(route, offset + ((TOKEN_OUT_AT >> (kind << 3)) & 0xff))));
+            }
+            address recipient = address(this);
+            address nextPair;
+            if (next != route.length && kind != CURVE) {
+                uint256 nextHead = uint256(_word(route, next));
+                if (nextHead >> 248 == V2) {
+                    nextPair = _v2Pair(uint8(nextHead >> 240), tokenOut, address(uint160(nextHead >> 80)));
+                    recipient = nextPair;
+                }
+            }
+            uint256 amountOut;
+            if (kind == V2) {
+                if (pair == address(0)) {
+                    pair = _v2Pair(uint8(head >> 240), tokenIn, tokenOut);
+                    // Trusted: `pair` is derived by CREATE2 from a factory fixed at deployment.
+                    IERC20(tokenIn).safeTransfer(pair, amountIn);
+                }
+                amountOut = _swapV2(pair, tokenIn < tokenOut, (head >> 56) & 0xffffff, amountIn, recipient);
+            } else if (kind == V3) {
+                amountOut = _swapV3(tokenIn, tokenOut, _v3Fee(route, offset), amountIn, recipient);
+            } else if (kind == BALANCER) {
+                amountOut = _swapBalancer(_word(route, offset + 1), tokenIn, tokenOut, amountIn, recipient);
+            } else {
+                amountOut = _swapCurve(route, offset, tokenIn, tokenOut, amountIn);
+            }
+            // Every hop ends with its 16-byte minimum output.
+            uint256 minimum;
+            unchecked {
+                minimum = uint128(bytes16(_word(route, next - 16)));
+            }
+            if (amountOut < minimum) revert HopOutputTooLow(k, minimum, amountOut);
             if (next == route.length) return;
-            pair = recipient == address(this) ? address(0) : nextPair;
+            pair = nextPair;
             tokenIn = tokenOut;
+            amountIn = amountOut;
             offset = next;
         }
     }
 
-    /// @dev Where the hop before `next` should send its output: straight into the next hop's
-    ///      pair when that hop is V2 (and this one is not Curve, which pays only its caller),
-    ///      otherwise to this contract.
-    function _recipient(bytes calldata route, uint256 next, uint256 nextIndex, HopKind kind, address tokenOut)
+    /// @dev A Uniswap V2-style swap called directly on a pair that already holds the input,
+    ///      priced with the hop's fee from the pair's reserves, as UniswapV2Library.getAmountOut.
+    function _swapV2(address pair, bool zeroForOne, uint256 fee, uint256 amountIn, address recipient)
         private
-        view
-        returns (address recipient, address nextPair)
+        returns (uint256 amountOut)
     {
-        recipient = address(this);
-        if (next == route.length) return (recipient, address(0));
-        (HopKind nextKind,) = _hopAt(route, next, nextIndex);
-        if (nextKind != HopKind.UniswapV2) return (recipient, address(0));
-        nextPair = _v2Pair(_v2FactoryIndex(route, next, nextIndex), tokenOut, _tokenOut(route, next, nextKind));
-        if (kind != HopKind.Curve) recipient = nextPair;
-    }
-
-    /// @dev Runs one hop (its kind, size and output token already read by the caller) and checks
-    ///      its minimum; `pair` is the V2 pair already holding the input, if any.
-    function _swap(
-        bytes calldata route,
-        uint256 offset,
-        uint256 k,
-        HopKind kind,
-        uint256 size,
-        address tokenIn,
-        address tokenOut,
-        uint256 amountIn,
-        address pair,
-        address recipient
-    ) private returns (uint256 amountOut) {
-        if (kind == HopKind.UniswapV2) {
-            bool inputAtPair = pair != address(0);
-            if (!inputAtPair) pair = _v2Pair(_v2FactoryIndex(route, offset, k), tokenIn, tokenOut);
-            amountOut = _swapV2(pair, tokenIn, tokenOut, _v2Fee(route, offset, k), amountIn, inputAtPair, recipient);
-        } else if (kind == HopKind.UniswapV3) {
-            amountOut = _swapV3(tokenIn, tokenOut, _v3Fee(route, offset), amountIn, recipient);
-        } else if (kind == HopKind.BalancerV2) {
-            amountOut = _swapBalancer(_word(route, offset + 1), tokenIn, tokenOut, amountIn, recipient);
-        } else {
-            amountOut = _swapCurve(route, offset, k, tokenIn, tokenOut, amountIn);
+        (uint256 reserveIn, uint256 reserveOut) = _v2Reserves(pair, zeroForOne);
+        uint256 feeComplement;
+        uint256 scaledReserveIn;
+        // `fee` is below FEE_DENOMINATOR (checked in _checkRoute) and reserves fit in 112 bits.
+        unchecked {
+            feeComplement = FEE_DENOMINATOR - fee;
+            scaledReserveIn = reserveIn * FEE_DENOMINATOR;
         }
-        uint256 minimum = _minAmountOut(route, offset, size);
-        if (amountOut < minimum) revert HopOutputTooLow(k, minimum, amountOut);
+        // Checked: `amountIn` is not bounded by the pair.
+        uint256 amountInWithFee = amountIn * feeComplement;
+        amountOut = (amountInWithFee * reserveOut) / (scaledReserveIn + amountInWithFee);
+        bytes4 selector = IUniswapV2Pair.swap.selector;
+        // A fee-on-transfer input leaves the pair short and its K check reverts the swap.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            // swap(amount0Out, amount1Out, recipient, "")
+            let call_ := mload(0x40)
+            mstore(call_, selector)
+            mstore(add(call_, 0x04), mul(amountOut, iszero(zeroForOne)))
+            mstore(add(call_, 0x24), mul(amountOut, zeroForOne))
+            mstore(add(call_, 0x44), recipient)
+            mstore(add(call_, 0x64), 0x80)
+            mstore(add(call_, 0x84), 0)
+            if iszero(call(gas(), pair, 0, call_, 0xa4, 0, 0)) {
+                returndatacopy(0, 0, returndatasize())
+                revert(0, returndatasize())
+            }
+        }
     }
 
-    /// @dev A Uniswap V2-style swap called directly on the pair, with the hop's fee.
-    function _swapV2(
-        address pair,
-        address tokenIn,
-        address tokenOut,
-        uint24 fee,
-        uint256 amountIn,
-        bool inputAtPair,
-        address recipient
-    ) private returns (uint256 amountOut) {
+    /// @dev A V2 pair's reserves of the input and output token.
+    function _v2Reserves(address pair, bool zeroForOne) private view returns (uint256 reserveIn, uint256 reserveOut) {
+        bytes4 selector = IUniswapV2Pair.getReserves.selector;
         // Trusted: `pair` is derived by CREATE2 from a factory fixed at deployment.
-        if (!inputAtPair) IERC20(tokenIn).safeTransfer(pair, amountIn);
-        (uint256 reserve0, uint256 reserve1,) = IUniswapV2Pair(pair).getReserves();
-        bool zeroForOne = tokenIn < tokenOut;
-        (uint256 reserveIn, uint256 reserveOut) = zeroForOne ? (reserve0, reserve1) : (reserve1, reserve0);
-        uint256 amountInWithFee = amountIn * (FEE_DENOMINATOR - fee);
-        amountOut = (amountInWithFee * reserveOut) / (reserveIn * FEE_DENOMINATOR + amountInWithFee);
-        // A fee-on-transfer input leaves the pair short and its K check reverts the swap.
-        IUniswapV2Pair(pair).swap(zeroForOne ? 0 : amountOut, zeroForOne ? amountOut : 0, recipient, "");
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            mstore(0x00, selector)
+            // A pair that does not exist returns nothing and fails the length check.
+            if iszero(and(gt(returndatasize(), 0x3f), staticcall(gas(), pair, 0x00, 0x04, 0x00, 0x40))) {
+                returndatacopy(0, 0, returndatasize())
+                revert(0, returndatasize())
+            }
+            switch zeroForOne
+            case 0 {
+                reserveIn := mload(0x20)
+                reserveOut := mload(0x00)
+            }
+            default {
+                reserveIn := mload(0x00)
+                reserveOut := mload(0x20)
+            }
+        }
     }
 
     /// @dev A Uniswap V3 swap called directly on the pool; the pool is paid in uniswapV3SwapCallback.
@@ -617,14 +761,33 @@ contract FlashArbExecutor is
         address pool = _v3Pool(tokenIn, tokenOut, fee);
         bool zeroForOne = tokenIn < tokenOut;
         _expectedSwapPool = pool;
+        uint160 limit = zeroForOne ? MIN_SQRT_PRICE_LIMIT : MAX_SQRT_PRICE_LIMIT;
+        // The pool reads the amount as int256.
+        int256 amountSpecified = SafeCast.toInt256(amountIn);
+        int256 amount0;
+        int256 amount1;
         // Trusted: `pool` is derived by CREATE2 from the Uniswap V3 factory fixed at deployment.
-        (int256 amount0, int256 amount1) = IUniswapV3SwapPool(pool).swap(
-            recipient,
-            zeroForOne,
-            SafeCast.toInt256(amountIn),
-            zeroForOne ? MIN_SQRT_PRICE_LIMIT : MAX_SQRT_PRICE_LIMIT,
-            abi.encodePacked(tokenIn)
-        );
+        bytes4 selector = IUniswapV3SwapPool.swap.selector;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            // swap(recipient, zeroForOne, amountSpecified, limit, abi.encodePacked(tokenIn))
+            let call_ := mload(0x40)
+            mstore(call_, selector)
+            mstore(add(call_, 0x04), recipient)
+            mstore(add(call_, 0x24), zeroForOne)
+            mstore(add(call_, 0x44), amountSpecified)
+            mstore(add(call_, 0x64), limit)
+            mstore(add(call_, 0x84), 0xa0)
+            mstore(add(call_, 0xa4), 20)
+            mstore(add(call_, 0xc4), shl(96, tokenIn))
+            // A pool that does not exist returns nothing and fails the length check.
+            if iszero(and(gt(returndatasize(), 0x3f), call(gas(), pool, 0, call_, 0xe4, 0x00, 0x40))) {
+                returndatacopy(0, 0, returndatasize())
+                revert(0, returndatasize())
+            }
+            amount0 := mload(0x00)
+            amount1 := mload(0x20)
+        }
         _expectedSwapPool = address(0);
         amountOut = uint256(-(zeroForOne ? amount1 : amount0));
     }
@@ -658,24 +821,19 @@ contract FlashArbExecutor is
         );
     }
 
-    /// @dev A Curve `exchange` on an allowlisted pool; its output is measured from balances
-    ///      because classic pools return nothing.
-    function _swapCurve(
-        bytes calldata route,
-        uint256 offset,
-        uint256 hopIndex,
-        address tokenIn,
-        address tokenOut,
-        uint256 amountIn
-    ) private returns (uint256 amountOut) {
+    /// @dev A Curve `exchange` on a pool `_checkRoute` found allowlisted; its output is measured
+    ///      from balances because classic pools return nothing.
+    function _swapCurve(bytes calldata route, uint256 offset, address tokenIn, address tokenOut, uint256 amountIn)
+        private
+        returns (uint256 amountOut)
+    {
         address pool = address(bytes20(_word(route, offset + 1)));
-        if (!_curvePools[pool]) revert CurvePoolNotAllowed(hopIndex, pool);
         (int8 i, int8 j) = _curveIndices(route, offset);
-        uint256 before = IERC20(tokenOut).balanceOf(address(this));
+        uint256 before = _balanceOf(tokenOut);
         IERC20(tokenIn).forceApprove(pool, amountIn);
         // Trusted: allowlisted by the owner.
-        ICurvePool(pool).exchange(i, j, amountIn, _minAmountOut(route, offset, CURVE_HOP_SIZE));
-        amountOut = IERC20(tokenOut).balanceOf(address(this)) - before;
+        ICurvePool(pool).exchange(i, j, amountIn, _minAmountOut(route, offset, _sizeOf(HopKind.Curve)));
+        amountOut = _balanceOf(tokenOut) - before;
         if (IERC20(tokenIn).allowance(address(this), pool) != 0) IERC20(tokenIn).forceApprove(pool, 0);
     }
 
@@ -697,22 +855,21 @@ contract FlashArbExecutor is
         returns (HopKind kind, uint256 size)
     {
         uint8 raw = uint8(bytes1(_word(route, offset)));
-        if (raw == uint8(HopKind.UniswapV2)) size = V2_HOP_SIZE;
-        else if (raw == uint8(HopKind.UniswapV3)) size = V3_HOP_SIZE;
-        else if (raw == uint8(HopKind.BalancerV2)) size = BALANCER_HOP_SIZE;
-        else if (raw == uint8(HopKind.Curve)) size = CURVE_HOP_SIZE;
-        else revert UnknownHopKind(hopIndex, raw);
-        if (offset + size > route.length) revert MalformedRoute(offset, route.length);
+        if (raw > uint8(type(HopKind).max)) revert UnknownHopKind(hopIndex, raw);
         kind = HopKind(raw);
+        size = _sizeOf(kind);
+        if (offset + size > route.length) revert MalformedRoute(offset, route.length);
+    }
+
+    /// @dev A hop's size in bytes, kind byte included.
+    function _sizeOf(HopKind kind) private pure returns (uint256) {
+        return (HOP_SIZES >> (uint256(kind) * 8)) & 0xff;
     }
 
     /// @dev Where each kind keeps its output token: after the factory index (V2), first (V3),
     ///      after the pool id (Balancer) or after the pool (Curve).
     function _tokenOut(bytes calldata route, uint256 offset, HopKind kind) private pure returns (address) {
-        uint256 at = kind == HopKind.UniswapV2
-            ? offset + 2
-            : kind == HopKind.UniswapV3 ? offset + 1 : kind == HopKind.BalancerV2 ? offset + 33 : offset + 21;
-        return address(bytes20(_word(route, at)));
+        return address(bytes20(_word(route, offset + ((TOKEN_OUT_AT >> (uint256(kind) * 8)) & 0xff))));
     }
 
     /// @dev Every hop ends with its 16-byte minimum output.
@@ -757,14 +914,63 @@ contract FlashArbExecutor is
     function _v2Pair(uint8 factoryIndex, address tokenA, address tokenB) private view returns (address) {
         (address factory, bytes32 initCodeHash) = _v2Dex(factoryIndex);
         (address token0, address token1) = tokenA < tokenB ? (tokenA, tokenB) : (tokenB, tokenA);
-        bytes32 salt = keccak256(abi.encodePacked(token0, token1));
-        return address(uint160(uint256(keccak256(abi.encodePacked(hex"ff", factory, salt, initCodeHash)))));
+        bytes32 salt;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            // keccak256(abi.encodePacked(token0, token1)), packed in scratch space.
+            mstore(0x14, token1)
+            mstore(0x00, token0)
+            salt := keccak256(0x0c, 0x28)
+        }
+        return _create2Address(factory, salt, initCodeHash);
     }
 
     /// @dev The pool the trusted V3 factory deployed for two tokens and a fee (PoolAddress.computeAddress).
     function _v3Pool(address tokenA, address tokenB, uint24 fee) private view returns (address) {
         (address token0, address token1) = tokenA < tokenB ? (tokenA, tokenB) : (tokenB, tokenA);
-        bytes32 salt = keccak256(abi.encode(token0, token1, fee));
-        return address(uint160(uint256(keccak256(abi.encodePacked(hex"ff", _v3Factory, salt, _v3InitCodeHash)))));
+        bytes32 salt;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            // keccak256(abi.encode(token0, token1, fee)), in free memory left unclaimed.
+            let free := mload(0x40)
+            mstore(free, token0)
+            mstore(add(free, 0x20), token1)
+            mstore(add(free, 0x40), fee)
+            salt := keccak256(free, 0x60)
+        }
+        return _create2Address(_v3Factory, salt, _v3InitCodeHash);
+    }
+
+    /// @dev The address CREATE2 gives `deployer` for `salt` and `initCodeHash`.
+    function _create2Address(address deployer, bytes32 salt, bytes32 initCodeHash)
+        private
+        pure
+        returns (address deployed)
+    {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            // keccak256(0xff ‖ deployer ‖ salt ‖ initCodeHash), in free memory left unclaimed.
+            let free := mload(0x40)
+            mstore(free, deployer)
+            mstore8(add(free, 0x0b), 0xff)
+            mstore(add(free, 0x20), salt)
+            mstore(add(free, 0x40), initCodeHash)
+            deployed := and(keccak256(add(free, 0x0b), 0x55), 0xffffffffffffffffffffffffffffffffffffffff)
+        }
+    }
+
+    /// @dev token.balanceOf(this), without the ABI encoder: the hot path reads two per trade.
+    function _balanceOf(address token) private view returns (uint256 amount) {
+        bytes4 selector = IERC20.balanceOf.selector;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            mstore(0x00, selector)
+            mstore(0x04, address())
+            if iszero(and(gt(returndatasize(), 0x1f), staticcall(gas(), token, 0x00, 0x24, 0x00, 0x20))) {
+                returndatacopy(0, 0, returndatasize())
+                revert(0, returndatasize())
+            }
+            amount := mload(0x00)
+        }
     }
 }

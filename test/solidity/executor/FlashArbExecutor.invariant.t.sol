@@ -101,7 +101,8 @@ contract ExecutorHandler is Test {
 
     function attackWithLoan(uint256 amount) external {
         amount = bound(amount, 1, 1_000e18);
-        bytes memory data = abi.encodePacked(address(weth), amount, uint256(0), uint256(0), route);
+        bytes memory data =
+            abi.encodePacked(IFlashArbExecutor.Lender.BalancerV2, address(weth), amount, uint256(0), uint256(0), route);
         try attackerContract.balancerLoanTo(IBalancerVault(vault), address(executor), address(weth), amount, data) {
             ++ghostAttackerSuccesses;
         } catch {}

@@ -335,8 +335,10 @@ contract FlashArbExecutorTest is ExecutorTestBase {
 
     function test_revert_balancerLoanStartedByAnAttacker() public {
         CallbackAttacker attacker = new CallbackAttacker();
-        bytes memory data = abi.encodePacked(address(weth), LOAN, uint256(0), uint256(0), _crossDexRoute());
-        bytes32 actual = keccak256(abi.encodePacked(IFlashArbExecutor.Lender.BalancerV2, data));
+        bytes memory data = abi.encodePacked(
+            IFlashArbExecutor.Lender.BalancerV2, address(weth), LOAN, uint256(0), uint256(0), _crossDexRoute()
+        );
+        bytes32 actual = keccak256(data);
         vm.expectRevert(abi.encodeWithSelector(IFlashArbExecutor.UnknownLoan.selector, bytes32(0), actual));
         attacker.balancerLoanTo(IBalancerVault(vault), address(executor), address(weth), LOAN, data);
     }
