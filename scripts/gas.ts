@@ -3,7 +3,7 @@
 // them to snapshots/gas.json. Gas on the local chain is deterministic: CI re-runs this and
 // fails when the snapshot changes without being committed.
 import { writeFileSync } from "node:fs";
-import { MaxUint256, parseUnits, type Signer } from "ethers";
+import { MaxUint256, parseUnits, type Signer, ZeroAddress, ZeroHash } from "ethers";
 import { network } from "hardhat";
 import type { Address } from "../src/addressBook.js";
 import { deployExecutor, v2DexIndex } from "../src/executor/deploy.js";
@@ -33,11 +33,17 @@ await dislocate(replica, findPool(replica, "uniswapV2", "WETH", "USDC"), trader,
 await dislocate(replica, findPool(replica, "uniswapV3", "WETH", "USDC", 500), trader, "WETH", parseUnits("150", 18));
 const t = replica.tokenAddresses;
 
+/** One router call: a V2 router over a path, the V3 SwapRouter, or a Balancer Vault swap. */
+type RouterCall =
+  | { readonly kind: "v2"; readonly dex: "uniswapV2" | "sushiswap"; readonly path: Address[] }
+  | { readonly kind: "v3"; readonly tokenIn: Address; readonly tokenOut: Address; readonly fee: number }
+  | { readonly kind: "bal"; readonly poolIndex: number; readonly tokenIn: Address; readonly tokenOut: Address };
+
 /** One route, as executor hops and as the router calls a trader would make instead. */
 interface GasRoute {
   readonly hops: RouteHop[];
   /** Router calls; each gets the previous call's output as input. */
-  readonly baseline: ReadonlyArray<(amountIn: bigint, trader: Signer) => Promise<{ gas: bigint; out: bigint }>>;
+  readonly routers: RouterCall[];
 }
 
 const sushi = v2DexIndex("sushiswap");
@@ -48,28 +54,40 @@ const routes: Record<string, GasRoute> = {
       { kind: "UniswapV2", factoryIndex: sushi, tokenOut: t.USDC, feePips: 3000 },
       { kind: "UniswapV2", factoryIndex: uni, tokenOut: t.WETH, feePips: 3000 },
     ],
-    baseline: [v2Router("sushiswap", [t.WETH, t.USDC]), v2Router("uniswapV2", [t.USDC, t.WETH])],
+    routers: [
+      { kind: "v2", dex: "sushiswap", path: [t.WETH, t.USDC] },
+      { kind: "v2", dex: "uniswapV2", path: [t.USDC, t.WETH] },
+    ],
   },
   "v2-v3": {
     hops: [
       { kind: "UniswapV2", factoryIndex: sushi, tokenOut: t.USDC, feePips: 3000 },
       { kind: "UniswapV3", tokenOut: t.WETH, fee: 500 },
     ],
-    baseline: [v2Router("sushiswap", [t.WETH, t.USDC]), v3Router(t.USDC, t.WETH, 500)],
+    routers: [
+      { kind: "v2", dex: "sushiswap", path: [t.WETH, t.USDC] },
+      { kind: "v3", tokenIn: t.USDC, tokenOut: t.WETH, fee: 500 },
+    ],
   },
   "v3-v2": {
     hops: [
       { kind: "UniswapV3", tokenOut: t.USDC, fee: 3000 },
       { kind: "UniswapV2", factoryIndex: uni, tokenOut: t.WETH, feePips: 3000 },
     ],
-    baseline: [v3Router(t.WETH, t.USDC, 3000), v2Router("uniswapV2", [t.USDC, t.WETH])],
+    routers: [
+      { kind: "v3", tokenIn: t.WETH, tokenOut: t.USDC, fee: 3000 },
+      { kind: "v2", dex: "uniswapV2", path: [t.USDC, t.WETH] },
+    ],
   },
   "bal-v2": {
     hops: [
       { kind: "BalancerV2", poolId: replica.balancer.pools[0]?.poolId ?? "0x", tokenOut: t.USDC },
       { kind: "UniswapV2", factoryIndex: uni, tokenOut: t.WETH, feePips: 3000 },
     ],
-    baseline: [balancerVault(0, t.WETH, t.USDC), v2Router("uniswapV2", [t.USDC, t.WETH])],
+    routers: [
+      { kind: "bal", poolIndex: 0, tokenIn: t.WETH, tokenOut: t.USDC },
+      { kind: "v2", dex: "uniswapV2", path: [t.USDC, t.WETH] },
+    ],
   },
   "v2-v2-v2": {
     hops: [
@@ -78,9 +96,25 @@ const routes: Record<string, GasRoute> = {
       { kind: "UniswapV2", factoryIndex: uni, tokenOut: t.WETH, feePips: 3000 },
     ],
     // The router does consecutive hops on one DEX in one call.
-    baseline: [v2Router("sushiswap", [t.WETH, t.DAI]), v2Router("uniswapV2", [t.DAI, t.USDC, t.WETH])],
+    routers: [
+      { kind: "v2", dex: "sushiswap", path: [t.WETH, t.DAI] },
+      { kind: "v2", dex: "uniswapV2", path: [t.DAI, t.USDC, t.WETH] },
+    ],
   },
 };
+
+// The router-loan reference: the same loans with the swaps through the routers, approvals set
+// once beforehand (before the snapshot every measurement starts from).
+const routerBot = (await ethers.deployContract("RouterLoanArb", [
+  replica.book.aaveV3.pool,
+  replica.book.balancerV2.vault,
+])) as unknown as AnyContract;
+for (const token of [t.WETH, t.USDC, t.DAI]) {
+  for (const spender of [...routerSpenders(), replica.book.aaveV3.pool]) {
+    await (await routerBot.getFunction("approve")(token, spender)).wait();
+  }
+}
+const v3LoanPool = findPool(replica, "uniswapV3", "WETH", "DAI", 3000).address;
 
 const lenders: Record<string, LenderName> = { aave: "AaveV3", balancer: "BalancerV2", uniswapV3: "UniswapV3" };
 const snapshot = await networkHelpers.takeSnapshot();
@@ -110,6 +144,19 @@ for (const [lenderKey, lender] of Object.entries(lenders)) {
     gas[`${lenderKey}:${routeKey}`] = Number(
       await gasOf(executor.getFunction("execute")(loan, 0, encodeRoute(route.hops), { gasLimit: 3_000_000 })),
     );
+    await snapshot.restore();
+    const steps = route.routers.map(botStep);
+    const args =
+      lender === "AaveV3"
+        ? ["borrowFromAave", t.WETH, AMOUNT, steps]
+        : lender === "BalancerV2"
+          ? ["borrowFromBalancer", t.WETH, AMOUNT, steps]
+          : ["borrowFromUniswapV3", v3LoanPool, t.WETH, AMOUNT, steps];
+    const [name, ...rest] = args as [string, ...unknown[]];
+    await nextBlock();
+    gas[`routerLoan:${lenderKey}:${routeKey}`] = Number(
+      await gasOf(routerBot.getFunction(name)(...rest, { gasLimit: 3_000_000 })),
+    );
   }
 }
 
@@ -119,8 +166,8 @@ for (const [routeKey, route] of Object.entries(routes)) {
   await approveAll(trader);
   let amountIn = AMOUNT;
   let total = 0n;
-  for (const step of route.baseline) {
-    const { gas: used, out } = await step(amountIn, trader);
+  for (const call of route.routers) {
+    const { gas: used, out } = await traderSwap(call)(amountIn, trader);
     total += used;
     amountIn = out;
   }
@@ -158,14 +205,17 @@ gas["overhead:balancer:v2-v2"] = Number(overhead);
 const sorted = Object.fromEntries(Object.entries(gas).sort(([a], [b]) => (a < b ? -1 : 1)));
 writeFileSync(new URL("../snapshots/gas.json", import.meta.url), `${JSON.stringify(sorted, null, 2)}\n`);
 
-console.log("| scenario | gas | router baseline | saved |");
-console.log("| --- | ---: | ---: | ---: |");
+console.log("| scenario | gas | same loan, routers | saved | routers, no loan | saved |");
+console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
 const failures: string[] = [];
 for (const [key, used] of Object.entries(sorted)) {
   const [lenderKey, routeKey] = key.split(":");
   if (lenderKey === undefined || !(lenderKey in lenders)) continue;
   const baseline = gas[`baseline:${routeKey}`] ?? 0;
-  console.log(`| ${key} | ${used} | ${baseline} | ${baseline - used} |`);
+  const routerLoan = gas[`routerLoan:${key}`] ?? 0;
+  console.log(`| ${key} | ${used} | ${routerLoan} | ${routerLoan - used} | ${baseline} | ${baseline - used} |`);
+  if (used >= routerLoan)
+    failures.push(`${key} (${used}) is not cheaper than the same loan through routers (${routerLoan})`);
   if (used >= baseline) failures.push(`${key} (${used}) is not cheaper than its router baseline (${baseline})`);
 }
 console.log(`\nExecutor overhead on balancer:v2-v2: ${overhead} gas (target ≤ ${OVERHEAD_TARGET}).`);
@@ -175,17 +225,56 @@ console.log("Wrote snapshots/gas.json.");
 // regenerates and compares, so any change in gas shows in review.
 if (failures.length > 0) console.log(`\nTargets not met:\n  ${failures.join("\n  ")}`);
 
+function routerSpenders(): Address[] {
+  const swapRouter = replica.book.uniswapV3.swapRouter;
+  if (swapRouter === undefined) throw new Error("The replica has no Uniswap V3 SwapRouter.");
+  return [replica.book.uniswapV2.router, replica.book.sushiswap.router, swapRouter, replica.book.balancerV2.vault];
+}
+
 async function approveAll(signer: Signer): Promise<void> {
-  const spenders = [
-    replica.book.uniswapV2.router,
-    replica.book.sushiswap.router,
-    replica.book.uniswapV3.swapRouter,
-    replica.book.balancerV2.vault,
-  ];
   for (const symbol of ["WETH", "USDC", "DAI"] as const) {
-    for (const spender of spenders) {
+    for (const spender of routerSpenders()) {
       await (await replica.tokens[symbol].connect(signer).getFunction("approve")(spender, MaxUint256)).wait();
     }
+  }
+}
+
+/** A router call as RouterLoanArb's `Step`. */
+function botStep(call: RouterCall) {
+  const none = { path: [] as Address[], tokenIn: ZeroAddress, tokenOut: ZeroAddress, fee: 0, poolId: ZeroHash };
+  switch (call.kind) {
+    case "v2":
+      return { ...none, kind: 0, router: replica.book[call.dex].router, path: call.path };
+    case "v3":
+      return {
+        ...none,
+        kind: 1,
+        router: routerSpenders()[2],
+        tokenIn: call.tokenIn,
+        tokenOut: call.tokenOut,
+        fee: call.fee,
+      };
+    case "bal":
+      return {
+        ...none,
+        kind: 2,
+        router: replica.book.balancerV2.vault,
+        tokenIn: call.tokenIn,
+        tokenOut: call.tokenOut,
+        poolId: replica.balancer.pools[call.poolIndex]?.poolId ?? ZeroHash,
+      };
+  }
+}
+
+/** A router call as a trader with the capital makes it, in its own transaction. */
+function traderSwap(call: RouterCall) {
+  switch (call.kind) {
+    case "v2":
+      return v2Router(call.dex, call.path);
+    case "v3":
+      return v3Router(call.tokenIn, call.tokenOut, call.fee);
+    case "bal":
+      return balancerVault(call.poolIndex, call.tokenIn, call.tokenOut);
   }
 }
 
