@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { type Contract, Interface, MaxUint256, parseUnits } from "ethers";
+import { type Contract, Interface, MaxUint256, parseUnits, solidityPacked } from "ethers";
 import type { Address } from "../../src/addressBook.js";
 import { executorAbi } from "../../src/executor/abi.js";
 import { v2DexIndex } from "../../src/executor/deploy.js";
@@ -149,6 +149,70 @@ describe("FlashArbExecutor attacks that must fail", () => {
       for (const symbol of [pool.token0, pool.token1]) {
         expect(await f.replica.tokens[symbol].getFunction("balanceOf")(f.executorAddress)).to.equal(0n);
       }
+    });
+  });
+
+  describe("a second lender calling back with the pending loan's own data", () => {
+    it("a Balancer callback carrying a Uniswap V3 loan's data is refused; the V3 loan then completes", async () => {
+      const f = await loadExecutor();
+      const { evil, evilAddress } = await evilMarket(f);
+      const [deployer] = await ethers.getSigners();
+      if (deployer === undefined) throw new Error("no deployer");
+      const me = await deployer.getAddress();
+      const weth = f.replica.tokenAddresses.WETH;
+      // An EVIL/WETH V3 pool to borrow EVIL from: its flash sends EVIL, so EVIL's hook runs
+      // after the executor has set its loan marker and before the pool calls back.
+      const npm = f.replica.uniswapV3.positionManager.connect(deployer) as AnyContract;
+      const npmAddress = await npm.getAddress();
+      await fund(f.replica.tokens, "WETH", deployer, me, parseUnits("100", 18));
+      await (await evil.getFunction("approve")(npmAddress, MaxUint256)).wait();
+      await (await f.replica.tokens.WETH.connect(deployer).getFunction("approve")(npmAddress, MaxUint256)).wait();
+      const [token0, token1] = BigInt(evilAddress) < BigInt(weth) ? [evilAddress, weth] : [weth, evilAddress];
+      await (await npm.getFunction("createAndInitializePoolIfNecessary")(token0, token1, 3000, 1n << 96n)).wait();
+      await (
+        await npm.getFunction("mint")({
+          token0,
+          token1,
+          fee: 3000,
+          tickLower: -887_220,
+          tickUpper: 887_220,
+          amount0Desired: parseUnits("100", 18),
+          amount1Desired: parseUnits("100", 18),
+          amount0Min: 0,
+          amount1Min: 0,
+          recipient: me,
+          deadline: MaxUint256,
+        })
+      ).wait();
+      // EVIL is dearer on Sushiswap: sell it there, buy it back on Uniswap V2.
+      const route = encodeRoute([
+        { kind: "UniswapV2", factoryIndex: v2DexIndex("sushiswap"), tokenOut: weth, feePips: 3000 },
+        { kind: "UniswapV2", factoryIndex: v2DexIndex("uniswapV2"), tokenOut: evilAddress, feePips: 3000 },
+      ]);
+      const amount = parseUnits("10", 18);
+      const loan = encodeLoan("UniswapV3", evilAddress, amount, { pairToken: weth, fee: 3000 });
+      // The exact loan data the executor will send: lender, token, amount, floor, balance before, route.
+      const pending = solidityPacked(
+        ["uint8", "address", "uint256", "uint256", "uint256", "bytes"],
+        [2, evilAddress, amount, 1n, 0n, route],
+      );
+      await (await evil.getFunction("mint")(f.replica.book.balancerV2.vault, parseUnits("1", 18))).wait();
+      const balancerLoan = new Interface([
+        "function flashLoan(address recipient, address[] tokens, uint256[] amounts, bytes userData)",
+      ]).encodeFunctionData("flashLoan", [f.executorAddress, [evilAddress], [1n], pending]);
+      await (await evil.getFunction("setHook")(f.replica.book.balancerV2.vault, balancerLoan)).wait();
+
+      // Were the Balancer callback to accept the data, the route would run inside it and the V3
+      // pool's own callback would then find no pending loan: the whole trade would revert.
+      const receipt = await (
+        await (f.executor.connect(f.operator) as AnyContract).getFunction("execute")(loan, 1n, route)
+      ).wait();
+      expect(receipt?.status).to.equal(1);
+      expect(await evil.getFunction("hookCalled")()).to.equal(true);
+      expect(await evil.getFunction("hookSucceeded")()).to.equal(false);
+      const returned = (await evil.getFunction("hookReturnData")()) as string;
+      expect(executorInterface.parseError(returned)?.name).to.equal("UnknownLoan");
+      expect((await evil.getFunction("balanceOf")(f.executorAddress)) as bigint).to.be.greaterThan(0n);
     });
   });
 
