@@ -839,7 +839,8 @@ contract FlashArbExecutor is
 
     // ------------------------------------------------------------------ internal: route reading
 
-    /// @dev The 32 bytes of `data` from `at`. Reads past the end are zeros; `_hopAt` checks bounds.
+    /// @dev The 32 bytes of `data` from `at`, unchecked: bytes past the end are whatever calldata
+    ///      follows, so callers use only bytes inside hops that `_checkRoute` or `_hopAt` bounded.
     function _word(bytes calldata data, uint256 at) private pure returns (bytes32 word) {
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
