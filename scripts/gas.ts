@@ -3,34 +3,22 @@
 // them to snapshots/gas.json. Gas on the local chain is deterministic: CI re-runs this and
 // fails when the snapshot changes without being committed.
 import { writeFileSync } from "node:fs";
-import { MaxUint256, parseUnits, type Signer, ZeroAddress, ZeroHash } from "ethers";
-import { network } from "hardhat";
+import { MaxUint256, type Signer, ZeroAddress, ZeroHash } from "ethers";
 import type { Address } from "../src/addressBook.js";
-import { deployExecutor, v2DexIndex } from "../src/executor/deploy.js";
+import { v2DexIndex } from "../src/executor/deploy.js";
 import { encodeLoan, encodeRoute, type LenderName, type RouteHop } from "../src/executor/route.js";
 import type { AnyContract } from "../src/replica/deploy.js";
-import { dislocate, findPool } from "../src/replica/market.js";
-import { deployReplica, type Replica } from "../src/replica/replica.js";
+import { findPool } from "../src/replica/market.js";
+import type { Replica } from "../src/replica/replica.js";
 import { fund } from "../src/replica/tokens.js";
+import { GAS_LOAN_AMOUNT, gasMarket, runBareReference } from "./lib/gasMarket.js";
 
 /** The executor's own overhead on a two-hop V2 route must stay under this. */
 const OVERHEAD_TARGET = 5_000n;
-const AMOUNT = parseUnits("2", 18);
+const AMOUNT = GAS_LOAN_AMOUNT;
 
-const { ethers, networkHelpers } = await network.create();
-const [deployer, owner, operator, trader] = await ethers.getSigners();
-if (deployer === undefined || owner === undefined || operator === undefined || trader === undefined) {
-  throw new Error("The network needs four unlocked accounts.");
-}
-const replica = await deployReplica(deployer);
-const executor = (await deployExecutor(deployer, replica.book, (await owner.getAddress()) as Address)).connect(
-  operator,
-) as AnyContract;
-await (
-  await (executor.connect(owner) as AnyContract).getFunction("setOperator")(await operator.getAddress(), true)
-).wait();
-await dislocate(replica, findPool(replica, "uniswapV2", "WETH", "USDC"), trader, "WETH", parseUnits("50", 18));
-await dislocate(replica, findPool(replica, "uniswapV3", "WETH", "USDC", 500), trader, "WETH", parseUnits("150", 18));
+const market = await gasMarket();
+const { ethers, networkHelpers, replica, executor, trader, nextBlock } = market;
 const t = replica.tokenAddresses;
 
 /** One router call: a V2 router over a path, the V3 SwapRouter, or a Balancer Vault swap. */
@@ -120,12 +108,6 @@ const lenders: Record<string, LenderName> = { aave: "AaveV3", balancer: "Balance
 const snapshot = await networkHelpers.takeSnapshot();
 const gas: Record<string, number> = {};
 
-/** Mines the next transaction 12 s after the last block, so every run sees the same clock. */
-async function nextBlock(): Promise<void> {
-  const latest = await ethers.provider.getBlock("latest");
-  await networkHelpers.time.setNextBlockTimestamp((latest?.timestamp ?? 0) + 12);
-}
-
 async function gasOf(send: Promise<{ wait(): Promise<{ gasUsed: bigint } | null> }>): Promise<bigint> {
   const receipt = await (await send).wait();
   if (receipt === null) throw new Error("no receipt");
@@ -176,28 +158,8 @@ for (const [routeKey, route] of Object.entries(routes)) {
 
 // Overhead: the same Balancer loan and V2→V2 swaps through a contract with no checks at all.
 await snapshot.restore();
-const bare = (await ethers.deployContract("BareV2V2Arb", [replica.book.balancerV2.vault])) as unknown as AnyContract;
-const pair1 = findPool(replica, "sushiswap", "WETH", "USDC").address;
-const pair2 = findPool(replica, "uniswapV2", "WETH", "USDC").address;
-const out1 = (
-  (await replica.sushiswap.router.getFunction("getAmountsOut")(AMOUNT, [t.WETH, t.USDC])) as bigint[]
-)[1] as bigint;
-const out2 = (
-  (await replica.uniswapV2.router.getFunction("getAmountsOut")(out1, [t.USDC, t.WETH])) as bigint[]
-)[1] as bigint;
-const wethIsToken0 = BigInt(t.WETH) < BigInt(t.USDC);
-await nextBlock();
-const bareGas = await gasOf(
-  bare.getFunction("run")(AMOUNT, {
-    token: t.WETH,
-    pair1,
-    pair2,
-    out1,
-    out2: out2 - 1n,
-    tokenIsToken0OfPair1: wethIsToken0,
-    tokenIsToken0OfPair2: wethIsToken0,
-  }),
-);
+const bareTx = await runBareReference(market);
+const bareGas = (await ethers.provider.getTransactionReceipt(bareTx.hash))?.gasUsed ?? 0n;
 gas["reference:balancer:v2-v2"] = Number(bareGas);
 const overhead = BigInt(gas["balancer:v2-v2"] ?? 0) - bareGas;
 gas["overhead:balancer:v2-v2"] = Number(overhead);
