@@ -413,11 +413,12 @@ contract FlashArbExecutor is
             Hop memory hop = hops[k];
             hop.kind = kind;
             hop.tokenIn = tokenIn;
-            hop.tokenOut = _tokenOut(route, offset, kind);
+            hop.tokenOut = _tokenOut(route, offset, uint256(kind));
             hop.minAmountOut = _minAmountOut(route, offset, size);
             if (kind == HopKind.UniswapV2) {
-                hop.factoryIndex = _v2FactoryIndex(route, offset, k);
-                hop.fee = _v2Fee(route, offset, k);
+                uint256 head = uint256(_word(route, offset));
+                hop.factoryIndex = _v2FactoryIndex(head, k);
+                hop.fee = _v2Fee(head, k);
             } else if (kind == HopKind.UniswapV3) {
                 hop.fee = _v3Fee(route, offset);
             } else if (kind == HopKind.BalancerV2) {
@@ -608,19 +609,12 @@ contract FlashArbExecutor is
             uint256 head = uint256(_word(route, offset));
             uint256 kind = head >> 248;
             if (kind > CURVE) revert UnknownHopKind(k, uint8(kind));
-            uint256 next;
-            address tokenOut;
-            // Offsets are bounded by the calldata's length, far from overflowing.
-            unchecked {
-                next = offset + ((HOP_SIZES >> (kind << 3)) & 0xff);
-                tokenOut = address(bytes20(_word(route, offset + ((TOKEN_OUT_AT >> (kind << 3)) & 0xff))));
-            }
+            uint256 next = _nextHop(offset, kind);
+            address tokenOut = _tokenOut(route, offset, kind);
             if (next > length) revert MalformedRoute(offset, length);
             if (kind == V2) {
-                uint256 index = (head >> 240) & 0xff;
-                if (index >= _v2DexCount) revert UnknownV2Factory(k, uint8(index), _v2DexCount);
-                uint256 fee = (head >> 56) & 0xffffff;
-                if (fee >= FEE_DENOMINATOR) revert InvalidV2Fee(k, uint24(fee));
+                _v2FactoryIndex(head, k);
+                _v2Fee(head, k);
             } else if (kind == V3) {
                 if (lendingPool != address(0)) {
                     address pool = _v3Pool(tokenIn, tokenOut, _v3Fee(route, offset));
@@ -648,13 +642,8 @@ contract FlashArbExecutor is
         for (uint256 k;; ++k) {
             uint256 head = uint256(_word(route, offset));
             uint256 kind = head >> 248;
-            uint256 next;
-            address tokenOut;
-            // Offsets are bounded by the calldata's length, far from overflowing.
-            unchecked {
-                next = offset + ((HOP_SIZES >> (kind << 3)) & 0xff);
-                tokenOut = address(bytes20(_word(route, offset + ((TOKEN_OUT_AT >> (kind << 3)) & 0xff))));
-            }
+            uint256 next = _nextHop(offset, kind);
+            address tokenOut = _tokenOut(route, offset, kind);
             address recipient = address(this);
             address nextPair;
             if (next != route.length && kind != CURVE) {
@@ -671,7 +660,7 @@ contract FlashArbExecutor is
                     // Trusted: `pair` is derived by CREATE2 from a factory fixed at deployment.
                     IERC20(tokenIn).safeTransfer(pair, amountIn);
                 }
-                amountOut = _swapV2(pair, tokenIn < tokenOut, (head >> 56) & 0xffffff, amountIn, recipient);
+                amountOut = _swapV2(pair, tokenIn < tokenOut, uint24(head >> 56), amountIn, recipient);
             } else if (kind == V3) {
                 amountOut = _swapV3(tokenIn, tokenOut, _v3Fee(route, offset), amountIn, recipient);
             } else if (kind == BALANCER) {
@@ -832,7 +821,7 @@ contract FlashArbExecutor is
         uint256 before = _balanceOf(tokenOut);
         IERC20(tokenIn).forceApprove(pool, amountIn);
         // Trusted: allowlisted by the owner.
-        ICurvePool(pool).exchange(i, j, amountIn, _minAmountOut(route, offset, _sizeOf(HopKind.Curve)));
+        ICurvePool(pool).exchange(i, j, amountIn, _minAmountOut(route, offset, _hopSize(CURVE)));
         amountOut = _balanceOf(tokenOut) - before;
         if (IERC20(tokenIn).allowance(address(this), pool) != 0) IERC20(tokenIn).forceApprove(pool, 0);
     }
@@ -858,19 +847,29 @@ contract FlashArbExecutor is
         uint8 raw = uint8(bytes1(_word(route, offset)));
         if (raw > uint8(type(HopKind).max)) revert UnknownHopKind(hopIndex, raw);
         kind = HopKind(raw);
-        size = _sizeOf(kind);
+        size = _hopSize(raw);
         if (offset + size > route.length) revert MalformedRoute(offset, route.length);
     }
 
     /// @dev A hop's size in bytes, kind byte included.
-    function _sizeOf(HopKind kind) private pure returns (uint256) {
-        return (HOP_SIZES >> (uint256(kind) * 8)) & 0xff;
+    function _hopSize(uint256 kind) private pure returns (uint256) {
+        return (HOP_SIZES >> (kind << 3)) & 0xff;
+    }
+
+    /// @dev Where the hop after a hop of `kind` at `offset` starts.
+    function _nextHop(uint256 offset, uint256 kind) private pure returns (uint256) {
+        // Offsets are bounded by the calldata's length, far from overflowing.
+        unchecked {
+            return offset + _hopSize(kind);
+        }
     }
 
     /// @dev Where each kind keeps its output token: after the factory index (V2), first (V3),
     ///      after the pool id (Balancer) or after the pool (Curve).
-    function _tokenOut(bytes calldata route, uint256 offset, HopKind kind) private pure returns (address) {
-        return address(bytes20(_word(route, offset + ((TOKEN_OUT_AT >> (uint256(kind) * 8)) & 0xff))));
+    function _tokenOut(bytes calldata route, uint256 offset, uint256 kind) private pure returns (address) {
+        unchecked {
+            return address(bytes20(_word(route, offset + ((TOKEN_OUT_AT >> (kind << 3)) & 0xff))));
+        }
     }
 
     /// @dev Every hop ends with its 16-byte minimum output.
@@ -878,17 +877,15 @@ contract FlashArbExecutor is
         return uint128(bytes16(_word(route, offset + size - 16)));
     }
 
-    function _v2FactoryIndex(bytes calldata route, uint256 offset, uint256 hopIndex)
-        private
-        view
-        returns (uint8 index)
-    {
-        index = uint8(bytes1(_word(route, offset + 1)));
+    /// @dev A V2 hop's factory index, from the hop's first word; reverts if unknown.
+    function _v2FactoryIndex(uint256 head, uint256 hopIndex) private view returns (uint8 index) {
+        index = uint8(head >> 240);
         if (index >= _v2DexCount) revert UnknownV2Factory(hopIndex, index, _v2DexCount);
     }
 
-    function _v2Fee(bytes calldata route, uint256 offset, uint256 hopIndex) private pure returns (uint24 fee) {
-        fee = uint24(bytes3(_word(route, offset + 22)));
+    /// @dev A V2 hop's fee, from the hop's first word; reverts unless below 100%.
+    function _v2Fee(uint256 head, uint256 hopIndex) private pure returns (uint24 fee) {
+        fee = uint24(head >> 56);
         if (fee >= FEE_DENOMINATOR) revert InvalidV2Fee(hopIndex, fee);
     }
 

@@ -159,7 +159,9 @@ for (const [routeKey, route] of Object.entries(routes)) {
 // Overhead: the same Balancer loan and V2→V2 swaps through a contract with no checks at all.
 await snapshot.restore();
 const bareTx = await runBareReference(market);
-const bareGas = (await ethers.provider.getTransactionReceipt(bareTx.hash))?.gasUsed ?? 0n;
+const bareReceipt = await ethers.provider.getTransactionReceipt(bareTx.hash);
+if (bareReceipt === null) throw new Error("The bare reference's transaction has no receipt.");
+const bareGas = bareReceipt.gasUsed;
 gas["reference:balancer:v2-v2"] = Number(bareGas);
 const overhead = BigInt(gas["balancer:v2-v2"] ?? 0) - bareGas;
 gas["overhead:balancer:v2-v2"] = Number(overhead);
