@@ -10,6 +10,14 @@ export const engineConfigSchema = z
   .object({
     /** JSON-RPC endpoint; the local node by default. */
     rpcUrl: z.string().url().default("http://127.0.0.1:8545"),
+    /** Further endpoints of the same chain, tried in turn when the one in use fails. */
+    rpcFallbackUrls: z.array(z.string().url()).default([]),
+    /** How long one RPC request may take before it counts as lost. */
+    rpcTimeoutMs: z.number().int().positive().default(10_000),
+    /** Attempts per RPC request (across the URLs, with exponential backoff) before the RPC counts as down. */
+    rpcAttempts: z.number().int().positive().default(4),
+    /** How often the head block is asked for. */
+    pollIntervalMs: z.number().int().positive().default(1_000),
     /** Network name whose address book and chain ID the RPC must match. */
     chain: z.string().min(1).default("localhost"),
     /** Send transactions; otherwise log exactly what would be sent. */
@@ -35,8 +43,16 @@ export const engineConfigSchema = z
     dailyLossLimitEth: z.number().positive().default(0.5),
     /** Every this many blocks, re-read every pool and compare with the engine's view. */
     verifyEveryBlocks: z.number().int().positive().default(50),
-    /** How long to wait for a receipt before replacing the transaction. */
+    /** How long to wait for a receipt before replacing the transaction with higher fees. */
     transactionTimeoutMs: z.number().int().positive().default(60_000),
+    /** Blocks (counting its own) after which a mined trade is final; until then a reorg can undo it. */
+    confirmations: z.number().int().positive().default(3),
+    /** Refuse to start (live) unless the operator's ETH pays for this many trades; warn when it falls below. */
+    minRunwayTrades: z.number().int().nonnegative().default(10),
+    /** On SIGINT/SIGTERM, wait this long for trades in flight to be mined before exiting. */
+    shutdownTimeoutMs: z.number().int().nonnegative().default(30_000),
+    /** How long a records write waits for a lock another process holds. */
+    databaseBusyTimeoutMs: z.number().int().nonnegative().default(15_000),
   })
   .strict();
 
@@ -63,8 +79,15 @@ export function parseEngineConfig(input: unknown): EngineConfig {
   });
 }
 
-/** Reads and validates a JSON configuration file, with `overrides` applied on top. */
-export function loadEngineConfig(path: string | undefined, overrides: Record<string, unknown>): EngineConfig {
+/**
+ * Reads and validates a JSON configuration file: `defaults` (a command's own) under the file's
+ * values, and `overrides` (the options given on the command line) on top.
+ */
+export function loadEngineConfig(
+  path: string | undefined,
+  overrides: Record<string, unknown>,
+  defaults: Record<string, unknown> = {},
+): EngineConfig {
   let fromFile: unknown = {};
   if (path !== undefined) {
     try {
@@ -76,5 +99,5 @@ export function loadEngineConfig(path: string | undefined, overrides: Record<str
       });
     }
   }
-  return parseEngineConfig({ ...(fromFile as object), ...overrides });
+  return parseEngineConfig({ ...defaults, ...(fromFile as object), ...overrides });
 }

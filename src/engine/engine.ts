@@ -2,18 +2,20 @@ import { Contract, type Provider, parseUnits, type Signer } from "ethers";
 import type { Address, AddressBook } from "../addressBook.js";
 import { executorAbi } from "../executor/abi.js";
 import { encodeLoan, encodeRoute, type RouteHop } from "../executor/route.js";
+import { RpcUnavailableError } from "./collect/rpc.js";
 import { ConfigError, type EngineConfig } from "./config.js";
 import type { Cycle } from "./cycles.js";
 import { type LenderQuote, Lenders } from "./lenders.js";
 import type { Logger } from "./log.js";
 import { Market, type Unreadable } from "./market.js";
-import { type MarketPool, poolLabel, poolTokens } from "./pools.js";
+import { poolName } from "./format.js";
+import { type MarketPool, poolTokens } from "./pools.js";
 import { convert, valueIn } from "./prices.js";
-import type { Records } from "./records.js";
-import { RiskGuard } from "./risk.js";
+import type { RiskGuard } from "./execute/risk.js";
+import type { Sender } from "./execute/sender.js";
+import type { Records } from "./record/records.js";
 import { type Estimate, RateGraph } from "./scan.js";
 import { disjointBest } from "./select.js";
-import { Sender } from "./sender.js";
 import { type Sizing, sizeCycle } from "./size.js";
 import { UsdPrices } from "./usd.js";
 
@@ -52,17 +54,32 @@ export interface EngineDeps {
   readonly config: EngineConfig;
   readonly records: Records;
   readonly log: Logger;
+  /** The risk guard around sending (its state is the service's). */
+  readonly risk: RiskGuard;
+  /** Signs and broadcasts trades; absent in dry-run, where nothing is ever sent. */
+  readonly sender?: Sender;
+  /** Pools of trades in flight: no cycle through them is traded until those are mined. */
+  readonly busyPools?: () => ReadonlySet<string>;
+  /** Told of each trade broadcast (or possibly broadcast), with its record id. */
+  readonly onSent?: (id: number) => void;
+  /**
+   * Called when the last block handled is no longer on the chain, before every pool is read
+   * again: the service checks the chain is still the same one (it may throw to stop).
+   */
+  readonly onReorg?: (info: { readonly block: number; readonly head: number }) => Promise<void>;
 }
 
-/** Counts over a run; `realisedProfit` and `gasUsed` come from receipts, never from estimates. */
+/**
+ * What the strategy and execution stages did over a run. Outcomes (succeeded, reverted, profit,
+ * gas) are not counted here: they come from the records, which follow the chain.
+ */
 export interface EngineStats {
+  blocks: number;
   opportunities: number;
   simulated: number;
+  simulationFailed: number;
   sent: number;
-  succeeded: number;
-  reverted: number;
-  realisedProfit: Record<string, bigint>;
-  gasUsed: bigint;
+  sendFailed: number;
   filtered: Record<string, number>;
 }
 
@@ -79,13 +96,12 @@ interface Candidate {
 /** The arbitrage engine: one `onBlock` per new block, from collected state to recorded outcome. */
 export class Engine {
   readonly stats: EngineStats = {
+    blocks: 0,
     opportunities: 0,
     simulated: 0,
+    simulationFailed: 0,
     sent: 0,
-    succeeded: 0,
-    reverted: 0,
-    realisedProfit: {},
-    gasUsed: 0n,
+    sendFailed: 0,
     filtered: {},
   };
   /** The collector's view of the pools (read-only outside the engine). */
@@ -93,8 +109,6 @@ export class Engine {
   private lastVerified: number | undefined;
   private readonly lenders: Lenders;
   private readonly usd: UsdPrices;
-  private readonly sender: Sender;
-  private readonly risk: RiskGuard;
   private readonly executor: Contract;
   /** Milliseconds from a block's arrival to the first trade of it signed-ready (simulated, fees set). */
   readonly blockToTxMs: number[] = [];
@@ -116,40 +130,30 @@ export class Engine {
     this.market = new Market(deps.provider, deps.book.multicall3, deps.pools, deps.book.balancerV2?.vault);
     this.lenders = new Lenders(deps.provider, deps.book, deps.aTokens);
     this.usd = new UsdPrices(deps.provider, deps.book);
-    this.sender = new Sender(deps.operator, deps.provider, deps.config.transactionTimeoutMs);
-    this.risk = new RiskGuard(
-      deps.config.maxConsecutiveFailures,
-      units(deps.config.dailyLossLimitEth, 18),
-      units(deps.config.maxGasPriceGwei, 9),
-      (reason, detail) => deps.log.warn("risk_trip", { reason, detail }),
-      deps.config.cooldownMinutes * 60_000,
-      (reason) => deps.log.info("risk_resumed", { after: reason }),
-    );
     this.executor = new Contract(deps.executor, executorAbi(), deps.operator);
   }
 
-  /** Reads every pool and lender, finds the cycles, and reconciles trades left pending by a crash. */
+  /** Reads every pool and lender and finds the cycles. */
   async start(): Promise<void> {
-    const { config, symbols, log, records, provider } = this.deps;
+    const { config, symbols, log } = this.deps;
     this.reportUnreadable(await this.market.loadAll());
     const allowed = (token: Address) =>
       config.tokenAllowlist === undefined || config.tokenAllowlist.includes(symbols[token] ?? "");
     this.graph = new RateGraph(this.deps.pools.filter((p) => poolTokens(p).every(allowed)));
     const cycles = this.graph.scan(this.deps.baseTokens, () => {});
     await this.lenders.refresh(this.deps.baseTokens, this.v3Pools());
-    await this.usd.refresh(this.deps.baseTokens);
-    for (const pending of records.pending()) {
-      const receipt = pending.txHash === null ? null : await provider.getTransactionReceipt(pending.txHash);
-      if (receipt === null) continue;
-      const profit = receipt.status === 1 ? this.profitFromReceipt(receipt.logs) : undefined;
-      records.update(pending.id, {
-        status: receipt.status === 1 ? "succeeded" : "reverted",
-        reason: "reconciled after restart",
-        gasUsed: receipt.gasUsed.toString(),
-        ...(profit === undefined ? {} : { realisedProfit: profit.toString() }),
-      });
-    }
+    await this.usd.refresh([...new Set([...this.deps.baseTokens, this.deps.book.tokens.WETH])]);
     log.info("engine_started", { pools: this.deps.pools.length, cycles, live: config.live });
+  }
+
+  /** Dollar values at the oracle's price (for the records), in micro-dollars. */
+  usd6(token: Address, amount: bigint): bigint | undefined {
+    return this.usd.toUsd6(token, amount);
+  }
+
+  /** The last block handled, if any. */
+  get lastHandled(): number | undefined {
+    return this.lastBlock;
   }
 
   /**
@@ -166,14 +170,18 @@ export class Engine {
     this.tradedThisBlock = false;
     let reorged = false;
     if (this.lastBlock !== undefined) {
-      const ours = head === this.lastBlock ? block : await provider.getBlock(this.lastBlock);
+      // Asked twice when missing: one lost answer must not look like a reorg.
+      let ours = head === this.lastBlock ? block : await provider.getBlock(this.lastBlock);
+      if (ours === null) ours = await provider.getBlock(this.lastBlock);
       if (ours?.hash !== this.lastHash) {
         reorged = true;
         log.warn("reorg_detected", { block: this.lastBlock, had: this.lastHash, now: ours?.hash ?? null, head });
+        await this.deps.onReorg?.({ block: this.lastBlock, head });
       } else if (head === this.lastBlock) {
         return;
       }
     }
+    this.stats.blocks += 1;
     const { changed, priceOnly } =
       this.lastBlock === undefined || reorged
         ? { changed: [...this.market.pools.keys()], priceOnly: new Set<Address>() }
@@ -192,7 +200,7 @@ export class Engine {
     if (changed.length === 0) return;
     this.reportUnreadable(await this.market.refresh(changed, head, priceOnly));
     await this.lenders.refresh(this.deps.baseTokens, this.v3Pools());
-    await this.usd.refresh(this.deps.baseTokens);
+    await this.usd.refresh([...new Set([...this.deps.baseTokens, this.deps.book.tokens.WETH])]);
     // Only the cycles through a changed pool can have changed; each is sized in closed form and
     // the best pool-disjoint ones are then sized exactly with every lender. Estimates below half
     // the gas of the cheapest trade are not worth sizing (half: the closed form can be off where
@@ -219,6 +227,10 @@ export class Engine {
         this.graph.scanThrough(pool, this.deps.baseTokens, (found) => estimates.set(found.cycle.id, found), floor);
     };
     rescan(changed);
+    // Cycles through a pool a trade in flight swaps through wait until that trade is mined.
+    const busy = this.deps.busyPools?.() ?? new Set<string>();
+    if (busy.size > 0)
+      for (const [id, e] of estimates) if (e.cycle.hops.some((h) => busy.has(h.pool.address))) estimates.delete(id);
     let processed = 0;
     while (processed < MAX_TRADES_PER_BLOCK && estimates.size > 0) {
       const chosen = disjointBest([...estimates.values()], SIZED_PER_TRADE);
@@ -234,19 +246,12 @@ export class Engine {
       }
       processed += 1;
       estimates.delete(best.cycle.id);
-      const traded = await this.process(best, head);
-      if (!traded && !this.deps.config.live) {
-        // In dry-run nothing moves the pools, so a cycle sharing one with what would have been
-        // sent would not be there to take after it: leave those out rather than report them.
+      const outcome = await this.process(best, head);
+      if (outcome === "sent" || outcome === "dry_run") {
+        // A sent trade will move its pools, and in dry-run what would have been sent would have:
+        // a cycle sharing one would not be there to take after it, so leave those out.
         const used = new Set(best.cycle.hops.map((h) => h.pool.address));
         for (const [id, e] of estimates) if (e.cycle.hops.some((h) => used.has(h.pool.address))) estimates.delete(id);
-      }
-      if (traded) {
-        // The trade swapped through its pools: read their prices again before sizing anything else.
-        const touchedPools = [...new Set(best.cycle.hops.map((h) => h.pool.address))];
-        this.reportUnreadable(await this.market.refresh(touchedPools, undefined, new Set(touchedPools)));
-        await this.lenders.refresh(this.deps.baseTokens, this.v3Pools());
-        rescan(touchedPools);
       }
     }
   }
@@ -318,31 +323,40 @@ export class Engine {
     const { records, log, symbols } = this.deps;
     const row = {
       block,
-      cycle: cycle.hops.map((h) => poolLabel(h.pool)).join(" > "),
+      cycle: cycle.hops.map((h) => poolName(h.pool, this.deps.symbols)).join(" > "),
+      route: cycle.hops.map((h) => h.pool.address).join(","),
       token: symbols[cycle.token] ?? cycle.token,
-      amountIn: "0",
+      tokenAddress: cycle.token,
+      amountIn: 0n,
       lender,
-      expectedProfit: "0",
-      gasCost: "0",
+      expectedProfit: 0n,
+      gasCost: 0n,
     };
     this.stats.filtered[reason] = (this.stats.filtered[reason] ?? 0) + 1;
     records.add({ ...row, status: "filtered", reason });
     log.info("opportunity_filtered", { ...row, reason });
   }
 
-  /** Filters, records, simulates and (live) sends one candidate. Returns whether a trade was mined. */
-  private async process(c: Candidate, block: number): Promise<boolean> {
-    const { config, records, log, symbols } = this.deps;
+  /**
+   * Filters, records, simulates and (live) sends one candidate. Each step is recorded before the
+   * next is taken; sending returns once the transaction is broadcast (the tracker follows it).
+   */
+  private async process(c: Candidate, block: number): Promise<"filtered" | "failed" | "dry_run" | "sent"> {
+    const { config, records, log, symbols, risk, sender } = this.deps;
     const symbol = symbols[c.cycle.token] ?? c.cycle.token;
     this.stats.opportunities += 1;
     const base = {
       block,
-      cycle: c.cycle.hops.map((h) => poolLabel(h.pool)).join(" > "),
+      cycle: c.cycle.hops.map((h) => poolName(h.pool, this.deps.symbols)).join(" > "),
+      route: c.cycle.hops.map((h) => h.pool.address).join(","),
       token: symbol,
-      amountIn: c.sizing.amountIn.toString(),
+      tokenAddress: c.cycle.token,
+      amountIn: c.sizing.amountIn,
       lender: c.quote.lender,
-      expectedProfit: c.sizing.profit.toString(),
-      gasCost: c.gasCostInToken.toString(),
+      expectedProfit: c.sizing.profit,
+      gasCost: c.gasCostInToken,
+      expectedProfitUsd6: c.netUsd,
+      ...this.decimalsField(c.cycle.token),
     };
     const usdValue = Number(c.netUsd) / 1e6;
     const reason =
@@ -354,13 +368,12 @@ export class Engine {
             ? `above maxProfitUsd (${usdValue.toFixed(2)} > ${config.maxProfitUsd})`
             : undefined;
     if (reason !== undefined) {
-      this.stats.filtered[reason.split(" (")[0] as string] =
-        (this.stats.filtered[reason.split(" (")[0] as string] ?? 0) + 1;
+      this.countFiltered(reason.split(" (")[0] as string);
       records.add({ ...base, status: "filtered", reason });
       log.info("opportunity_filtered", { ...base, reason });
-      return false;
+      return "filtered";
     }
-    const id = records.add({ ...base, status: "dry_run", reason: null });
+    const id = records.add({ ...base, status: "detected", reason: null });
     const loan = encodeLoan(c.quote.lender, c.cycle.token, c.sizing.amountIn, c.quote.uniswapV3);
     const route = encodeRoute(c.cycle.hops.map((h) => this.routeHop(h.pool, h.tokenOut)));
     // The floor is the gas the trade costs: a stale opportunity reverts instead of losing.
@@ -370,62 +383,82 @@ export class Engine {
       simulated = (await this.executor.getFunction("execute").staticCall(loan, floor, route)) as bigint;
     } catch (error) {
       const why = this.describeRevert(error);
+      if (this.isTransport(error)) throw error;
+      this.stats.simulationFailed += 1;
       records.update(id, { status: "simulation_failed", reason: why });
-      log.warn("simulation_failed", { ...base, reason: why });
-      return false;
+      log.warn("simulation_failed", { ...base, id, reason: why });
+      return "failed";
     }
     this.stats.simulated += 1;
     const data = this.executor.interface.encodeFunctionData("execute", [loan, floor, route]);
-    if (!config.live) {
-      records.update(id, { status: "dry_run", reason: `would send to ${this.deps.executor}` });
-      log.info("dry_run", { ...base, simulatedProfit: simulated, to: this.deps.executor, data });
-      return false;
+    if (!config.live || sender === undefined) {
+      records.update(id, { status: "dry_run", reason: `would send to ${this.deps.executor}; not sent (dry-run)` });
+      log.info("dry_run", { ...base, id, simulatedProfit: simulated, to: this.deps.executor, data });
+      return "dry_run";
     }
+    records.update(id, { status: "simulated", reason: `simulated profit ${simulated}` });
     const latest = await this.deps.provider.getBlock("latest");
     const baseFee = latest?.baseFeePerGas ?? 0n;
-    if (!this.risk.allows(baseFee)) {
-      records.update(id, { status: "filtered", reason: `risk guard: ${this.risk.state ?? "gas price cap"}` });
-      return false;
+    if (!risk.allows(baseFee)) {
+      const why = `risk guard: ${risk.state ?? "gas price cap"}`;
+      this.countFiltered(why);
+      records.update(id, { status: "filtered", reason: why });
+      log.info("opportunity_filtered", { ...base, id, reason: why });
+      return "filtered";
     }
-    const gasLimit = ((await this.executor.getFunction("execute").estimateGas(loan, floor, route)) * 12n) / 10n;
+    let gasLimit: bigint;
+    try {
+      gasLimit = ((await this.executor.getFunction("execute").estimateGas(loan, floor, route)) * 12n) / 10n;
+    } catch (error) {
+      if (this.isTransport(error)) throw error;
+      const why = `gas estimate failed: ${this.describeRevert(error)}`;
+      this.stats.sendFailed += 1;
+      records.update(id, { status: "send_failed", reason: why });
+      risk.fail("estimate_failed");
+      log.warn("send_failed", { ...base, id, reason: why });
+      return "failed";
+    }
     const tip = units(config.priorityFeeGwei, 9);
     if (!this.tradedThisBlock) this.blockToTxMs.push(performance.now() - this.blockSeenAt);
     this.tradedThisBlock = true;
-    const receipt = await this.sender.send({
+    const result = await sender.send(id, {
       to: this.deps.executor,
       data,
       gasLimit,
       maxFeePerGas: baseFee * 2n + tip,
       maxPriorityFeePerGas: tip,
     });
-    this.stats.sent += 1;
-    this.stats.gasUsed += receipt.gasUsed;
-    const gasPaid = receipt.gasUsed * receipt.gasPrice;
-    if (receipt.status !== 1) {
-      this.stats.reverted += 1;
-      this.risk.record(false, gasPaid);
-      records.update(id, {
-        status: "reverted",
-        txHash: receipt.hash,
-        gasUsed: receipt.gasUsed.toString(),
-        gasPaidWei: gasPaid.toString(),
-      });
-      log.warn("trade_reverted", { ...base, tx: receipt.hash });
-      return true;
+    if (result.status === "refused") {
+      this.stats.sendFailed += 1;
+      records.update(id, { status: "send_failed", reason: `the node refused it: ${result.reason}` });
+      risk.fail("send_failed");
+      log.warn("send_failed", { ...base, id, reason: result.reason });
+      return "failed";
     }
-    const profit = this.profitFromReceipt(receipt.logs) ?? 0n;
-    this.stats.succeeded += 1;
-    this.stats.realisedProfit[symbol] = (this.stats.realisedProfit[symbol] ?? 0n) + profit;
-    this.risk.record(true, gasPaid);
-    records.update(id, {
-      status: "succeeded",
-      txHash: receipt.hash,
-      realisedProfit: profit.toString(),
-      gasUsed: receipt.gasUsed.toString(),
-      gasPaidWei: gasPaid.toString(),
-    });
-    log.info("trade_succeeded", { ...base, tx: receipt.hash, realisedProfit: profit, gasUsed: receipt.gasUsed });
-    return true;
+    this.stats.sent += 1;
+    if (result.status === "sent") {
+      records.update(id, { status: "sent" });
+      log.info("trade_sent", { ...base, id, tx: result.hash, nonce: result.nonce });
+    } else {
+      // Maybe broadcast: it stays `signed`, and the tracker finds out from the chain.
+      log.warn("trade_send_unknown", { ...base, id, tx: result.hash, nonce: result.nonce, reason: result.reason });
+    }
+    this.deps.onSent?.(id);
+    return "sent";
+  }
+
+  private countFiltered(reason: string): void {
+    this.stats.filtered[reason] = (this.stats.filtered[reason] ?? 0) + 1;
+  }
+
+  private decimalsField(token: Address): { decimals?: number } {
+    const decimals = this.usd.decimalsOf(token);
+    return decimals === undefined ? {} : { decimals };
+  }
+
+  /** An error of the RPC itself (not an answer): the block is handled again once it answers. */
+  private isTransport(error: unknown): boolean {
+    return error instanceof RpcUnavailableError;
   }
 
   private routeHop(pool: MarketPool, tokenOut: Address): RouteHop {
@@ -433,18 +466,6 @@ export class Engine {
       return { kind: "UniswapV2", factoryIndex: pool.factoryIndex, tokenOut, feePips: pool.feePips };
     if (pool.kind === "uniswapV3") return { kind: "UniswapV3", tokenOut, fee: pool.fee };
     return { kind: "BalancerV2", poolId: pool.poolId, tokenOut };
-  }
-
-  /** The profit in the executor's `ArbitrageExecuted` event: measured on chain from balances. */
-  private profitFromReceipt(
-    logs: ReadonlyArray<{ topics: readonly string[]; data: string; address: string }>,
-  ): bigint | undefined {
-    for (const entry of logs) {
-      if (entry.address.toLowerCase() !== this.deps.executor.toLowerCase()) continue;
-      const parsed = this.executor.interface.parseLog(entry);
-      if (parsed?.name === "ArbitrageExecuted") return parsed.args.profit as bigint;
-    }
-    return undefined;
   }
 
   private describeRevert(error: unknown): string {

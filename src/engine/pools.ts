@@ -84,10 +84,3 @@ export function virtualReserves(pool: MarketPool, tokenIn: Address, tokenOut: Ad
   const gamma = 1 - Number(pool.state.swapFee) / 1e18;
   return [(2 * Number(pool.state.balances[i])) / (r + 1), (2 * Number(pool.state.balances[j]) * r) / (r + 1), gamma];
 }
-
-/** A short name for logs: "uniswapV2 0xabcd…", "uniswapV3/500 0xabcd…" or "balancer 0xabcd…". */
-export function poolLabel(pool: MarketPool): string {
-  if (pool.kind === "uniswapV2") return `${pool.dex} ${pool.address.slice(0, 10)}`;
-  if (pool.kind === "uniswapV3") return `uniswapV3/${pool.fee} ${pool.address.slice(0, 10)}`;
-  return `balancer ${pool.address.slice(0, 10)}`;
-}

@@ -67,6 +67,11 @@ export class UsdPrices {
     return q === undefined ? undefined : (amount * q.price * 1_000_000n) / (q.scale * this.unit);
   }
 
+  /** The token's decimals, once read. */
+  decimalsOf(token: Address): number | undefined {
+    return this.decimals.get(token);
+  }
+
   /** How much of `token` `usd6` dollars (6 decimals) buy, rounded down. */
   fromUsd6(token: Address, usd6: bigint): bigint | undefined {
     const q = this.quote(token);

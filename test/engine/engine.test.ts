@@ -1,81 +1,20 @@
 import { expect } from "chai";
 import { parseUnits } from "ethers";
 import type { Address } from "../../src/addressBook.js";
-import { ConfigError, parseEngineConfig } from "../../src/engine/config.js";
-import { Engine } from "../../src/engine/engine.js";
-import { createLogger, type Logger } from "../../src/engine/log.js";
+import { ConfigError } from "../../src/engine/config.js";
 import { type MarketPool, poolTokens } from "../../src/engine/pools.js";
-import { Records } from "../../src/engine/records.js";
-import { replicaMarketPools, symbolsOf } from "../../src/engine/replicaMarket.js";
+import { replicaMarketPools } from "../../src/engine/replicaMarket.js";
 import { dislocate, findPool } from "../../src/replica/market.js";
-import type { ReplicaTokenSymbol } from "../../src/replica/tokens.js";
-import { type ExecutorFixture, ethers, loadExecutor } from "../fixtures/executor.js";
-
-function engineFor(
-  f: ExecutorFixture,
-  live: boolean,
-  records: Records,
-  options: {
-    readonly verifyEveryBlocks?: number;
-    readonly log?: Logger;
-    readonly config?: object;
-    readonly extraPools?: readonly MarketPool[];
-  } = {},
-): Engine {
-  const book = f.replica.book;
-  return new Engine({
-    provider: ethers.provider,
-    operator: f.operator,
-    executor: f.executorAddress,
-    book,
-    pools: [...replicaMarketPools(f.replica.pools, f.replica.tokenAddresses, book), ...(options.extraPools ?? [])],
-    baseTokens: [book.tokens.WETH, book.tokens.USDC, book.tokens.DAI],
-    symbols: symbolsOf(book),
-    aTokens: Object.fromEntries(
-      Object.entries(f.replica.aave.aTokens).map(([s, a]) => [f.replica.tokenAddresses[s as ReplicaTokenSymbol], a]),
-    ) as Record<Address, Address>,
-    config: parseEngineConfig({
-      live,
-      ...(options.verifyEveryBlocks === undefined ? {} : { verifyEveryBlocks: options.verifyEveryBlocks }),
-      ...options.config,
-    }),
-    records,
-    log: options.log ?? createLogger(true),
-  });
-}
-
-async function balances(f: ExecutorFixture): Promise<Record<string, bigint>> {
-  const out: Record<string, bigint> = {};
-  for (const symbol of ["WETH", "USDC", "DAI"] as const) {
-    out[symbol] = (await f.replica.tokens[symbol].getFunction("balanceOf")(f.executorAddress)) as bigint;
-  }
-  return out;
-}
-
-/** Sells 40 WETH on Uniswap V2's WETH/USDC pair, opening arbitrage against every other WETH/USDC pool. */
-async function cheapenWethOnUniswapV2(f: ExecutorFixture): Promise<void> {
-  await dislocate(f.replica, findPool(f.replica, "uniswapV2", "WETH", "USDC"), f.trader, "WETH", parseUnits("40", 18));
-}
-
-/** A fresh executor and engine, one WETH/USDC dislocation, and the engine's handling of that block. */
-async function afterOneDislocation(live: boolean, config: object = {}) {
-  const f = await loadExecutor();
-  const records = new Records(":memory:");
-  const engine = engineFor(f, live, records, { config });
-  await engine.start();
-  await cheapenWethOnUniswapV2(f);
-  await engine.onBlock();
-  return { f, records, engine };
-}
+import { ethers, loadExecutor } from "../fixtures/executor.js";
+import { afterOneDislocation, balances, cheapenWethOnUniswapV2, serviceFor } from "./support/service.js";
 
 describe("the engine on the replica", () => {
   it("finds, sizes, simulates and executes arbitrage; every realised profit equals the estimate, the event and the balance change", async () => {
     const f = await loadExecutor();
-    const records = new Records(":memory:");
-    const engine = engineFor(f, true, records);
-    await engine.start();
+    const { service, records } = await serviceFor(f, true);
+    await service.start();
     await cheapenWethOnUniswapV2(f);
-    await engine.onBlock();
+    await service.settle();
     await dislocate(
       f.replica,
       findPool(f.replica, "uniswapV3", "WETH", "USDC", 500),
@@ -83,39 +22,41 @@ describe("the engine on the replica", () => {
       "WETH",
       parseUnits("30", 18),
     );
-    await engine.onBlock();
-    expect(engine.stats.succeeded).to.be.greaterThan(0);
-    expect(engine.stats.reverted).to.equal(0);
+    await service.settle();
+    const summary = service.summary();
+    expect(summary.succeeded).to.be.greaterThan(0);
+    expect(summary.reverted).to.equal(0);
+    expect(summary.sent).to.equal(summary.succeeded);
     const rows = records.all().filter((r) => r.status === "succeeded");
-    expect(rows).to.have.length(engine.stats.succeeded);
+    expect(rows).to.have.length(summary.succeeded);
     const sums: Record<string, bigint> = {};
     for (const row of rows) {
       expect(row.realisedProfit, `${row.cycle}`).to.equal(row.expectedProfit);
-      sums[row.token] = (sums[row.token] ?? 0n) + BigInt(row.realisedProfit ?? "0");
+      expect(row.final).to.equal(true);
+      sums[row.token] = (sums[row.token] ?? 0n) + (row.realisedProfit ?? 0n);
     }
     const held = await balances(f);
     for (const [symbol, total] of Object.entries(sums)) expect(held[symbol]).to.equal(total);
-    for (const [symbol, total] of Object.entries(engine.stats.realisedProfit)) expect(sums[symbol]).to.equal(total);
+    expect(summary.realisedProfit).to.deep.equal(sums);
   });
 
   it("trades a dislocated Balancer weighted pool, borrowing elsewhere, and realises exactly the estimate", async () => {
     const f = await loadExecutor();
-    const records = new Records(":memory:");
-    const engine = engineFor(f, true, records);
-    await engine.start();
+    const { service, records } = await serviceFor(f, true);
+    await service.start();
     const weighted = f.replica.pools.find((p) => p.dex === "balancerV2" && p.tokens.length === 2);
     if (weighted === undefined) throw new Error("no two-token weighted pool");
     await dislocate(f.replica, weighted, f.trader, "WETH", parseUnits("40", 18));
     const before = await balances(f);
-    await engine.onBlock();
+    await service.settle();
     const rows = records.all().filter((r) => r.status === "succeeded");
-    const throughBalancer = rows.filter((r) => r.cycle.includes("balancer"));
+    const throughBalancer = rows.filter((r) => r.cycle.includes("Balancer weighted"));
     expect(throughBalancer.length).to.be.greaterThan(0);
     for (const row of throughBalancer) expect(row.lender).to.not.equal("BalancerV2");
     for (const row of rows) expect(row.realisedProfit, row.cycle).to.equal(row.expectedProfit);
     const after = await balances(f);
     const gained: Record<string, bigint> = {};
-    for (const row of rows) gained[row.token] = (gained[row.token] ?? 0n) + BigInt(row.realisedProfit ?? "0");
+    for (const row of rows) gained[row.token] = (gained[row.token] ?? 0n) + (row.realisedProfit ?? 0n);
     for (const symbol of ["WETH", "USDC", "DAI"])
       expect((after[symbol] as bigint) - (before[symbol] as bigint), symbol).to.equal(gained[symbol] ?? 0n);
   });
@@ -128,8 +69,8 @@ describe("the engine on the replica", () => {
       { config: { tokenAllowlist: ["WETH", "DAI"] }, reason: undefined },
     ];
     for (const { config, reason } of cases) {
-      const { records, engine } = await afterOneDislocation(true, config);
-      expect(engine.stats.sent, JSON.stringify(config)).to.equal(0);
+      const { records, service } = await afterOneDislocation(true, config);
+      expect(service.stats.sent, JSON.stringify(config)).to.equal(0);
       const rows = records.all();
       if (reason === undefined) {
         expect(rows, JSON.stringify(config)).to.have.length(0);
@@ -155,22 +96,20 @@ describe("the engine on the replica", () => {
       DAI: parseUnits("15000", 18),
     };
     for (const row of sent)
-      expect(BigInt(row.amountIn) <= (cap[row.token] as bigint), `${row.cycle} ${row.token} ${row.amountIn}`).to.equal(
-        true,
-      );
+      expect(row.amountIn <= (cap[row.token] as bigint), `${row.cycle} ${row.token} ${row.amountIn}`).to.equal(true);
     // Without the cap the same dislocation is traded with a larger loan.
     const { records: uncapped } = await afterOneDislocation(true);
     const largest = uncapped
       .all()
       .filter((r) => r.status === "succeeded")
-      .some((r) => BigInt(r.amountIn) > (cap[r.token] as bigint));
+      .some((r) => r.amountIn > (cap[r.token] as bigint));
     expect(largest).to.equal(true);
   });
 
   it("records a cycle no size can make pay, with the reason, and sends nothing", async () => {
     // A tenth of a cent: too small a loan for any cycle to come out ahead of rounding and fees.
-    const { records, engine } = await afterOneDislocation(true, { maxLoanUsd: 0.001 });
-    expect(engine.stats.sent).to.equal(0);
+    const { records, service } = await afterOneDislocation(true, { maxLoanUsd: 0.001 });
+    expect(service.stats.sent).to.equal(0);
     const rows = records.all();
     expect(rows.length).to.be.greaterThan(0);
     const noSize = "no size up to the loan cap is profitable after the lender's fee";
@@ -181,23 +120,25 @@ describe("the engine on the replica", () => {
     }
     const dropped = rows.filter((r) => r.reason === noSize);
     expect(dropped.length).to.be.greaterThan(0);
-    expect(engine.stats.filtered[noSize]).to.equal(dropped.length);
+    expect(service.stats.filtered[noSize]).to.equal(dropped.length);
     for (const row of dropped) {
-      expect(row.amountIn).to.equal("0");
+      expect(row.amountIn).to.equal(0n);
       expect(row.lender).to.match(/^(BalancerV2|UniswapV3|AaveV3)(\/(BalancerV2|UniswapV3|AaveV3))*$/);
     }
   });
 
   it("in dry-run, simulates and records what it would send, and sends nothing", async () => {
     const f = await loadExecutor();
-    const records = new Records(":memory:");
-    const engine = engineFor(f, false, records);
-    await engine.start();
+    const { service, records } = await serviceFor(f, false);
+    await service.start();
     await cheapenWethOnUniswapV2(f);
     const nonce = await ethers.provider.getTransactionCount(await f.operator.getAddress());
-    await engine.onBlock();
-    expect(engine.stats.simulated).to.be.greaterThan(0);
-    expect(engine.stats.sent).to.equal(0);
+    const head = await ethers.provider.getBlockNumber();
+    await service.settle();
+    expect(service.stats.simulated).to.be.greaterThan(0);
+    expect(service.stats.sent).to.equal(0);
+    // Not one transaction of any kind: the chain did not move.
+    expect(await ethers.provider.getBlockNumber()).to.equal(head);
     const wouldSend = records.all().filter((r) => r.status === "dry_run");
     expect(wouldSend.length).to.be.greaterThan(0);
     // What it reports could all be sent: no two of them swap through the same pool.
@@ -207,15 +148,14 @@ describe("the engine on the replica", () => {
     expect(Object.values(await balances(f)).every((b) => b === 0n)).to.equal(true);
   });
 
-  it("a failed simulation never sends: a paused executor makes every candidate fail simulation", async () => {
+  it("a failed simulation never sends: an executor paused after start makes every candidate fail simulation", async () => {
     const f = await loadExecutor();
+    const { service, records } = await serviceFor(f, true);
+    await service.start();
     await (await f.executor.getFunction("pause")()).wait();
-    const records = new Records(":memory:");
-    const engine = engineFor(f, true, records);
-    await engine.start();
     await cheapenWethOnUniswapV2(f);
-    await engine.onBlock();
-    expect(engine.stats.sent).to.equal(0);
+    await service.settle();
+    expect(service.stats.sent).to.equal(0);
     const failed = records.all().filter((r) => r.status === "simulation_failed");
     expect(failed.length).to.be.greaterThan(0);
     expect(failed[0]?.reason).to.equal("ExecutionPaused()");
@@ -246,13 +186,13 @@ describe("pool discovery", () => {
 describe("keeping the view honest", () => {
   it("a periodic check re-reads every pool and repairs a view that drifted from the chain", async () => {
     const f = await loadExecutor();
-    const records = new Records(":memory:");
     const warnings: string[] = [];
-    const engine = engineFor(f, false, records, {
-      verifyEveryBlocks: 1,
+    const { service } = await serviceFor(f, false, {
+      config: { verifyEveryBlocks: 1 },
       log: { info() {}, warn: (event) => warnings.push(event), error() {} },
     });
-    await engine.start();
+    const engine = service.engine;
+    await service.start();
     await engine.onBlock();
     const pool = [...engine.market.pools.values()].find((p) => p.kind === "uniswapV2");
     if (pool?.kind !== "uniswapV2") throw new Error("no V2 pool");
@@ -267,13 +207,13 @@ describe("keeping the view honest", () => {
 
   it("after a reorg, reads every pool again instead of trusting logs from blocks that are gone", async () => {
     const f = await loadExecutor();
-    const records = new Records(":memory:");
     const warnings: string[] = [];
     // Dry-run, so the engine's own trades do not move the pools between the two branches.
-    const engine = engineFor(f, false, records, {
+    const { service } = await serviceFor(f, false, {
       log: { info() {}, warn: (event) => warnings.push(event), error() {} },
     });
-    await engine.start();
+    const engine = service.engine;
+    await service.start();
     await engine.onBlock();
     const fork = (await ethers.provider.send("evm_snapshot", [])) as string;
     // Branch one: a swap on the V2 pair, which the engine sees.
@@ -334,27 +274,29 @@ describe("keeping the view honest", () => {
       },
     ];
     const warnings: Array<{ event: string; pool?: unknown; reason?: unknown }> = [];
-    const records = new Records(":memory:");
-    const engine = engineFor(f, true, records, {
+    const { service, records } = await serviceFor(f, true, {
       extraPools: bogus,
       log: { info() {}, warn: (event, fields) => warnings.push({ event, ...fields }), error() {} },
     });
-    await engine.start();
+    await service.start();
     const named = warnings.filter((w) => w.event === "pool_unreadable");
     expect(named.map((w) => w.pool)).to.have.members(bogus.map((p) => p.address));
     for (const w of named) expect(w.reason, String(w.pool)).to.be.a("string").and.not.equal("");
     await cheapenWethOnUniswapV2(f);
-    await engine.onBlock();
+    await service.settle();
     const traded = records.all().filter((r) => r.status === "succeeded");
     expect(traded.length).to.be.greaterThan(0);
-    for (const row of traded) for (const p of bogus) expect(row.cycle).to.not.contain(p.address.slice(0, 10));
+    for (const row of traded) for (const p of bogus) expect(row.route).to.not.contain(p.address);
   });
 
   it("an allowlist naming a token the book does not have is refused, naming it and the known ones", async () => {
     const f = await loadExecutor();
-    expect(() => engineFor(f, true, new Records(":memory:"), { config: { tokenAllowlist: ["WETH", "PEPE"] } }))
-      .to.throw(ConfigError, "tokenAllowlist: unknown token(s) PEPE.")
-      .with.property("details")
-      .that.matches(/WETH, .*USDC/);
+    const error = await serviceFor(f, true, { config: { tokenAllowlist: ["WETH", "PEPE"] } }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).to.be.instanceOf(ConfigError);
+    expect((error as ConfigError).shortMessage).to.equal("tokenAllowlist: unknown token(s) PEPE.");
+    expect((error as ConfigError).details).to.match(/WETH, .*USDC/);
   });
 });

@@ -1,7 +1,6 @@
 import { expect } from "chai";
 import { ConfigError, loadEngineConfig, parseEngineConfig } from "../../src/engine/config.js";
 import { chainIdOf, connectRpc, liveBook, NetworkError } from "../../src/engine/network.js";
-import { Records } from "../../src/engine/records.js";
 import { ethers } from "../fixtures/replica.js";
 
 describe("engine bad input gets a clear error", () => {
@@ -41,26 +40,5 @@ describe("engine bad input gets a clear error", () => {
     expect(await chainIdOf(ethers.provider, "in-process", 2_000)).to.equal(31337);
     expect(() => liveBook("moon")).to.throw(NetworkError, 'Unknown chain "moon".');
     expect(liveBook("base").chainId).to.equal(8453);
-  });
-
-  it("records survive a reopen: a crash loses nothing already written", () => {
-    const path = `${process.cwd()}/cache/records-test-${process.pid}.sqlite`;
-    const first = new Records(path);
-    const id = first.add({
-      block: 7,
-      cycle: "a > b",
-      token: "WETH",
-      amountIn: "1",
-      lender: "BalancerV2",
-      expectedProfit: "2",
-      gasCost: "3",
-      status: "dry_run",
-      reason: null,
-    });
-    first.update(id, { status: "sent", txHash: "0xabc" });
-    first.close();
-    const second = new Records(path);
-    expect(second.pending().map((r) => [r.id, r.txHash, r.status])).to.deep.equal([[id, "0xabc", "sent"]]);
-    second.close();
   });
 });

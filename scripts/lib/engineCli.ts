@@ -1,0 +1,91 @@
+// What `npm run engine` and `npm start` share: the options that pick the chain and who trades,
+// the configuration they override, the signal handling and the printed summary.
+import type { Command } from "commander";
+import { loadEngineConfig, type EngineConfig } from "../../src/engine/config.js";
+import { createLogger, type Logger } from "../../src/engine/log.js";
+import { describeSummary, summaryJson } from "../../src/engine/report.js";
+import type { EngineService, ServiceSummary } from "../../src/engine/service.js";
+import { BaseError } from "../../src/errors.js";
+
+/** The options both commands take. */
+export interface EngineOptions {
+  config?: string;
+  rpc?: string[];
+  chain?: string;
+  live?: boolean;
+  executor?: string;
+  operator?: string;
+  database?: string;
+  json: boolean;
+}
+
+/** Adds the shared options to `command`. */
+export function engineOptions(command: Command): Command {
+  return command
+    .option("--config <file>", "JSON configuration file (see config/engine.example.json); the options below override it")
+    .option("--rpc <url>", "JSON-RPC URL; repeat for fallbacks tried in turn", (v: string, all: string[] = []) => [...all, v])
+    .option("--chain <name>", "address book: localhost (the local node's record) or a live chain's name")
+    .option("--live", "send transactions (otherwise dry-run: simulate and record what would be sent)")
+    .option("--executor <address>", "the executor's address (default: the local record or the chain's Ignition deployment)")
+    .option("--operator <address>", "dry-run: the operator address to simulate from")
+    .option("--database <path>", "the records' SQLite file")
+    .option("--json", "print the summary as one JSON line on stdout (logs stay on stderr)", false);
+}
+
+/** The configuration: the command's `defaults`, the file's values, then only the options given on the command line. */
+export function configFrom(options: EngineOptions, defaults: Record<string, unknown> = {}): EngineConfig {
+  const overrides: Record<string, unknown> = {};
+  if (options.rpc !== undefined && options.rpc.length > 0) {
+    overrides.rpcUrl = options.rpc[0];
+    overrides.rpcFallbackUrls = options.rpc.slice(1);
+  }
+  if (options.chain !== undefined) overrides.chain = options.chain;
+  if (options.live !== undefined) overrides.live = options.live;
+  if (options.database !== undefined) overrides.databasePath = options.database;
+  return loadEngineConfig(options.config, overrides, defaults);
+}
+
+/** The logger: pretty on a terminal, JSON lines otherwise, always on stderr. */
+export function engineLogger(): Logger {
+  return createLogger();
+}
+
+/**
+ * Stops the service on SIGINT or SIGTERM (a second signal exits at once, with 130): it stops
+ * taking work, waits for trades in flight up to the configured bound, and the caller prints
+ * the summary.
+ */
+export function stopOnSignal(service: EngineService, log: Logger): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      log.warn("forced_exit", { signal, note: "trades in flight stay recorded as sent; the next start reconciles them" });
+      process.exit(130);
+    }
+    stopping = true;
+    log.info("stopping", { signal, note: "waiting for trades in flight; send the signal again to exit now" });
+    void service.stop(signal).catch(() => {});
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+}
+
+/** Prints the summary: one JSON line with --json, else lines for a person. */
+export function printSummary(service: EngineService, summary: ServiceSummary, options: { json: boolean; live: boolean; pools: number; databasePath: string }): void {
+  if (options.json) {
+    process.stdout.write(`${summaryJson(summary)}\n`);
+    return;
+  }
+  for (const line of describeSummary(summary, service.runRecords(), options)) process.stdout.write(`${line}\n`);
+}
+
+/** Runs `main`; a BaseError is printed as its message (with what to do) and exits 1, no stack trace. */
+export async function runMain(main: () => Promise<void>): Promise<void> {
+  try {
+    await main();
+  } catch (error) {
+    if (!(error instanceof BaseError)) throw error;
+    process.stderr.write(`Error: ${error.message}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,100 @@
+import { existsSync, readFileSync } from "node:fs";
+import type { Address, AddressBook } from "../addressBook.js";
+import { BaseError } from "../errors.js";
+import { devWallet } from "../ops/devAccounts.js";
+import { LOCAL_RECORD_PATH } from "../ops/deployment.js";
+import { resolveExecutor } from "../ops/executorOps.js";
+import { operatorSigner } from "../ops/secrets.js";
+import { aTokensOf } from "./aave.js";
+import { ResilientRpcProvider, type RpcHealthEvent } from "./collect/rpc.js";
+import type { EngineConfig } from "./config.js";
+import { discoverPools } from "./discovery.js";
+import type { LocalSigner } from "./execute/sender.js";
+import { childLogger, type Logger } from "./log.js";
+import { liveBook } from "./network.js";
+import { Records } from "./record/records.js";
+import { symbolsOf } from "./replicaMarket.js";
+import type { ServiceDeps } from "./service.js";
+
+/** The local node's record, written by `npm run node` / `npm start`. */
+export interface LocalRecord {
+  readonly rpcUrl: string;
+  readonly chainId: number;
+  readonly executor: Address;
+  readonly operator: Address;
+  readonly book: AddressBook;
+}
+
+/** How to reach the chain and who trades, from the command line. */
+export interface LaunchOptions {
+  readonly config: EngineConfig;
+  /** Executor address; default: the local record, or the chain's Ignition deployment. */
+  readonly executor?: string | undefined;
+  /** Operator address to simulate from in dry-run when no key is stored. */
+  readonly operator?: string | undefined;
+  /** Where the local node's record is (tests run several nodes). */
+  readonly localRecordPath?: string;
+  readonly log: Logger;
+  /** Progress of pool discovery (factory reads done, total). */
+  readonly progress?: (done: number, total: number) => void;
+}
+
+/** Reads the local node's record, or says how to make one. */
+export function readLocalRecord(path = LOCAL_RECORD_PATH): LocalRecord {
+  if (!existsSync(path))
+    throw new BaseError(`No local node record at ${path}.`, {
+      details: "Start the local node first with `npm run node` (it deploys the replica and the executor and writes it).",
+    });
+  return JSON.parse(readFileSync(path, "utf8")) as LocalRecord;
+}
+
+/**
+ * Resolves everything the service needs from the configuration: the RPC (with failover and
+ * retries; RPC health changes are logged), the address book, the executor, the operator (its
+ * key only when live), the pools (discovered from the book's factories), and the records.
+ */
+export async function launch(options: LaunchOptions): Promise<ServiceDeps & { provider: ResilientRpcProvider }> {
+  const { config, log } = options;
+  const local = config.chain === "localhost" ? readLocalRecord(options.localRecordPath) : undefined;
+  const book = local?.book ?? liveBook(config.chain);
+  const rpcLog = childLogger(log, { stage: "rpc" });
+  const provider = new ResilientRpcProvider([config.rpcUrl, ...config.rpcFallbackUrls], book.chainId, {
+    requestTimeoutMs: config.rpcTimeoutMs,
+    attempts: config.rpcAttempts,
+    onHealth: (event: RpcHealthEvent) => {
+      if (event.kind === "failover") rpcLog.warn("rpc_failover", { from: event.from, to: event.to, reason: event.reason });
+    },
+  });
+  const executor = (
+    options.executor !== undefined
+      ? await resolveExecutor(provider, { executor: options.executor })
+      : (local?.executor ?? (await resolveExecutor(provider, {})))
+  ) as Address;
+  let operator: { address: Address; signer?: LocalSigner };
+  if (local !== undefined) {
+    const address = (options.operator ?? local.operator) as Address;
+    operator = config.live ? { address, signer: devWallet(address) } : { address };
+  } else {
+    // The keystore plugin answers through the Hardhat runtime's hooks.
+    const { hooks } = (await import("hardhat")).default;
+    const signer = await operatorSigner(provider, hooks, { live: config.live, operator: options.operator });
+    const address = (await signer.getAddress()) as Address;
+    operator = config.live ? { address, signer: signer as unknown as LocalSigner } : { address };
+  }
+  const records = new Records(config.databasePath, config.databaseBusyTimeoutMs);
+  const pools = await discoverPools(provider, book, options.progress ?? (() => {}));
+  const baseTokens = [book.tokens.WETH, book.tokens.USDC, book.tokens.DAI].filter((t): t is Address => t !== undefined);
+  return {
+    provider,
+    book,
+    executor,
+    operator,
+    pools,
+    baseTokens,
+    symbols: symbolsOf(book),
+    aTokens: await aTokensOf(provider, book, baseTokens),
+    config,
+    records,
+    log,
+  };
+}

@@ -1,0 +1,449 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { DatabaseSync, type SQLInputValue } from "node:sqlite";
+import { BaseError } from "../../errors.js";
+import { migrate } from "./migrations.js";
+
+/**
+ * Where a trade got to. The live path runs detected → simulated → signed → sent → succeeded |
+ * reverted | dropped; `filtered`, `simulation_failed`, `send_failed` and `dry_run` end it early,
+ * each with a reason. A mined trade (`succeeded`, `reverted`) is `final` only after the
+ * configured confirmations; a reorg can send it back to `sent`.
+ */
+export type TradeStatus =
+  | "filtered"
+  | "detected"
+  | "simulation_failed"
+  | "simulated"
+  | "dry_run"
+  | "signed"
+  | "sent"
+  | "send_failed"
+  | "succeeded"
+  | "reverted"
+  | "dropped";
+
+/** Statuses whose outcome the chain has not settled: reconciled on start, followed every block. */
+export const OPEN_STATUSES: readonly TradeStatus[] = ["signed", "sent"];
+
+/** One opportunity, from detection to outcome. Amounts are base units of `token`. */
+export interface TradeRecord {
+  readonly id: number;
+  readonly createdAt: string;
+  readonly updatedAt: string | null;
+  readonly chainId: number | null;
+  readonly block: number;
+  /** The pools in order, named for people (`Uniswap V3 WETH/USDC 0.05%`). */
+  readonly cycle: string;
+  /** The pools' addresses in order, comma-separated. */
+  readonly route: string | null;
+  readonly token: string;
+  readonly tokenAddress: string | null;
+  readonly decimals: number | null;
+  readonly amountIn: bigint;
+  readonly lender: string;
+  readonly expectedProfit: bigint;
+  /** The gas the trade was expected to cost, in `token`. */
+  readonly gasCost: bigint;
+  /** Expected profit net of gas, in micro-dollars at the time of detection. */
+  readonly expectedProfitUsd6: bigint | null;
+  readonly status: TradeStatus;
+  readonly reason: string | null;
+  readonly nonce: number | null;
+  readonly txHash: string | null;
+  readonly rawTx: string | null;
+  readonly minedBlock: number | null;
+  readonly minedBlockHash: string | null;
+  readonly final: boolean;
+  /** From the receipt's `ArbitrageExecuted` event: measured on chain, never estimated. */
+  readonly realisedProfit: bigint | null;
+  readonly realisedProfitUsd6: bigint | null;
+  readonly gasUsed: bigint | null;
+  readonly gasPaidWei: bigint | null;
+  readonly gasPaidUsd6: bigint | null;
+  /** Earlier transactions of this trade at the same nonce, replaced by `txHash`. */
+  readonly replacedHashes: readonly string[];
+}
+
+/** What is known of a trade when it is first recorded. */
+export interface NewTrade {
+  readonly block: number;
+  readonly cycle: string;
+  readonly route?: string;
+  readonly token: string;
+  readonly tokenAddress?: string;
+  readonly decimals?: number;
+  readonly amountIn: bigint;
+  readonly lender: string;
+  readonly expectedProfit: bigint;
+  readonly gasCost: bigint;
+  readonly expectedProfitUsd6?: bigint;
+  readonly status: TradeStatus;
+  readonly reason: string | null;
+}
+
+/** A change of status and whatever became known with it. */
+export interface TradeChange {
+  readonly status: TradeStatus;
+  readonly reason?: string;
+  readonly txHash?: string;
+  readonly minedBlock?: number | null;
+  readonly minedBlockHash?: string | null;
+  readonly final?: boolean;
+  readonly realisedProfit?: bigint | null;
+  readonly realisedProfitUsd6?: bigint | null;
+  readonly gasUsed?: bigint | null;
+  readonly gasPaidWei?: bigint | null;
+  readonly gasPaidUsd6?: bigint | null;
+}
+
+/** A signed transaction of a trade, stored before it is broadcast. */
+export interface SignedAttempt {
+  readonly hash: string;
+  readonly nonce: number;
+  readonly rawTx: string;
+  readonly maxFeePerGas: bigint;
+  readonly maxPriorityFeePerGas: bigint;
+}
+
+/** The chain records belong to: its ID and the hash of its first block. */
+export interface ChainIdentity {
+  readonly chainId: number;
+  readonly genesisHash: string;
+}
+
+/** Filters for {@link Records.list}. */
+export interface TradeFilter {
+  readonly status?: readonly TradeStatus[];
+  /** ISO time: only trades recorded at or after it. */
+  readonly since?: string;
+  /** Only trades with an id above this. */
+  readonly afterId?: number;
+}
+
+/** The records belong to another chain than the RPC's. */
+export class RecordsChainMismatchError extends BaseError {
+  override readonly name = "RecordsChainMismatchError";
+}
+
+/** A write the database refused (locked past the busy timeout, disk full…). */
+export class RecordsWriteError extends BaseError {
+  override readonly name = "RecordsWriteError";
+}
+
+const SELECT = `SELECT id, created_at AS createdAt, updated_at AS updatedAt, chain_id AS chainId, block, cycle, route,
+  token, token_address AS tokenAddress, decimals, amount_in AS amountIn, lender, expected_profit AS expectedProfit,
+  gas_cost AS gasCost, expected_profit_usd6 AS expectedProfitUsd6, status, reason, nonce, tx_hash AS txHash,
+  raw_tx AS rawTx, mined_block AS minedBlock, mined_block_hash AS minedBlockHash, final,
+  realised_profit AS realisedProfit, realised_profit_usd6 AS realisedProfitUsd6, gas_used AS gasUsed,
+  gas_paid_wei AS gasPaidWei, gas_paid_usd6 AS gasPaidUsd6, replaced_hashes AS replacedHashes FROM opportunities`;
+
+type Row = Record<string, SQLInputValue>;
+
+const big = (v: SQLInputValue): bigint | null => (v === null || v === undefined ? null : BigInt(v as string | number));
+
+function toRecord(row: Row): TradeRecord {
+  return {
+    id: Number(row.id),
+    createdAt: String(row.createdAt),
+    updatedAt: row.updatedAt === null ? null : String(row.updatedAt),
+    chainId: row.chainId === null ? null : Number(row.chainId),
+    block: Number(row.block),
+    cycle: String(row.cycle),
+    route: row.route === null ? null : String(row.route),
+    token: String(row.token),
+    tokenAddress: row.tokenAddress === null ? null : String(row.tokenAddress),
+    decimals: row.decimals === null ? null : Number(row.decimals),
+    amountIn: BigInt(row.amountIn as string),
+    lender: String(row.lender),
+    expectedProfit: BigInt(row.expectedProfit as string),
+    gasCost: BigInt(row.gasCost as string),
+    expectedProfitUsd6: big(row.expectedProfitUsd6 ?? null),
+    status: row.status as TradeStatus,
+    reason: row.reason === null ? null : String(row.reason),
+    nonce: row.nonce === null ? null : Number(row.nonce),
+    txHash: row.txHash === null ? null : String(row.txHash),
+    rawTx: row.rawTx === null ? null : String(row.rawTx),
+    minedBlock: row.minedBlock === null ? null : Number(row.minedBlock),
+    minedBlockHash: row.minedBlockHash === null ? null : String(row.minedBlockHash),
+    final: Number(row.final) === 1,
+    realisedProfit: big(row.realisedProfit ?? null),
+    realisedProfitUsd6: big(row.realisedProfitUsd6 ?? null),
+    gasUsed: big(row.gasUsed ?? null),
+    gasPaidWei: big(row.gasPaidWei ?? null),
+    gasPaidUsd6: big(row.gasPaidUsd6 ?? null),
+    replacedHashes: row.replacedHashes === null ? [] : String(row.replacedHashes).split(",").filter(Boolean),
+  };
+}
+
+/** `undefined` leaves a column as it is; `null` clears it. */
+function keep<T>(value: T | undefined): T | null | "__keep__" {
+  return value === undefined ? "__keep__" : value;
+}
+
+/**
+ * The engine's records in SQLite (Node's built-in driver): every opportunity with what was
+ * expected and, for sent trades, what the chain says happened. Each step of a trade is written
+ * before the step is taken (a signed transaction is stored before it is broadcast), so a crash
+ * at any instant leaves a record the next start can reconcile from the chain.
+ *
+ * The file is bound to one chain (ID and genesis hash) on first use: records of two chains are
+ * never mixed. Writes wait up to `busyTimeoutMs` for another process's lock.
+ */
+export class Records {
+  readonly path: string;
+  private readonly db: DatabaseSync;
+  private chain: ChainIdentity | undefined;
+
+  /** @param busyTimeoutMs How long a write waits for a lock held by another reader or writer. */
+  constructor(path: string, busyTimeoutMs = 10_000) {
+    this.path = path;
+    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    this.db = new DatabaseSync(path);
+    this.db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+    this.db.exec("PRAGMA journal_mode = WAL");
+    migrate(this.db, path);
+  }
+
+  /** The chain this file is bound to, if any. */
+  boundChain(): ChainIdentity | undefined {
+    const value = this.getMeta("chain");
+    return value === undefined ? undefined : (JSON.parse(value) as ChainIdentity);
+  }
+
+  /**
+   * Binds the file to `chain` on first use; afterwards refuses any other chain.
+   * @throws RecordsChainMismatchError when the file holds another chain's records.
+   */
+  bindChain(chain: ChainIdentity): void {
+    const bound = this.boundChain();
+    if (bound === undefined) {
+      this.setMeta("chain", JSON.stringify(chain));
+    } else if (bound.chainId !== chain.chainId || bound.genesisHash !== chain.genesisHash) {
+      throw new RecordsChainMismatchError(
+        `The records at ${this.path} belong to chain ${bound.chainId} with genesis ${bound.genesisHash}, not to the RPC's chain ${chain.chainId} with genesis ${chain.genesisHash}.`,
+        {
+          details:
+            "The node is another chain than the one these records were written on (a restarted local node is a new chain). Set databasePath to another file, or move this one away, and run again.",
+        },
+      );
+    }
+    this.chain = chain;
+  }
+
+  /** Records a detected opportunity and returns its id. */
+  add(row: NewTrade): number {
+    const result = this.write(() =>
+      this.db
+        .prepare(
+          `INSERT INTO opportunities (block, cycle, route, token, token_address, decimals, amount_in, lender, expected_profit,
+           gas_cost, expected_profit_usd6, status, reason, chain_id, genesis_hash, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`,
+        )
+        .run(
+          row.block,
+          row.cycle,
+          row.route ?? null,
+          row.token,
+          row.tokenAddress ?? null,
+          row.decimals ?? null,
+          row.amountIn.toString(),
+          row.lender,
+          row.expectedProfit.toString(),
+          row.gasCost.toString(),
+          row.expectedProfitUsd6 ?? null,
+          row.status,
+          row.reason,
+          this.chain?.chainId ?? null,
+          this.chain?.genesisHash ?? null,
+        ),
+    );
+    return Number(result.lastInsertRowid);
+  }
+
+  /** Moves a trade on: a new status, and whatever is known now. */
+  update(id: number, change: TradeChange): void {
+    const columns: Array<[string, SQLInputValue]> = [["status", change.status]];
+    const set = (column: string, value: unknown) => {
+      const v = keep(value);
+      if (v === "__keep__") return;
+      columns.push([column, typeof v === "bigint" ? (column.endsWith("usd6") ? v : v.toString()) : (v as SQLInputValue)]);
+    };
+    set("reason", change.reason);
+    set("tx_hash", change.txHash);
+    set("mined_block", change.minedBlock);
+    set("mined_block_hash", change.minedBlockHash);
+    set("final", change.final === undefined ? undefined : change.final ? 1 : 0);
+    set("realised_profit", change.realisedProfit);
+    set("realised_profit_usd6", change.realisedProfitUsd6);
+    set("gas_used", change.gasUsed);
+    set("gas_paid_wei", change.gasPaidWei);
+    set("gas_paid_usd6", change.gasPaidUsd6);
+    const sql = `UPDATE opportunities SET ${columns.map(([c]) => `${c} = ?`).join(", ")},
+      updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?`;
+    this.write(() => this.db.prepare(sql).run(...columns.map(([, v]) => v), id));
+  }
+
+  /**
+   * Stores a signed transaction of trade `id` and marks the trade `signed`, in one transaction,
+   * before the transaction is broadcast. A replacement at the same nonce moves the earlier hash
+   * to the trade's replaced hashes.
+   */
+  addSigned(id: number, attempt: SignedAttempt): void {
+    this.write(() => {
+      this.db.exec("BEGIN IMMEDIATE");
+      try {
+        this.db
+          .prepare(
+            `INSERT INTO transactions (hash, opportunity_id, nonce, raw_tx, max_fee_per_gas, max_priority_fee_per_gas)
+             VALUES (?, ?, ?, ?, ?, ?)`,
+          )
+          .run(
+            attempt.hash,
+            id,
+            attempt.nonce,
+            attempt.rawTx,
+            attempt.maxFeePerGas.toString(),
+            attempt.maxPriorityFeePerGas.toString(),
+          );
+        this.db
+          .prepare(
+            `UPDATE opportunities SET
+               replaced_hashes = CASE WHEN tx_hash IS NULL THEN replaced_hashes
+                 ELSE COALESCE(replaced_hashes || ',', '') || tx_hash END,
+               status = CASE WHEN status = 'sent' THEN 'sent' ELSE 'signed' END,
+               tx_hash = ?, raw_tx = ?, nonce = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+             WHERE id = ?`,
+          )
+          .run(attempt.hash, attempt.rawTx, attempt.nonce, id);
+        this.db.exec("COMMIT");
+      } catch (error) {
+        this.db.exec("ROLLBACK");
+        throw error;
+      }
+    });
+  }
+
+  /** Every transaction signed for trade `id`, oldest first. */
+  attempts(id: number): SignedAttempt[] {
+    const rows = this.db
+      .prepare(
+        `SELECT hash, nonce, raw_tx AS rawTx, max_fee_per_gas AS maxFeePerGas, max_priority_fee_per_gas AS maxPriorityFeePerGas
+         FROM transactions WHERE opportunity_id = ? ORDER BY rowid`,
+      )
+      .all(id) as Row[];
+    return rows.map((r) => ({
+      hash: String(r.hash),
+      nonce: Number(r.nonce),
+      rawTx: String(r.rawTx),
+      maxFeePerGas: BigInt(r.maxFeePerGas as string),
+      maxPriorityFeePerGas: BigInt(r.maxPriorityFeePerGas as string),
+    }));
+  }
+
+  /** Trades the chain has not settled: signed or sent, or mined but not yet final. */
+  open(): TradeRecord[] {
+    return this.select(
+      `WHERE (status IN ('signed', 'sent') OR (status IN ('succeeded', 'reverted') AND final = 0))${this.chainClause("AND")}`,
+      [],
+    );
+  }
+
+  /** One trade by id. */
+  get(id: number): TradeRecord | undefined {
+    return this.select("WHERE id = ?", [id])[0];
+  }
+
+  /** The trades matching `filter`, oldest first. */
+  list(filter: TradeFilter = {}): TradeRecord[] {
+    const clauses: string[] = [];
+    const params: SQLInputValue[] = [];
+    if (filter.status !== undefined && filter.status.length > 0) {
+      clauses.push(`status IN (${filter.status.map(() => "?").join(", ")})`);
+      params.push(...filter.status);
+    }
+    if (filter.since !== undefined) {
+      clauses.push("created_at >= ?");
+      params.push(filter.since);
+    }
+    if (filter.afterId !== undefined) {
+      clauses.push("id > ?");
+      params.push(filter.afterId);
+    }
+    return this.select(clauses.length === 0 ? "" : `WHERE ${clauses.join(" AND ")}`, params);
+  }
+
+  /** Every record, oldest first. */
+  all(): TradeRecord[] {
+    return this.list();
+  }
+
+  /** The highest id so far (0 when empty). */
+  lastId(): number {
+    const row = this.db.prepare("SELECT COALESCE(MAX(id), 0) AS id FROM opportunities").get() as Row;
+    return Number(row.id);
+  }
+
+  /** Appends to the audit log: a risk trip or resumption, a start, a stop, a preflight result. */
+  event(kind: string, detail: Record<string, unknown>): void {
+    const json = JSON.stringify(detail, (_, v) => (typeof v === "bigint" ? v.toString() : v));
+    this.write(() => this.db.prepare("INSERT INTO events (kind, detail) VALUES (?, ?)").run(kind, json));
+  }
+
+  /** The audit log, oldest first. */
+  events(kind?: string): Array<{ id: number; at: string; kind: string; detail: Record<string, unknown> }> {
+    const rows = (
+      kind === undefined
+        ? this.db.prepare("SELECT id, at, kind, detail FROM events ORDER BY id").all()
+        : this.db.prepare("SELECT id, at, kind, detail FROM events WHERE kind = ? ORDER BY id").all(kind)
+    ) as Row[];
+    return rows.map((r) => ({
+      id: Number(r.id),
+      at: String(r.at),
+      kind: String(r.kind),
+      detail: JSON.parse(String(r.detail)) as Record<string, unknown>,
+    }));
+  }
+
+  getMeta(key: string): string | undefined {
+    const row = this.db.prepare("SELECT value FROM meta WHERE key = ?").get(key) as Row | undefined;
+    return row === undefined ? undefined : String(row.value);
+  }
+
+  setMeta(key: string, value: string): void {
+    this.write(() =>
+      this.db
+        .prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+        .run(key, value),
+    );
+  }
+
+  close(): void {
+    if (this.db.isOpen) this.db.close();
+  }
+
+  private chainClause(joiner: "AND" | "WHERE"): string {
+    if (this.chain === undefined) return "";
+    return ` ${joiner} (genesis_hash IS NULL OR genesis_hash = '${this.chain.genesisHash.replace(/[^0-9a-fA-Fx]/g, "")}')`;
+  }
+
+  private select(where: string, params: SQLInputValue[]): TradeRecord[] {
+    const statement = this.db.prepare(`${SELECT} ${where} ORDER BY id`);
+    // Micro-dollar sums can pass 2^53: integers come back as bigints, and are narrowed where small.
+    statement.setReadBigInts(true);
+    return (statement.all(...params) as Row[]).map(toRecord);
+  }
+
+  /** Runs a write; a refusal (a lock held past the busy timeout, a full disk) says what to do. */
+  private write<T>(run: () => T): T {
+    try {
+      return run();
+    } catch (cause) {
+      throw new RecordsWriteError(`Cannot write the records at ${this.path}.`, {
+        details:
+          "Another process may hold a lock on the file for longer than the busy timeout, or the disk is full. The step was not taken; the engine carries on and tries again.",
+        cause,
+      });
+    }
+  }
+}

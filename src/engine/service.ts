@@ -1,0 +1,465 @@
+import { Interface, type Provider, parseUnits, VoidSigner } from "ethers";
+import type { Address, AddressBook } from "../addressBook.js";
+import { executorAbi } from "../executor/abi.js";
+import { assertSameChain, ChainReplacedError, chainIdentity } from "./collect/chain.js";
+import { RpcUnavailableError } from "./collect/rpc.js";
+import type { EngineConfig } from "./config.js";
+import { Engine, type EngineStats } from "./engine.js";
+import { GAS_PER_TRADE, type PreflightReport, preflight } from "./execute/preflight.js";
+import { RiskGuard, type RiskState } from "./execute/risk.js";
+import { type LocalSigner, Sender } from "./execute/sender.js";
+import { Tracker, type TradeOutcome } from "./execute/tracker.js";
+import { childLogger, type Logger } from "./log.js";
+import type { MarketPool } from "./pools.js";
+import type { ChainIdentity, Records, TradeRecord } from "./record/records.js";
+
+/** How often (in handled blocks) the operator's ETH is checked against the runway. */
+const RUNWAY_EVERY_BLOCKS = 20;
+
+/** Provider with raw JSON-RPC access (for the chain ID and the genesis block). */
+export type RpcProvider = Provider & { send(method: string, params: unknown[]): Promise<unknown> };
+
+/** Everything the service needs, resolved by its caller. */
+export interface ServiceDeps {
+  readonly provider: RpcProvider;
+  readonly book: AddressBook;
+  readonly executor: Address;
+  /** Who trades: the address, and (live) the key that signs locally. */
+  readonly operator: { readonly address: Address; readonly signer?: LocalSigner };
+  readonly pools: MarketPool[];
+  readonly baseTokens: readonly Address[];
+  readonly symbols: Readonly<Record<Address, string>>;
+  readonly aTokens: Readonly<Record<Address, Address | undefined>>;
+  readonly config: EngineConfig;
+  readonly records: Records;
+  readonly log: Logger;
+}
+
+/** What a run did, from the records of this run (outcomes) and the stages' counters. */
+export interface ServiceSummary {
+  readonly blocks: number;
+  readonly opportunities: number;
+  readonly simulated: number;
+  readonly simulationFailed: number;
+  readonly sent: number;
+  readonly sendFailed: number;
+  readonly succeeded: number;
+  readonly reverted: number;
+  readonly dropped: number;
+  /** Still signed or sent when the run ended: the next start reconciles them. */
+  readonly inFlight: number;
+  readonly dryRun: number;
+  readonly filtered: Readonly<Record<string, number>>;
+  /** From `ArbitrageExecuted` events, by token symbol, in base units. */
+  readonly realisedProfit: Readonly<Record<string, bigint>>;
+  readonly realisedProfitUsd6: bigint;
+  readonly gasUsed: bigint;
+  readonly gasPaidWei: bigint;
+  readonly gasPaidUsd6: bigint;
+  /** Trades of earlier runs settled by this run's start. */
+  readonly reconciled: number;
+  /** What the risk guard kept from being sent, by reason. */
+  readonly riskSkipped: Readonly<Record<string, number>>;
+  readonly riskState: string | null;
+  readonly rpcOutages: number;
+  readonly blockErrors: number;
+  /** Why the run stopped: a signal, the caller, or a fatal error's message. */
+  readonly stoppedBy: string;
+}
+
+/**
+ * The engine as a service: start (chain identity, preflight, reconciliation of every trade a
+ * previous run left open, the first full read), then a loop over new heads — follow trades in
+ * flight, then let the engine handle the block — until stopped. RPC faults never end the loop:
+ * while the chain is unreachable it does not trade, logs the outage once, and resumes by itself;
+ * a node that comes back as another chain stops it with a message saying so.
+ */
+export class EngineService {
+  readonly engine: Engine;
+  readonly risk: RiskGuard;
+  readonly tracker: Tracker | undefined;
+  private readonly sender: Sender | undefined;
+  private chain: ChainIdentity | undefined;
+  private firstId = 0;
+  private reconciled = 0;
+  private stopping = false;
+  private loop: Promise<void> | undefined;
+  private handledHead: number | undefined;
+  private unreachableSince: number | undefined;
+  private rpcOutages = 0;
+  private blockErrors = 0;
+  private lastBlockError: string | undefined;
+  private runwayLow = false;
+  private fatal: Error | undefined;
+  private stoppedBy = "caller";
+  private idleWaiters: Array<() => void> = [];
+  private stopped: Promise<ServiceSummary> | undefined;
+
+  constructor(private readonly deps: ServiceDeps) {
+    const { config, records, log } = deps;
+    const saved = records.getMeta("risk");
+    this.risk = new RiskGuard({
+      maxConsecutiveFailures: config.maxConsecutiveFailures,
+      dailyLossLimitWei: parseUnits(config.dailyLossLimitEth.toFixed(18), 18),
+      maxGasPriceWei: parseUnits(config.maxGasPriceGwei.toFixed(9), 9),
+      cooldownMs: config.cooldownMinutes * 60_000,
+      ...(saved === undefined ? {} : { restore: JSON.parse(saved) as RiskState }),
+      onTrip: (reason, detail) => {
+        log.warn("risk_trip", { reason, detail });
+        this.audit("risk_trip", { reason, detail });
+      },
+      onResume: (reason, by) => {
+        log.info("risk_resumed", { after: reason, by });
+        this.audit("risk_resume", { after: reason, by });
+      },
+      onChange: (state) => {
+        try {
+          records.setMeta("risk", JSON.stringify(state));
+        } catch (error) {
+          log.error("records_write_failed", { what: "risk state", reason: (error as Error).message });
+        }
+      },
+    });
+    if (config.live && deps.operator.signer === undefined)
+      throw new Error("A live service needs the operator's signing key.");
+    const chainId = deps.book.chainId;
+    this.sender =
+      config.live && deps.operator.signer !== undefined
+        ? new Sender(deps.operator.signer, deps.provider, chainId, records)
+        : undefined;
+    this.engine = new Engine({
+      provider: deps.provider,
+      // Simulation calls come from the operator's address; only the sender signs.
+      operator: new VoidSigner(deps.operator.address, deps.provider),
+      executor: deps.executor,
+      book: deps.book,
+      pools: deps.pools,
+      baseTokens: deps.baseTokens,
+      symbols: deps.symbols,
+      aTokens: deps.aTokens,
+      config,
+      records,
+      log: childLogger(log, { stage: "engine" }),
+      risk: this.risk,
+      ...(this.sender === undefined ? {} : { sender: this.sender }),
+      busyPools: () => this.tracker?.busyPools() ?? new Set(),
+      onSent: (id) => this.tracker?.sent(id),
+      onReorg: async () => {
+        this.sender?.resetNonce();
+        await this.assertSameChain();
+      },
+    });
+    this.tracker =
+      this.sender === undefined
+        ? undefined
+        : new Tracker(deps.provider, records, this.sender, {
+            confirmations: config.confirmations,
+            replaceAfterMs: config.transactionTimeoutMs,
+            executor: deps.executor,
+            executorInterface: new Interface(executorAbi()),
+            valuer: {
+              usd6: (token, amount) => this.engine.usd6(token, amount),
+              ethUsd6: (wei) => (deps.book.tokens.WETH === undefined ? undefined : this.engine.usd6(deps.book.tokens.WETH, wei)),
+            },
+            log: childLogger(log, { stage: "tracker" }),
+          });
+  }
+
+  /** The identity of the chain the service runs on (after start). */
+  get chainIdentity(): ChainIdentity | undefined {
+    return this.chain;
+  }
+
+  /** The engine's counters. */
+  get stats(): EngineStats {
+    return this.engine.stats;
+  }
+
+  /**
+   * Checks and prepares everything before the first block: the chain's identity (and that the
+   * records belong to it), preflight, the reconciliation of every trade a previous run left
+   * signed or sent — before anything new is sent — and the first full read of every pool.
+   * @throws PreflightError, RecordsChainMismatchError, or an RPC error if the node cannot be reached.
+   */
+  async start(): Promise<PreflightReport> {
+    const { provider, records, log, config, executor, operator } = this.deps;
+    this.chain = await chainIdentity(provider);
+    records.bindChain(this.chain);
+    this.firstId = records.lastId();
+    const report = await preflight({
+      provider,
+      expectedChainId: this.deps.book.chainId,
+      executor,
+      operator: operator.address,
+      live: config.live,
+      minRunwayTrades: config.minRunwayTrades,
+      priorityFeeWei: parseUnits(config.priorityFeeGwei.toFixed(9), 9),
+    });
+    log.info("preflight_passed", {
+      chainId: report.chainId,
+      executor,
+      operator: operator.address,
+      operatorBalanceWei: report.operatorBalanceWei,
+      runwayTrades: report.runwayTrades,
+      live: config.live,
+    });
+    if (this.risk.state !== undefined)
+      log.warn("risk_still_tripped", { reason: this.risk.state, detail: this.risk.snapshot().trippedDetail });
+    if (this.tracker !== undefined) {
+      const open = records.open();
+      if (open.length > 0) {
+        const head = await provider.getBlockNumber();
+        const outcomes = await this.tracker.check(head);
+        this.reconciled = outcomes.filter((o) => o.kind === "mined" || o.kind === "dropped").length;
+        this.onOutcomes(outcomes);
+        log.info("reconciled", { open: open.length, settled: this.reconciled, stillOpen: this.tracker.inFlight().length });
+      }
+    }
+    await this.engine.start();
+    this.audit("start", { chainId: this.chain.chainId, live: config.live, executor, operator: operator.address });
+    return report;
+  }
+
+  /** Runs the block loop until {@link stop}; resolves when the loop has ended. */
+  run(): Promise<void> {
+    this.loop ??= this.loopUntilStopped();
+    return this.loop;
+  }
+
+  /**
+   * Handles the current head once, outside the loop: for callers that drive the service block
+   * by block (tests, benchmarks). Do not mix with {@link run}.
+   */
+  async step(): Promise<void> {
+    await this.handle(await this.deps.provider.getBlockNumber());
+  }
+
+  /**
+   * Steps until the head is handled and nothing is in flight (on a chain that mines each
+   * transaction at once, a trade's own block is handled too). For tests and benchmarks.
+   * @throws Error when it has not settled after `maxSteps`.
+   */
+  async settle(maxSteps = 50): Promise<void> {
+    for (let i = 0; i < maxSteps; i++) {
+      const head = await this.deps.provider.getBlockNumber();
+      if (this.handledHead === head && (this.tracker?.inFlight().length ?? 0) === 0) return;
+      await this.handle(head);
+    }
+    throw new Error(`The service did not settle within ${maxSteps} steps.`);
+  }
+
+  /** Resolves once every head up to now has been handled and no trade is in flight. */
+  async idle(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const head = await this.deps.provider.getBlockNumber();
+      const inFlight = this.tracker?.inFlight().length ?? 0;
+      if (this.handledHead !== undefined && this.handledHead >= head && inFlight === 0) return;
+      if (this.fatal !== undefined || this.stopping) return;
+      if (Date.now() > deadline) throw new Error(`The service was not idle within ${timeoutMs} ms (head ${head}, handled ${this.handledHead}, in flight ${inFlight}).`);
+      await new Promise<void>((resolve) => {
+        this.idleWaiters.push(resolve);
+        setTimeout(resolve, this.deps.config.pollIntervalMs).unref();
+      });
+    }
+  }
+
+  /**
+   * Stops taking new work, waits up to `shutdownTimeoutMs` for trades in flight to be mined,
+   * and returns the summary. Trades still in flight stay `sent` for the next start.
+   * @throws The fatal error that stopped the loop, if one did.
+   */
+  stop(by = "caller"): Promise<ServiceSummary> {
+    if (!this.stopping) this.stoppedBy = by;
+    this.stopping = true;
+    this.stopped ??= this.shutDown();
+    return this.stopped;
+  }
+
+  private async shutDown(): Promise<ServiceSummary> {
+    await this.loop;
+    const { provider, config, log } = this.deps;
+    if (this.tracker !== undefined && this.fatal === undefined) {
+      const deadline = Date.now() + config.shutdownTimeoutMs;
+      while (this.tracker.inFlight().length > 0 && Date.now() < deadline) {
+        try {
+          this.onOutcomes(await this.tracker.check(await provider.getBlockNumber()));
+        } catch (error) {
+          log.warn("shutdown_check_failed", { reason: (error as Error).message });
+        }
+        if (this.tracker.inFlight().length > 0) await sleep(config.pollIntervalMs);
+      }
+    }
+    const summary = this.summary();
+    this.audit("stop", { by: summary.stoppedBy, inFlight: summary.inFlight, sent: summary.sent });
+    log.info("engine_stopped", { by: summary.stoppedBy, inFlight: summary.inFlight });
+    if (this.fatal !== undefined) throw this.fatal;
+    return summary;
+  }
+
+  /** This run's summary so far. */
+  summary(): ServiceSummary {
+    const rows = this.deps.records.list({ afterId: this.firstId });
+    const count = (status: TradeRecord["status"]) => rows.filter((r) => r.status === status).length;
+    const realisedProfit: Record<string, bigint> = {};
+    let realisedProfitUsd6 = 0n;
+    let gasUsed = 0n;
+    let gasPaidWei = 0n;
+    let gasPaidUsd6 = 0n;
+    for (const row of rows) {
+      if (row.status === "succeeded" && row.realisedProfit !== null) {
+        realisedProfit[row.token] = (realisedProfit[row.token] ?? 0n) + row.realisedProfit;
+        realisedProfitUsd6 += row.realisedProfitUsd6 ?? 0n;
+      }
+      gasUsed += row.gasUsed ?? 0n;
+      gasPaidWei += row.gasPaidWei ?? 0n;
+      gasPaidUsd6 += row.gasPaidUsd6 ?? 0n;
+    }
+    const s = this.engine.stats;
+    return {
+      blocks: s.blocks,
+      opportunities: s.opportunities,
+      simulated: s.simulated,
+      simulationFailed: s.simulationFailed,
+      sent: s.sent,
+      sendFailed: s.sendFailed,
+      succeeded: count("succeeded"),
+      reverted: count("reverted"),
+      dropped: count("dropped"),
+      inFlight: count("signed") + count("sent"),
+      dryRun: count("dry_run"),
+      filtered: { ...s.filtered },
+      realisedProfit,
+      realisedProfitUsd6,
+      gasUsed,
+      gasPaidWei,
+      gasPaidUsd6,
+      reconciled: this.reconciled,
+      riskSkipped: this.risk.snapshot().skipped,
+      riskState: this.risk.state ?? null,
+      rpcOutages: this.rpcOutages,
+      blockErrors: this.blockErrors,
+      stoppedBy: this.fatal?.message.split("\n")[0] ?? this.stoppedBy,
+    };
+  }
+
+  /** This run's records (ids above the ones that existed at start). */
+  runRecords(): TradeRecord[] {
+    return this.deps.records.list({ afterId: this.firstId });
+  }
+
+  private async loopUntilStopped(): Promise<void> {
+    const { provider, log, config } = this.deps;
+    while (!this.stopping) {
+      try {
+        const head = await provider.getBlockNumber();
+        if (this.unreachableSince !== undefined) {
+          await this.assertSameChain();
+          log.info("rpc_recovered", { downForMs: Date.now() - this.unreachableSince, head });
+          this.audit("rpc_recovered", { downForMs: Date.now() - this.unreachableSince });
+          this.unreachableSince = undefined;
+          this.sender?.resetNonce();
+        }
+        if (this.handledHead === undefined || head > this.handledHead || head < this.handledHead) {
+          await this.handle(head);
+          continue;
+        }
+      } catch (error) {
+        if (error instanceof ChainReplacedError) {
+          this.fatal = error;
+          this.stopping = true;
+          log.error("chain_replaced", { reason: error.shortMessage });
+          this.audit("chain_replaced", { reason: error.shortMessage });
+          break;
+        }
+        if (error instanceof RpcUnavailableError) {
+          if (this.unreachableSince === undefined) {
+            this.unreachableSince = Date.now();
+            this.rpcOutages += 1;
+            log.error("rpc_unreachable", { reason: error.shortMessage, action: "not trading; retrying until it answers" });
+            this.audit("rpc_unreachable", { reason: error.shortMessage });
+          }
+        } else {
+          this.blockErrors += 1;
+          const reason = (error as Error).message?.split("\n")[0] ?? String(error);
+          // The same failure on every block is logged once, not every block.
+          if (reason !== this.lastBlockError) log.error("block_failed", { reason, action: "retrying on the next poll" });
+          this.lastBlockError = reason;
+        }
+      }
+      for (const wake of this.idleWaiters.splice(0)) wake();
+      await sleep(config.pollIntervalMs);
+    }
+    for (const wake of this.idleWaiters.splice(0)) wake();
+  }
+
+  /** One head: follow the trades in flight, then let the engine handle the block. */
+  private async handle(head: number): Promise<void> {
+    if (this.tracker !== undefined) this.onOutcomes(await this.tracker.check(head));
+    await this.engine.onBlock(head);
+    this.handledHead = head;
+    this.lastBlockError = undefined;
+    if (this.deps.config.live && this.engine.stats.blocks % RUNWAY_EVERY_BLOCKS === 1) await this.checkRunway();
+  }
+
+  private async assertSameChain(): Promise<void> {
+    if (this.chain !== undefined) await assertSameChain(this.deps.provider, this.chain, this.deps.executor);
+  }
+
+  /** Warns once when the operator's ETH falls below the configured runway, and once when it recovers. */
+  private async checkRunway(): Promise<void> {
+    const { provider, config, operator, log } = this.deps;
+    const balance = await provider.getBalance(operator.address);
+    const block = await provider.getBlock("latest");
+    const perTrade = GAS_PER_TRADE * ((block?.baseFeePerGas ?? 0n) * 2n + parseUnits(config.priorityFeeGwei.toFixed(9), 9));
+    const runway = perTrade === 0n ? 2n ** 64n : balance / perTrade;
+    const low = runway < BigInt(config.minRunwayTrades);
+    if (low && !this.runwayLow) log.warn("operator_runway_low", { balanceWei: balance, runwayTrades: runway, minRunwayTrades: config.minRunwayTrades });
+    if (!low && this.runwayLow) log.info("operator_runway_ok", { balanceWei: balance, runwayTrades: runway });
+    this.runwayLow = low;
+  }
+
+  private onOutcomes(outcomes: readonly TradeOutcome[]): void {
+    const log = this.deps.log;
+    for (const o of outcomes) {
+      const t = o.trade;
+      const fields = { id: t.id, cycle: t.cycle, token: t.token, tx: t.txHash };
+      switch (o.kind) {
+        case "mined":
+          this.risk.record(o.succeeded, o.gasPaidWei);
+          if (o.succeeded)
+            log.info("trade_succeeded", { ...fields, block: t.minedBlock, expectedProfit: t.expectedProfit, realisedProfit: o.profit, realisedProfitUsd6: t.realisedProfitUsd6, gasUsed: t.gasUsed, gasPaidUsd6: t.gasPaidUsd6 });
+          else log.warn("trade_reverted", { ...fields, block: t.minedBlock, gasUsed: t.gasUsed, gasPaidWei: o.gasPaidWei });
+          break;
+        case "final":
+          log.debug?.("trade_final", { ...fields, block: t.minedBlock });
+          break;
+        case "reorged":
+          this.sender?.resetNonce();
+          log.warn("trade_reorged", { ...fields, block: o.block, action: "back to sent; following it again" });
+          break;
+        case "dropped":
+          log.warn("trade_dropped", { ...fields, reason: o.reason });
+          break;
+        case "replaced":
+          log.warn("trade_replaced", { ...fields, replacement: o.hash, action: "fees raised by 12.5%" });
+          break;
+        case "rebroadcast":
+          log.warn("trade_rebroadcast", { ...fields, reason: "the node did not have it" });
+          break;
+      }
+    }
+  }
+
+  private audit(kind: string, detail: Record<string, unknown>): void {
+    try {
+      this.deps.records.event(kind, detail);
+    } catch (error) {
+      this.deps.log.error("records_write_failed", { what: kind, reason: (error as Error).message });
+    }
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

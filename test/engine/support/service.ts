@@ -1,0 +1,67 @@
+import { parseUnits } from "ethers";
+import type { Address } from "../../../src/addressBook.js";
+import { parseEngineConfig } from "../../../src/engine/config.js";
+import { createLogger, type Logger } from "../../../src/engine/log.js";
+import type { MarketPool } from "../../../src/engine/pools.js";
+import { Records } from "../../../src/engine/record/records.js";
+import { replicaMarketPools, symbolsOf } from "../../../src/engine/replicaMarket.js";
+import { EngineService } from "../../../src/engine/service.js";
+import { devWallet } from "../../../src/ops/devAccounts.js";
+import { dislocate, findPool } from "../../../src/replica/market.js";
+import type { ReplicaTokenSymbol } from "../../../src/replica/tokens.js";
+import { type ExecutorFixture, ethers, loadExecutor } from "../../fixtures/executor.js";
+
+/** Options for a service on the in-process replica. */
+export interface ServiceOptions {
+  readonly log?: Logger;
+  readonly config?: object;
+  readonly extraPools?: readonly MarketPool[];
+  readonly records?: Records;
+}
+
+/** The engine service on the executor fixture's chain, signing with the operator's dev key. */
+export async function serviceFor(f: ExecutorFixture, live: boolean, options: ServiceOptions = {}) {
+  const book = f.replica.book;
+  const records = options.records ?? new Records(":memory:");
+  const operator = (await f.operator.getAddress()) as Address;
+  const service = new EngineService({
+    provider: ethers.provider,
+    book,
+    executor: f.executorAddress,
+    operator: live ? { address: operator, signer: devWallet(operator, ethers.provider) } : { address: operator },
+    pools: [...replicaMarketPools(f.replica.pools, f.replica.tokenAddresses, book), ...(options.extraPools ?? [])],
+    baseTokens: [book.tokens.WETH, book.tokens.USDC, book.tokens.DAI],
+    symbols: symbolsOf(book),
+    aTokens: Object.fromEntries(
+      Object.entries(f.replica.aave.aTokens).map(([s, a]) => [f.replica.tokenAddresses[s as ReplicaTokenSymbol], a]),
+    ) as Record<Address, Address>,
+    config: parseEngineConfig({ live, confirmations: 1, pollIntervalMs: 50, ...options.config }),
+    records,
+    log: options.log ?? createLogger(true),
+  });
+  return { service, records };
+}
+
+/** The executor's balances of the tokens profit is counted in. */
+export async function balances(f: ExecutorFixture): Promise<Record<string, bigint>> {
+  const out: Record<string, bigint> = {};
+  for (const symbol of ["WETH", "USDC", "DAI"] as const) {
+    out[symbol] = (await f.replica.tokens[symbol].getFunction("balanceOf")(f.executorAddress)) as bigint;
+  }
+  return out;
+}
+
+/** Sells 40 WETH on Uniswap V2's WETH/USDC pair, opening arbitrage against every other WETH/USDC pool. */
+export async function cheapenWethOnUniswapV2(f: ExecutorFixture): Promise<void> {
+  await dislocate(f.replica, findPool(f.replica, "uniswapV2", "WETH", "USDC"), f.trader, "WETH", parseUnits("40", 18));
+}
+
+/** A fresh executor and started service, one WETH/USDC dislocation, and the service settled after it. */
+export async function afterOneDislocation(live: boolean, config: object = {}) {
+  const f = await loadExecutor();
+  const { service, records } = await serviceFor(f, live, { config });
+  await service.start();
+  await cheapenWethOnUniswapV2(f);
+  await service.settle();
+  return { f, records, service };
+}
