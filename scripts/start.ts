@@ -15,7 +15,14 @@ import { configFrom, type EngineOptions, engineLogger, printSummary, runMain, st
 
 /** The price moves made between rounds on the local node: pool, token sold, amount. */
 const DISLOCATIONS: ReadonlyArray<
-  readonly [Parameters<typeof findPool>[1], ReplicaTokenSymbol, ReplicaTokenSymbol, number | undefined, ReplicaTokenSymbol, string]
+  readonly [
+    Parameters<typeof findPool>[1],
+    ReplicaTokenSymbol,
+    ReplicaTokenSymbol,
+    number | undefined,
+    ReplicaTokenSymbol,
+    string,
+  ]
 > = [
   ["uniswapV2", "WETH", "USDC", undefined, "WETH", "40"],
   ["sushiswap", "WETH", "USDC", undefined, "USDC", "90000"],
@@ -60,12 +67,25 @@ await runMain(async () => {
         ended = true;
       });
       for (let round = 0; round < options.blocks && !ended; round++) {
-        const [dex, a, b, fee, tokenIn, amount] = DISLOCATIONS[round % DISLOCATIONS.length] as (typeof DISLOCATIONS)[number];
-        await dislocate(replica, findPool(replica, dex, a, b, fee), trader, tokenIn, parseUnits(amount, DECIMALS[tokenIn] ?? 18));
+        const [dex, a, b, fee, tokenIn, amount] = DISLOCATIONS[
+          round % DISLOCATIONS.length
+        ] as (typeof DISLOCATIONS)[number];
+        await dislocate(
+          replica,
+          findPool(replica, dex, a, b, fee),
+          trader,
+          tokenIn,
+          parseUnits(amount, DECIMALS[tokenIn] ?? 18),
+        );
         await service.idle();
       }
       const summary = await service.stop(`the end of ${options.blocks} round(s)`);
-      printSummary(service, summary, { json: options.json, live: config.live, pools: deps.pools.length, databasePath: config.databasePath });
+      printSummary(service, summary, {
+        json: options.json,
+        live: config.live,
+        pools: deps.pools.length,
+        databasePath: config.databasePath,
+      });
     } finally {
       deps.records.close();
       deps.provider.destroy();
@@ -86,6 +106,7 @@ function setAsideOtherChain(path: string): void {
   records.close();
   if (bound === undefined) return;
   const aside = `${path.replace(/\.sqlite$/, "")}-${bound.genesisHash.slice(2, 10)}.sqlite`;
-  for (const suffix of ["", "-wal", "-shm"]) if (existsSync(`${path}${suffix}`)) renameSync(`${path}${suffix}`, `${aside}${suffix}`);
+  for (const suffix of ["", "-wal", "-shm"])
+    if (existsSync(`${path}${suffix}`)) renameSync(`${path}${suffix}`, `${aside}${suffix}`);
   process.stderr.write(`Records of the previous local chain moved to ${aside}.\n`);
 }

@@ -1,7 +1,7 @@
 // What `npm run engine` and `npm start` share: the options that pick the chain and who trades,
 // the configuration they override, the signal handling and the printed summary.
 import type { Command } from "commander";
-import { loadEngineConfig, type EngineConfig } from "../../src/engine/config.js";
+import { type EngineConfig, loadEngineConfig } from "../../src/engine/config.js";
 import { createLogger, type Logger } from "../../src/engine/log.js";
 import { describeSummary, summaryJson } from "../../src/engine/report.js";
 import type { EngineService, ServiceSummary } from "../../src/engine/service.js";
@@ -22,11 +22,20 @@ export interface EngineOptions {
 /** Adds the shared options to `command`. */
 export function engineOptions(command: Command): Command {
   return command
-    .option("--config <file>", "JSON configuration file (see config/engine.example.json); the options below override it")
-    .option("--rpc <url>", "JSON-RPC URL; repeat for fallbacks tried in turn", (v: string, all: string[] = []) => [...all, v])
+    .option(
+      "--config <file>",
+      "JSON configuration file (see config/engine.example.json); the options below override it",
+    )
+    .option("--rpc <url>", "JSON-RPC URL; repeat for fallbacks tried in turn", (v: string, all: string[] = []) => [
+      ...all,
+      v,
+    ])
     .option("--chain <name>", "address book: localhost (the local node's record) or a live chain's name")
     .option("--live", "send transactions (otherwise dry-run: simulate and record what would be sent)")
-    .option("--executor <address>", "the executor's address (default: the local record or the chain's Ignition deployment)")
+    .option(
+      "--executor <address>",
+      "the executor's address (default: the local record or the chain's Ignition deployment)",
+    )
     .option("--operator <address>", "dry-run: the operator address to simulate from")
     .option("--database <path>", "the records' SQLite file")
     .option("--json", "print the summary as one JSON line on stdout (logs stay on stderr)", false);
@@ -59,7 +68,10 @@ export function stopOnSignal(service: EngineService, log: Logger): void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) {
-      log.warn("forced_exit", { signal, note: "trades in flight stay recorded as sent; the next start reconciles them" });
+      log.warn("forced_exit", {
+        signal,
+        note: "trades in flight stay recorded as sent; the next start reconciles them",
+      });
       process.exit(130);
     }
     stopping = true;
@@ -71,7 +83,11 @@ export function stopOnSignal(service: EngineService, log: Logger): void {
 }
 
 /** Prints the summary: one JSON line with --json, else lines for a person. */
-export function printSummary(service: EngineService, summary: ServiceSummary, options: { json: boolean; live: boolean; pools: number; databasePath: string }): void {
+export function printSummary(
+  service: EngineService,
+  summary: ServiceSummary,
+  options: { json: boolean; live: boolean; pools: number; databasePath: string },
+): void {
   if (options.json) {
     process.stdout.write(`${summaryJson(summary)}\n`);
     return;

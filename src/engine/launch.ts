@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { Address, AddressBook } from "../addressBook.js";
 import { BaseError } from "../errors.js";
-import { devWallet } from "../ops/devAccounts.js";
 import { LOCAL_RECORD_PATH } from "../ops/deployment.js";
+import { devWallet } from "../ops/devAccounts.js";
 import { resolveExecutor } from "../ops/executorOps.js";
 import { operatorSigner } from "../ops/secrets.js";
 import { aTokensOf } from "./aave.js";
@@ -43,7 +43,8 @@ export interface LaunchOptions {
 export function readLocalRecord(path = LOCAL_RECORD_PATH): LocalRecord {
   if (!existsSync(path))
     throw new BaseError(`No local node record at ${path}.`, {
-      details: "Start the local node first with `npm run node` (it deploys the replica and the executor and writes it).",
+      details:
+        "Start the local node first with `npm run node` (it deploys the replica and the executor and writes it).",
     });
   return JSON.parse(readFileSync(path, "utf8")) as LocalRecord;
 }
@@ -62,7 +63,8 @@ export async function launch(options: LaunchOptions): Promise<ServiceDeps & { pr
     requestTimeoutMs: config.rpcTimeoutMs,
     attempts: config.rpcAttempts,
     onHealth: (event: RpcHealthEvent) => {
-      if (event.kind === "failover") rpcLog.warn("rpc_failover", { from: event.from, to: event.to, reason: event.reason });
+      if (event.kind === "failover")
+        rpcLog.warn("rpc_failover", { from: event.from, to: event.to, reason: event.reason });
     },
   });
   const executor = (

@@ -29,15 +29,25 @@ export function describeTrade(row: TradeRecord): string {
 }
 
 /** The run's summary for a person. */
-export function describeSummary(s: ServiceSummary, rows: readonly TradeRecord[], options: { live: boolean; pools: number; databasePath: string }): string[] {
+export function describeSummary(
+  s: ServiceSummary,
+  rows: readonly TradeRecord[],
+  options: { live: boolean; pools: number; databasePath: string },
+): string[] {
   const lines = [
     `Blocks handled: ${s.blocks} (${options.live ? "live" : "dry-run"}, ${options.pools} pools); stopped by ${s.stoppedBy}`,
-    `Opportunities:  ${s.opportunities} (filtered: ${Object.entries(s.filtered).map(([k, v]) => `${k} ${v}`).join(", ") || "none"})`,
+    `Opportunities:  ${s.opportunities} (filtered: ${
+      Object.entries(s.filtered)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ") || "none"
+    })`,
     `Simulated:      ${s.simulated} (failed ${s.simulationFailed})`,
     `Sent:           ${s.sent} (succeeded ${s.succeeded}, reverted ${s.reverted}, dropped ${s.dropped}, in flight ${s.inFlight}, refused ${s.sendFailed})`,
   ];
   if (!options.live) lines.push(`Would send:     ${s.dryRun} (dry-run: nothing was sent)`);
-  for (const row of rows) if (["succeeded", "reverted", "dry_run", "signed", "sent", "dropped"].includes(row.status)) lines.push(`  ${describeTrade(row)}`);
+  for (const row of rows)
+    if (["succeeded", "reverted", "dry_run", "signed", "sent", "dropped"].includes(row.status))
+      lines.push(`  ${describeTrade(row)}`);
   const byToken = rows.filter((r) => r.status === "succeeded" && r.realisedProfit !== null);
   const profit = Object.entries(s.realisedProfit).map(([symbol, value]) => {
     const row = byToken.find((r) => r.token === symbol);
@@ -49,7 +59,8 @@ export function describeSummary(s: ServiceSummary, rows: readonly TradeRecord[],
   if (s.reconciled > 0) lines.push(`Reconciled from an earlier run: ${s.reconciled} trade(s)`);
   if (Object.keys(s.riskSkipped).length > 0 || s.riskState !== null)
     lines.push(`Risk guard: ${s.riskState ?? "trading"}; skipped ${JSON.stringify(s.riskSkipped)}`);
-  if (s.rpcOutages > 0 || s.blockErrors > 0) lines.push(`RPC outages: ${s.rpcOutages}; blocks retried after an error: ${s.blockErrors}`);
+  if (s.rpcOutages > 0 || s.blockErrors > 0)
+    lines.push(`RPC outages: ${s.rpcOutages}; blocks retried after an error: ${s.blockErrors}`);
   lines.push(`Gas used: ${s.gasUsed.toLocaleString("en-US")}. Records: ${options.databasePath}`);
   return lines;
 }

@@ -13,6 +13,8 @@ import { childLogger, type Logger } from "./log.js";
 import type { MarketPool } from "./pools.js";
 import type { ChainIdentity, Records, TradeRecord } from "./record/records.js";
 
+/** How often (in handled blocks) the chain's identity is checked even when nothing looks wrong. */
+const IDENTITY_EVERY_BLOCKS = 20;
 /** How often (in handled blocks) the operator's ETH is checked against the runway. */
 const RUNWAY_EVERY_BLOCKS = 20;
 
@@ -159,7 +161,8 @@ export class EngineService {
             executorInterface: new Interface(executorAbi()),
             valuer: {
               usd6: (token, amount) => this.engine.usd6(token, amount),
-              ethUsd6: (wei) => (deps.book.tokens.WETH === undefined ? undefined : this.engine.usd6(deps.book.tokens.WETH, wei)),
+              ethUsd6: (wei) =>
+                deps.book.tokens.WETH === undefined ? undefined : this.engine.usd6(deps.book.tokens.WETH, wei),
             },
             log: childLogger(log, { stage: "tracker" }),
           });
@@ -212,7 +215,11 @@ export class EngineService {
         const outcomes = await this.tracker.check(head);
         this.reconciled = outcomes.filter((o) => o.kind === "mined" || o.kind === "dropped").length;
         this.onOutcomes(outcomes);
-        log.info("reconciled", { open: open.length, settled: this.reconciled, stillOpen: this.tracker.inFlight().length });
+        log.info("reconciled", {
+          open: open.length,
+          settled: this.reconciled,
+          stillOpen: this.tracker.inFlight().length,
+        });
       }
     }
     await this.engine.start();
@@ -256,7 +263,10 @@ export class EngineService {
       const inFlight = this.tracker?.inFlight().length ?? 0;
       if (this.handledHead !== undefined && this.handledHead >= head && inFlight === 0) return;
       if (this.fatal !== undefined || this.stopping) return;
-      if (Date.now() > deadline) throw new Error(`The service was not idle within ${timeoutMs} ms (head ${head}, handled ${this.handledHead}, in flight ${inFlight}).`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `The service was not idle within ${timeoutMs} ms (head ${head}, handled ${this.handledHead}, in flight ${inFlight}).`,
+        );
       await new Promise<void>((resolve) => {
         this.idleWaiters.push(resolve);
         setTimeout(resolve, this.deps.config.pollIntervalMs).unref();
@@ -360,7 +370,15 @@ export class EngineService {
           this.unreachableSince = undefined;
           this.sender?.resetNonce();
         }
-        if (this.handledHead === undefined || head > this.handledHead || head < this.handledHead) {
+        if (this.handledHead === undefined || head !== this.handledHead) {
+          // After a failed block, a head that went backwards, or every so often, make sure the
+          // node is still the same chain before acting on what it says.
+          if (
+            this.lastBlockError !== undefined ||
+            (this.handledHead !== undefined && head < this.handledHead) ||
+            this.engine.stats.blocks % IDENTITY_EVERY_BLOCKS === 0
+          )
+            await this.assertSameChain();
           await this.handle(head);
           continue;
         }
@@ -376,14 +394,18 @@ export class EngineService {
           if (this.unreachableSince === undefined) {
             this.unreachableSince = Date.now();
             this.rpcOutages += 1;
-            log.error("rpc_unreachable", { reason: error.shortMessage, action: "not trading; retrying until it answers" });
+            log.error("rpc_unreachable", {
+              reason: error.shortMessage,
+              action: "not trading; retrying until it answers",
+            });
             this.audit("rpc_unreachable", { reason: error.shortMessage });
           }
         } else {
           this.blockErrors += 1;
           const reason = (error as Error).message?.split("\n")[0] ?? String(error);
           // The same failure on every block is logged once, not every block.
-          if (reason !== this.lastBlockError) log.error("block_failed", { reason, action: "retrying on the next poll" });
+          if (reason !== this.lastBlockError)
+            log.error("block_failed", { reason, action: "retrying on the next poll" });
           this.lastBlockError = reason;
         }
       }
@@ -411,10 +433,16 @@ export class EngineService {
     const { provider, config, operator, log } = this.deps;
     const balance = await provider.getBalance(operator.address);
     const block = await provider.getBlock("latest");
-    const perTrade = GAS_PER_TRADE * ((block?.baseFeePerGas ?? 0n) * 2n + parseUnits(config.priorityFeeGwei.toFixed(9), 9));
+    const perTrade =
+      GAS_PER_TRADE * ((block?.baseFeePerGas ?? 0n) * 2n + parseUnits(config.priorityFeeGwei.toFixed(9), 9));
     const runway = perTrade === 0n ? 2n ** 64n : balance / perTrade;
     const low = runway < BigInt(config.minRunwayTrades);
-    if (low && !this.runwayLow) log.warn("operator_runway_low", { balanceWei: balance, runwayTrades: runway, minRunwayTrades: config.minRunwayTrades });
+    if (low && !this.runwayLow)
+      log.warn("operator_runway_low", {
+        balanceWei: balance,
+        runwayTrades: runway,
+        minRunwayTrades: config.minRunwayTrades,
+      });
     if (!low && this.runwayLow) log.info("operator_runway_ok", { balanceWei: balance, runwayTrades: runway });
     this.runwayLow = low;
   }
@@ -428,8 +456,22 @@ export class EngineService {
         case "mined":
           this.risk.record(o.succeeded, o.gasPaidWei);
           if (o.succeeded)
-            log.info("trade_succeeded", { ...fields, block: t.minedBlock, expectedProfit: t.expectedProfit, realisedProfit: o.profit, realisedProfitUsd6: t.realisedProfitUsd6, gasUsed: t.gasUsed, gasPaidUsd6: t.gasPaidUsd6 });
-          else log.warn("trade_reverted", { ...fields, block: t.minedBlock, gasUsed: t.gasUsed, gasPaidWei: o.gasPaidWei });
+            log.info("trade_succeeded", {
+              ...fields,
+              block: t.minedBlock,
+              expectedProfit: t.expectedProfit,
+              realisedProfit: o.profit,
+              realisedProfitUsd6: t.realisedProfitUsd6,
+              gasUsed: t.gasUsed,
+              gasPaidUsd6: t.gasPaidUsd6,
+            });
+          else
+            log.warn("trade_reverted", {
+              ...fields,
+              block: t.minedBlock,
+              gasUsed: t.gasUsed,
+              gasPaidWei: o.gasPaidWei,
+            });
           break;
         case "final":
           log.debug?.("trade_final", { ...fields, block: t.minedBlock });

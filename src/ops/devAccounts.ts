@@ -18,6 +18,7 @@ export function devWallet(address: string, provider?: Provider): HDNodeWallet {
       return provider === undefined ? wallet : wallet.connect(provider);
   }
   throw new BaseError(`${address} is not one of the local node's accounts.`, {
-    details: "On the local node the operator must be a Hardhat account; elsewhere store its key with `npx hardhat keystore set OPERATOR_PRIVATE_KEY`.",
+    details:
+      "On the local node the operator must be a Hardhat account; elsewhere store its key with `npx hardhat keystore set OPERATOR_PRIVATE_KEY`.",
   });
 }

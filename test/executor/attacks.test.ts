@@ -1,11 +1,10 @@
 import { expect } from "chai";
-import { type Contract, Interface, MaxUint256, parseUnits, solidityPacked } from "ethers";
+import { type Contract, Interface, type Log, MaxUint256, parseUnits, solidityPacked } from "ethers";
 import type { Address } from "../../src/addressBook.js";
 import { executorAbi } from "../../src/executor/abi.js";
 import { v2DexIndex } from "../../src/executor/deploy.js";
 import { encodeLoan, encodeRoute } from "../../src/executor/route.js";
 import type { AnyContract } from "../../src/replica/deploy.js";
-import { findPool } from "../../src/replica/market.js";
 import { fund } from "../../src/replica/tokens.js";
 import { type ExecutorFixture, ethers, loadExecutor } from "../fixtures/executor.js";
 
@@ -58,6 +57,55 @@ function evilRoute(f: ExecutorFixture, evilAddress: Address): string {
       feePips: 3000,
     },
   ]);
+}
+
+/**
+ * An EVIL/WETH Uniswap V3 pool, and the executor's loan of 10 EVIL from it for a profitable
+ * route (EVIL is dearer on Sushiswap: sell it there, buy it back on Uniswap V2). The pool's
+ * flash sends EVIL, so EVIL's hook runs after the executor has set its loan marker and before
+ * the pool calls back. `pending` is the exact loan data the executor will send.
+ */
+async function evilV3Loan(f: ExecutorFixture) {
+  const { evil, evilAddress } = await evilMarket(f);
+  const [deployer] = await ethers.getSigners();
+  if (deployer === undefined) throw new Error("no deployer");
+  const me = await deployer.getAddress();
+  const weth = f.replica.tokenAddresses.WETH;
+  const npm = f.replica.uniswapV3.positionManager.connect(deployer) as AnyContract;
+  const npmAddress = await npm.getAddress();
+  await fund(f.replica.tokens, "WETH", deployer, me, parseUnits("100", 18));
+  await (await evil.getFunction("approve")(npmAddress, MaxUint256)).wait();
+  await (await f.replica.tokens.WETH.connect(deployer).getFunction("approve")(npmAddress, MaxUint256)).wait();
+  const [token0, token1] = BigInt(evilAddress) < BigInt(weth) ? [evilAddress, weth] : [weth, evilAddress];
+  await (await npm.getFunction("createAndInitializePoolIfNecessary")(token0, token1, 3000, 1n << 96n)).wait();
+  await (
+    await npm.getFunction("mint")({
+      token0,
+      token1,
+      fee: 3000,
+      tickLower: -887_220,
+      tickUpper: 887_220,
+      amount0Desired: parseUnits("100", 18),
+      amount1Desired: parseUnits("100", 18),
+      amount0Min: 0,
+      amount1Min: 0,
+      recipient: me,
+      deadline: MaxUint256,
+    })
+  ).wait();
+  const pool = (await f.replica.uniswapV3.factory.getFunction("getPool")(token0, token1, 3000)) as Address;
+  const route = encodeRoute([
+    { kind: "UniswapV2", factoryIndex: v2DexIndex("sushiswap"), tokenOut: weth, feePips: 3000 },
+    { kind: "UniswapV2", factoryIndex: v2DexIndex("uniswapV2"), tokenOut: evilAddress, feePips: 3000 },
+  ]);
+  const amount = parseUnits("10", 18);
+  const loan = encodeLoan("UniswapV3", evilAddress, amount, { pairToken: weth, fee: 3000 });
+  // Lender, token, amount, floor, balance before, route.
+  const pending = solidityPacked(
+    ["uint8", "address", "uint256", "uint256", "uint256", "bytes"],
+    [2, evilAddress, amount, 1n, 0n, route],
+  );
+  return { evil, evilAddress, pool, loan, route, pending };
 }
 
 describe("FlashArbExecutor attacks that must fail", () => {
@@ -137,65 +185,46 @@ describe("FlashArbExecutor attacks that must fail", () => {
       ).to.be.revertedWithCustomError(asContract(f.executor), "UnknownLoan");
     });
 
-    it("Uniswap V3: a pool calls back its caller, not the recipient, so the executor is never asked to pay", async () => {
-      const f = await loadExecutor();
-      const attacker = (await ethers.deployContract("CallbackAttacker")) as unknown as AnyContract;
-      const pool = findPool(f.replica, "uniswapV3", "WETH", "DAI", 3000);
-      if (pool.dex !== "uniswapV3") throw new Error("not a V3 pool");
-      // The attacker has no callback, so the pool's call back to it fails and the flash reverts.
-      await expect(attacker.getFunction("uniswapV3FlashTo")(pool.address, f.executorAddress, 1000n, "0x")).to.be.revert(
-        ethers,
-      );
-      for (const symbol of [pool.token0, pool.token1]) {
-        expect(await f.replica.tokens[symbol].getFunction("balanceOf")(f.executorAddress)).to.equal(0n);
-      }
-    });
+    // No Uniswap V3 case here: a V3 pool calls back whoever called `flash`, never the recipient,
+    // so an attacker's loan cannot reach the executor's callback. An attacker must call it
+    // himself: see "callers other than the pending loan's lender" below.
   });
 
-  describe("a second lender calling back with the pending loan's own data", () => {
+  describe("callers other than the pending loan's lender, carrying its exact data", () => {
+    it("Uniswap V3: the flash callback from anyone but the lending pool is refused with UnexpectedCallback(caller, pool); the loan then completes", async () => {
+      const f = await loadExecutor();
+      const { evil, evilAddress, pool, loan, route, pending } = await evilV3Loan(f);
+      // EVIL's hook calls the executor's flash callback with exactly the data the pool will pass
+      // back, on every EVIL transfer of the trade: first as the pool sends the loan, before the
+      // pool calls back, when the data alone would pass; then in the route and the repayment.
+      const callback = executorInterface.encodeFunctionData("uniswapV3FlashCallback", [0n, 0n, pending]);
+      await (await evil.getFunction("setHook")(f.executorAddress, callback)).wait();
+
+      // Had any of those calls been accepted, the route would have run inside it and the pool's
+      // own callback would have found no pending loan: the whole trade would have reverted.
+      const receipt = await (
+        await (f.executor.connect(f.operator) as AnyContract).getFunction("execute")(loan, 1n, route)
+      ).wait();
+      expect(receipt?.status).to.equal(1);
+      expect(await evil.getFunction("hookCalled")()).to.equal(true);
+      expect(await evil.getFunction("hookSucceeded")()).to.equal(false);
+      // The last call (from the repayment) is the one recorded: refused by the executor because
+      // its caller is the token, not the pool whose flash is running.
+      const refusal = executorInterface.parseError((await evil.getFunction("hookReturnData")()) as string);
+      expect(refusal?.name).to.equal("UnexpectedCallback");
+      expect(refusal?.args.toArray()).to.deep.equal([evilAddress, pool]);
+      // The pool's own callback was served once: lender UniswapV3, 10 EVIL, the 0.3% fee.
+      const logs: readonly Log[] = receipt?.logs ?? [];
+      const served = logs
+        .map((l) => executorInterface.parseLog(l))
+        .filter((l) => l?.name === "ArbitrageExecuted")
+        .map((l) => l?.args.toArray().slice(0, 4));
+      expect(served).to.deep.equal([[2n, evilAddress, parseUnits("10", 18), parseUnits("0.03", 18)]]);
+    });
+
     it("a Balancer callback carrying a Uniswap V3 loan's data is refused; the V3 loan then completes", async () => {
       const f = await loadExecutor();
-      const { evil, evilAddress } = await evilMarket(f);
-      const [deployer] = await ethers.getSigners();
-      if (deployer === undefined) throw new Error("no deployer");
-      const me = await deployer.getAddress();
-      const weth = f.replica.tokenAddresses.WETH;
-      // An EVIL/WETH V3 pool to borrow EVIL from: its flash sends EVIL, so EVIL's hook runs
-      // after the executor has set its loan marker and before the pool calls back.
-      const npm = f.replica.uniswapV3.positionManager.connect(deployer) as AnyContract;
-      const npmAddress = await npm.getAddress();
-      await fund(f.replica.tokens, "WETH", deployer, me, parseUnits("100", 18));
-      await (await evil.getFunction("approve")(npmAddress, MaxUint256)).wait();
-      await (await f.replica.tokens.WETH.connect(deployer).getFunction("approve")(npmAddress, MaxUint256)).wait();
-      const [token0, token1] = BigInt(evilAddress) < BigInt(weth) ? [evilAddress, weth] : [weth, evilAddress];
-      await (await npm.getFunction("createAndInitializePoolIfNecessary")(token0, token1, 3000, 1n << 96n)).wait();
-      await (
-        await npm.getFunction("mint")({
-          token0,
-          token1,
-          fee: 3000,
-          tickLower: -887_220,
-          tickUpper: 887_220,
-          amount0Desired: parseUnits("100", 18),
-          amount1Desired: parseUnits("100", 18),
-          amount0Min: 0,
-          amount1Min: 0,
-          recipient: me,
-          deadline: MaxUint256,
-        })
-      ).wait();
-      // EVIL is dearer on Sushiswap: sell it there, buy it back on Uniswap V2.
-      const route = encodeRoute([
-        { kind: "UniswapV2", factoryIndex: v2DexIndex("sushiswap"), tokenOut: weth, feePips: 3000 },
-        { kind: "UniswapV2", factoryIndex: v2DexIndex("uniswapV2"), tokenOut: evilAddress, feePips: 3000 },
-      ]);
-      const amount = parseUnits("10", 18);
-      const loan = encodeLoan("UniswapV3", evilAddress, amount, { pairToken: weth, fee: 3000 });
-      // The exact loan data the executor will send: lender, token, amount, floor, balance before, route.
-      const pending = solidityPacked(
-        ["uint8", "address", "uint256", "uint256", "uint256", "bytes"],
-        [2, evilAddress, amount, 1n, 0n, route],
-      );
+      const { evil, evilAddress, loan, route, pending } = await evilV3Loan(f);
       await (await evil.getFunction("mint")(f.replica.book.balancerV2.vault, parseUnits("1", 18))).wait();
       const balancerLoan = new Interface([
         "function flashLoan(address recipient, address[] tokens, uint256[] amounts, bytes userData)",

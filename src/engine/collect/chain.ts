@@ -9,7 +9,9 @@ export class ChainReplacedError extends BaseError {
 }
 
 /** The chain behind `provider`: its ID and the hash of its genesis block. */
-export async function chainIdentity(provider: Provider & { send(method: string, params: unknown[]): Promise<unknown> }): Promise<ChainIdentity> {
+export async function chainIdentity(
+  provider: Provider & { send(method: string, params: unknown[]): Promise<unknown> },
+): Promise<ChainIdentity> {
   const chainId = Number((await provider.send("eth_chainId", [])) as string);
   const genesis = await provider.getBlock(0);
   if (genesis?.hash == null) throw new BaseError("The RPC did not return the chain's genesis block.");

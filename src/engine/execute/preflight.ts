@@ -42,12 +42,26 @@ export interface PreflightReport {
 
 /** The deployed code the executor must have: its artifact's runtime code, immutables left open. */
 function expectedRuntime(): { code: string; immutables: Array<{ start: number; length: number }> } {
-  const path = fileURLToPath(new URL("../../../artifacts/contracts/FlashArbExecutor.sol/FlashArbExecutor.json", import.meta.url));
-  const artifact = JSON.parse(readFileSync(path, "utf8")) as {
+  const path = fileURLToPath(
+    new URL("../../../artifacts/contracts/FlashArbExecutor.sol/FlashArbExecutor.json", import.meta.url),
+  );
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (cause) {
+    throw new BaseError("The executor's compiled artifact is missing.", {
+      details: "Compile the contracts with `npm run build` and run again.",
+      cause,
+    });
+  }
+  const artifact = JSON.parse(text) as {
     deployedBytecode: string;
     immutableReferences?: Record<string, Array<{ start: number; length: number }>>;
   };
-  return { code: artifact.deployedBytecode.toLowerCase(), immutables: Object.values(artifact.immutableReferences ?? {}).flat() };
+  return {
+    code: artifact.deployedBytecode.toLowerCase(),
+    immutables: Object.values(artifact.immutableReferences ?? {}).flat(),
+  };
 }
 
 /** Whether `deployed` is the executor's runtime code, comparing every byte but the immutables. */
@@ -95,7 +109,9 @@ export async function preflight(input: PreflightInput): Promise<PreflightReport>
   const code = await provider.getCode(executor);
   const hasExecutor = code !== "0x" && isExecutorCode(code);
   if (code === "0x") {
-    problems.push(`No contract at the executor address ${executor}: deploy it (npx hardhat executor deploy) or pass the right --executor.`);
+    problems.push(
+      `No contract at the executor address ${executor}: deploy it (npx hardhat executor deploy) or pass the right --executor.`,
+    );
   } else if (!hasExecutor) {
     problems.push(
       `The contract at ${executor} is not this version's executor (its code differs): deploy this version or pass the right --executor.`,

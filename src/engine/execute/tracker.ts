@@ -17,7 +17,13 @@ export interface Valuer {
 
 /** What became of a trade when the tracker looked. */
 export type TradeOutcome =
-  | { readonly kind: "mined"; readonly trade: TradeRecord; readonly succeeded: boolean; readonly profit: bigint | null; readonly gasPaidWei: bigint }
+  | {
+      readonly kind: "mined";
+      readonly trade: TradeRecord;
+      readonly succeeded: boolean;
+      readonly profit: bigint | null;
+      readonly gasPaidWei: bigint;
+    }
   | { readonly kind: "final"; readonly trade: TradeRecord }
   | { readonly kind: "reorged"; readonly trade: TradeRecord; readonly block: number }
   | { readonly kind: "dropped"; readonly trade: TradeRecord; readonly reason: string }

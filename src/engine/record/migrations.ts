@@ -92,9 +92,12 @@ export class SchemaTooNewError extends BaseError {
 export function migrate(db: DatabaseSync, path: string): number {
   const before = Number((db.prepare("PRAGMA user_version").get() as { user_version: number }).user_version);
   if (before > SCHEMA_VERSION) {
-    throw new SchemaTooNewError(`The records at ${path} have schema version ${before}; this engine knows ${SCHEMA_VERSION}.`, {
-      details: "A newer engine wrote them. Run that version, or point databasePath at another file.",
-    });
+    throw new SchemaTooNewError(
+      `The records at ${path} have schema version ${before}; this engine knows ${SCHEMA_VERSION}.`,
+      {
+        details: "A newer engine wrote them. Run that version, or point databasePath at another file.",
+      },
+    );
   }
   for (let version = before; version < SCHEMA_VERSION; version++) {
     db.exec("BEGIN IMMEDIATE");

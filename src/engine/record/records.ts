@@ -267,7 +267,10 @@ export class Records {
     const set = (column: string, value: unknown) => {
       const v = keep(value);
       if (v === "__keep__") return;
-      columns.push([column, typeof v === "bigint" ? (column.endsWith("usd6") ? v : v.toString()) : (v as SQLInputValue)]);
+      columns.push([
+        column,
+        typeof v === "bigint" ? (column.endsWith("usd6") ? v : v.toString()) : (v as SQLInputValue),
+      ]);
     };
     set("reason", change.reason);
     set("tx_hash", change.txHash);

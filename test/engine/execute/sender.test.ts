@@ -1,10 +1,10 @@
 import { expect } from "chai";
 import { Interface, parseUnits, Transaction } from "ethers";
 import { network } from "hardhat";
-import { createLogger } from "../../../src/engine/log.js";
-import { Records } from "../../../src/engine/record/records.js";
 import { Sender } from "../../../src/engine/execute/sender.js";
 import { Tracker } from "../../../src/engine/execute/tracker.js";
+import { createLogger } from "../../../src/engine/log.js";
+import { Records } from "../../../src/engine/record/records.js";
 import { devWallet } from "../../../src/ops/devAccounts.js";
 
 const { ethers, provider } = await (async () => {
@@ -66,7 +66,9 @@ describe("sending: the sender and the tracker", () => {
     for (const r of results) expect(r.status).to.equal("sent");
     const hashes = results.map((r) => (r.status === "sent" ? r.hash : ""));
     for (const hash of hashes) expect(await provider.getTransactionReceipt(hash)).to.equal(null);
-    expect(results.map((r) => (r.status === "sent" ? r.nonce : -1))).to.deep.equal([0, 1, 2, 3, 4].map((k) => start + k));
+    expect(results.map((r) => (r.status === "sent" ? r.nonce : -1))).to.deep.equal(
+      [0, 1, 2, 3, 4].map((k) => start + k),
+    );
     // Each raw transaction was stored, with its hash, before it was broadcast.
     for (const [k, id] of ids.entries()) {
       const row = records.get(id);
@@ -156,7 +158,14 @@ describe("sending: the sender and the tracker", () => {
     if (sent.status !== "sent") throw new Error("not sent");
     // Another transaction from the same key at the same nonce, paying more, replaces it.
     await provider.send("hardhat_dropTransaction", [sent.hash]);
-    await (await signer.sendTransaction({ to: signer.address, nonce: sent.nonce, maxFeePerGas: FEE * 2n, maxPriorityFeePerGas: 2n })).hash;
+    await (
+      await signer.sendTransaction({
+        to: signer.address,
+        nonce: sent.nonce,
+        maxFeePerGas: FEE * 2n,
+        maxPriorityFeePerGas: 2n,
+      })
+    ).hash;
     await provider.send("evm_mine", []);
     expect(await follow.check(await provider.getBlockNumber())).to.deep.equal([]);
     await provider.send("evm_mine", []);

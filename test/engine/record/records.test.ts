@@ -32,7 +32,12 @@ describe("the records", () => {
     const path = fresh();
     const huge = 2n ** 255n + 12_345n;
     const first = new Records(path);
-    const id = first.add({ ...row, amountIn: huge, expectedProfit: huge - 1n, expectedProfitUsd6: 9_007_199_254_740_993n });
+    const id = first.add({
+      ...row,
+      amountIn: huge,
+      expectedProfit: huge - 1n,
+      expectedProfitUsd6: 9_007_199_254_740_993n,
+    });
     first.update(id, { status: "succeeded", realisedProfit: huge - 1n, gasUsed: 226_778n, gasPaidWei: 10n ** 30n });
     first.close();
     const second = new Records(path);
@@ -57,12 +62,16 @@ describe("the records", () => {
       VALUES (5, 'a > b', 'DAI', '100', 'AaveV3', '7', '1', 'dry_run')`);
     old.close();
     const records = new Records(path);
-    expect(records.all().map((r) => [r.block, r.token, r.amountIn, r.status])).to.deep.equal([[5, "DAI", 100n, "dry_run"]]);
+    expect(records.all().map((r) => [r.block, r.token, r.amountIn, r.status])).to.deep.equal([
+      [5, "DAI", 100n, "dry_run"],
+    ]);
     const id = records.add(row);
     expect(records.get(id)?.status).to.equal("detected");
     records.close();
     const check = new DatabaseSync(path);
-    expect((check.prepare("PRAGMA user_version").get() as { user_version: number }).user_version).to.equal(SCHEMA_VERSION);
+    expect((check.prepare("PRAGMA user_version").get() as { user_version: number }).user_version).to.equal(
+      SCHEMA_VERSION,
+    );
     check.close();
   });
 
