@@ -11,7 +11,11 @@ import { ignitionParameters, LOCAL_RECORD_PATH, planDeployment } from "../src/op
 import { recordToJson, replicaRecord } from "../src/replica/record.js";
 import { deployReplica } from "../src/replica/replica.js";
 
-const connection = await network.create();
+// `startLocalNode` names the node and the record through these two variables when it runs a
+// node on another port (benchmarks, tests); by default, the node of `npm run node`.
+const nodeUrl = process.env.FLASH_ARB_NODE_URL ?? "http://127.0.0.1:8545";
+const recordPath = process.env.FLASH_ARB_LOCAL_RECORD ?? LOCAL_RECORD_PATH;
+const connection = await network.create({ network: "localhost", override: { url: nodeUrl } });
 const provider = connection.ethers.provider;
 const [deployer, operator] = await connection.ethers.getSigners();
 if (deployer === undefined || operator === undefined) throw new Error("The node has fewer than two accounts.");
@@ -37,7 +41,7 @@ const { executor } = await connection.ignition.deploy(ExecutorModule, {
   displayUi: false,
 });
 const record = {
-  rpcUrl: "http://127.0.0.1:8545",
+  rpcUrl: nodeUrl,
   chainId,
   book: replica.book,
   executor: await executor.getAddress(),
@@ -45,9 +49,9 @@ const record = {
   operator: operatorAddress,
   replica: await replicaRecord(replica),
 };
-mkdirSync(dirname(LOCAL_RECORD_PATH), { recursive: true });
-writeFileSync(LOCAL_RECORD_PATH, `${recordToJson(record)}\n`);
+mkdirSync(dirname(recordPath), { recursive: true });
+writeFileSync(recordPath, `${recordToJson(record)}\n`);
 console.log(
   `Replica and executor deployed in ${Math.round(performance.now() - started)} ms. ` +
-    `Executor ${record.executor}, operator ${operatorAddress}. Wrote ${LOCAL_RECORD_PATH}.`,
+    `Executor ${record.executor}, operator ${operatorAddress}. Wrote ${recordPath}.`,
 );

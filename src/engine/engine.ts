@@ -26,6 +26,8 @@ const GAS_PER_HOP = 55_000n;
 const CHEAPEST_TRADE_GAS = (GAS_BASE.BalancerV2 as bigint) + 2n * GAS_PER_HOP;
 /** At most this many trades per block: after each, the pools it touched are read again. */
 const MAX_TRADES_PER_BLOCK = 4;
+/** How many block-to-trade latencies are kept (the latest). */
+const LATENCY_SAMPLES = 10_000;
 /** How many of the best pool-disjoint estimates are sized exactly, with every lender, per trade. */
 const SIZED_PER_TRADE = 8;
 
@@ -191,10 +193,12 @@ export class Engine {
     this.lastVerified ??= head;
     if (head - this.lastVerified >= this.deps.config.verifyEveryBlocks) {
       this.lastVerified = head;
-      const drifted = await this.market.verify(head);
+      // Pools with logs since the last block handled changed for a known reason; only a
+      // difference in any other pool means the view had drifted.
+      const drifted = (await this.market.verify(head)).filter((a) => !changed.includes(a));
       if (drifted.length > 0) {
         this.deps.log.warn("state_resynced", { block: head, pools: drifted });
-        changed.push(...drifted.filter((a) => !changed.includes(a)));
+        changed.push(...drifted);
       }
     }
     if (changed.length === 0) return;
@@ -419,7 +423,11 @@ export class Engine {
       return "failed";
     }
     const tip = units(config.priorityFeeGwei, 9);
-    if (!this.tradedThisBlock) this.blockToTxMs.push(performance.now() - this.blockSeenAt);
+    if (!this.tradedThisBlock) {
+      // A window of the latest samples: a service that runs for weeks must not grow with them.
+      if (this.blockToTxMs.length >= LATENCY_SAMPLES) this.blockToTxMs.shift();
+      this.blockToTxMs.push(performance.now() - this.blockSeenAt);
+    }
     this.tradedThisBlock = true;
     const result = await sender.send(id, {
       to: this.deps.executor,

@@ -11,7 +11,7 @@ import type { EngineConfig } from "./config.js";
 import { discoverPools } from "./discovery.js";
 import type { LocalSigner } from "./execute/sender.js";
 import { childLogger, type Logger } from "./log.js";
-import { liveBook } from "./network.js";
+import { liveBook, NetworkError } from "./network.js";
 import { Records } from "./record/records.js";
 import { symbolsOf } from "./replicaMarket.js";
 import type { ServiceDeps } from "./service.js";
@@ -37,6 +37,29 @@ export interface LaunchOptions {
   readonly log: Logger;
   /** Progress of pool discovery (factory reads done, total). */
   readonly progress?: (done: number, total: number) => void;
+}
+
+/**
+ * Asks the RPC which chain it serves, before anything else is read from it.
+ * @throws NetworkError when it does not answer or answers for another chain.
+ */
+async function checkChain(provider: ResilientRpcProvider, url: string, expected: number): Promise<void> {
+  let chainId: number;
+  try {
+    chainId = Number((await provider.send("eth_chainId", [])) as string);
+  } catch (cause) {
+    provider.destroy();
+    throw new NetworkError(`Cannot reach the RPC at ${url}.`, {
+      details: "Check the URL and that the node is running (for the local node: npm run node).",
+      cause,
+    });
+  }
+  if (chainId !== expected) {
+    provider.destroy();
+    throw new NetworkError(`The RPC at ${url} answers for chain ${chainId}, not ${expected}.`, {
+      details: "Point --rpc at a node of the chain named by --chain, or change --chain.",
+    });
+  }
 }
 
 /** Reads the local node's record, or says how to make one. */
@@ -67,6 +90,7 @@ export async function launch(options: LaunchOptions): Promise<ServiceDeps & { pr
         rpcLog.warn("rpc_failover", { from: event.from, to: event.to, reason: event.reason });
     },
   });
+  await checkChain(provider, config.rpcUrl, book.chainId);
   const executor = (
     options.executor !== undefined
       ? await resolveExecutor(provider, { executor: options.executor })

@@ -10,6 +10,12 @@ export const LOCAL_HOST = "127.0.0.1";
 export const LOCAL_PORT = 8545;
 const READY_TIMEOUT_MS = 60_000;
 
+/** Where a local node listens and where its record goes (both default to `npm run node`'s). */
+export interface LocalNodeOptions {
+  readonly port?: number;
+  readonly recordPath?: string;
+}
+
 /** A running local node; `stop` ends it (and only it). */
 export interface LocalNode {
   readonly rpcUrl: string;
@@ -17,9 +23,9 @@ export interface LocalNode {
   stop(): Promise<void>;
 }
 
-function portInUse(): Promise<boolean> {
+function portInUse(port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect({ host: LOCAL_HOST, port: LOCAL_PORT });
+    const socket = connect({ host: LOCAL_HOST, port });
     socket.once("connect", () => {
       socket.destroy();
       resolve(true);
@@ -49,20 +55,22 @@ async function waitForRpc(node: ChildProcess, rpcUrl: string): Promise<void> {
 }
 
 /**
- * Starts a fresh Hardhat node on 127.0.0.1:8545 (its output goes to deployments/node.log),
- * deploys the replica and the executor on it, and writes deployments/localhost.json.
+ * Starts a fresh Hardhat node on 127.0.0.1:8545 or `options.port` (its output goes to
+ * deployments/node.log), deploys the replica and the executor on it, and writes
+ * deployments/localhost.json or `options.recordPath`.
  * @throws BaseError when the port is taken or the node or its setup fails.
  */
-export async function startLocalNode(): Promise<LocalNode> {
-  if (await portInUse()) {
-    throw new BaseError(`${LOCAL_HOST}:${LOCAL_PORT} is already in use.`, {
+export async function startLocalNode(options: LocalNodeOptions = {}): Promise<LocalNode> {
+  const port = options.port ?? LOCAL_PORT;
+  if (await portInUse(port)) {
+    throw new BaseError(`${LOCAL_HOST}:${port} is already in use.`, {
       details: "Stop the process listening there (another node?) and run again.",
     });
   }
-  const rpcUrl = `http://${LOCAL_HOST}:${LOCAL_PORT}`;
+  const rpcUrl = `http://${LOCAL_HOST}:${port}`;
   mkdirSync(`${root}deployments`, { recursive: true });
-  const log = createWriteStream(`${root}deployments/node.log`);
-  const node = spawn(process.execPath, [hardhat, "node", "--hostname", LOCAL_HOST, "--port", String(LOCAL_PORT)], {
+  const log = createWriteStream(`${root}deployments/node${port === LOCAL_PORT ? "" : `-${port}`}.log`);
+  const node = spawn(process.execPath, [hardhat, "node", "--hostname", LOCAL_HOST, "--port", String(port)], {
     cwd: root,
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -79,6 +87,11 @@ export async function startLocalNode(): Promise<LocalNode> {
     const setup = spawnSync(process.execPath, [hardhat, "run", "--network", "localhost", "scripts/setupLocalNode.ts"], {
       cwd: root,
       stdio: ["ignore", "inherit", "inherit"],
+      env: {
+        ...process.env,
+        FLASH_ARB_NODE_URL: rpcUrl,
+        ...(options.recordPath === undefined ? {} : { FLASH_ARB_LOCAL_RECORD: options.recordPath }),
+      },
     });
     if (setup.status !== 0) throw new BaseError("Setting up the local node failed (see above).");
   } catch (error) {

@@ -89,21 +89,25 @@ describe("the local node for the engine (npm run node)", function () {
     expect(moved.status, moved.out).to.equal(0);
     expect(moved.out).to.match(/sold 10 WETH on uniswapV2:WETH\/USDC, received \d+/);
 
-    // The main job refuses an RPC on the wrong chain and one that does not answer.
-    const start = (...args: string[]) =>
-      spawnSync(process.execPath, [`${root}node_modules/tsx/dist/cli.mjs`, "scripts/start.ts", ...args], {
+    // The engine refuses an RPC on the wrong chain and one that does not answer; the demo
+    // refuses a malformed option in one line.
+    const run = (script: string, ...args: string[]) =>
+      spawnSync(process.execPath, ["--disable-warning=ExperimentalWarning", "--import", "tsx", script, ...args], {
         cwd: root,
         encoding: "utf8",
       });
-    const wrongChain = start("--rpc", "http://127.0.0.1:8545", "--chain", "mainnet");
+    const wrongChain = run("scripts/engine.ts", "--rpc", "http://127.0.0.1:8545", "--chain", "mainnet");
     expect(wrongChain.status).to.equal(1);
     expect(wrongChain.stderr).to.contain("The RPC at http://127.0.0.1:8545 answers for chain 31337, not 1.");
-    const unreachable = start("--rpc", "http://127.0.0.1:9", "--chain", "mainnet");
+    const unreachable = run("scripts/engine.ts", "--rpc", "http://127.0.0.1:9", "--chain", "mainnet");
     expect(unreachable.status).to.equal(1);
     expect(unreachable.stderr).to.contain("Cannot reach the RPC at http://127.0.0.1:9.");
-    const badOption = start("--blocks", "many");
-    expect(badOption.status).to.equal(1);
-    expect(badOption.stderr).to.contain('--blocks: "many" is not a positive whole number.');
+    expect(unreachable.stderr).to.not.match(/^\s+at /m);
+    const badOption = run("scripts/start.ts", "--blocks", "many");
+    expect(badOption.status).to.equal(2);
+    expect(badOption.stderr.trim().split("\n")).to.deep.equal([
+      "error: option '--blocks <n>' argument 'many' is invalid. Expected a whole number above zero (see start --help)",
+    ]);
 
     await stopNode(node);
     node = await startNode();

@@ -1,0 +1,53 @@
+import { expect } from "chai";
+import { Interface } from "ethers";
+import { executorAbi } from "../../src/executor/abi.js";
+import { ethers, loadExecutor } from "../fixtures/executor.js";
+import { cheapenWethOnUniswapV2, serviceFor } from "./support/service.js";
+
+const executorInterface = new Interface(executorAbi());
+
+describe("the engine service", () => {
+  it("after a reorg removes its trades' blocks, follows them again and ends with records equal to the chain, then trades on", async () => {
+    const f = await loadExecutor();
+    const operator = await f.operator.getAddress();
+    const { service, records } = await serviceFor(f, true, {
+      config: { confirmations: 100, maxConsecutiveFailures: 100 },
+    });
+    await service.start();
+    const nonceBefore = await ethers.provider.getTransactionCount(operator);
+    const fork = (await ethers.provider.send("evm_snapshot", [])) as string;
+    await cheapenWethOnUniswapV2(f);
+    await service.settle();
+    const before = records.all().filter((r) => r.status === "succeeded");
+    expect(before.length).to.be.greaterThan(0);
+    // Deeper than any reorg here: none of them is final, so all of them are still followed.
+    for (const row of before) expect(row.final).to.equal(false);
+    // The branch with the dislocation and the trades is replaced by an empty, longer one.
+    await ethers.provider.send("evm_revert", [fork]);
+    for (let i = 0; i < 3; i++) await ethers.provider.send("evm_mine", []);
+    await service.settle();
+    // Every trade was followed onto the new branch: broadcast again (the node had lost it) and
+    // mined there, where without the dislocation its profit floor makes it revert.
+    const rows = records.all().filter((r) => r.txHash !== null);
+    expect(rows.map((r) => r.id)).to.deep.equal(before.map((r) => r.id));
+    for (const row of rows) {
+      const receipt = await ethers.provider.getTransactionReceipt(row.txHash ?? "");
+      expect(receipt?.blockHash, `#${row.id}`).to.equal(row.minedBlockHash);
+      expect(row.status, `#${row.id}`).to.equal(receipt?.status === 1 ? "succeeded" : "reverted");
+    }
+    expect(await ethers.provider.getTransactionCount(operator)).to.equal(nonceBefore + rows.length);
+    // The nonce was read again: the next trades go out and land.
+    await cheapenWethOnUniswapV2(f);
+    await service.settle();
+    const after = records.all().filter((r) => r.status === "succeeded" && !rows.some((b) => b.id === r.id));
+    expect(after.length).to.be.greaterThan(0);
+    for (const row of after) {
+      const receipt = await ethers.provider.getTransactionReceipt(row.txHash ?? "");
+      const event = receipt?.logs
+        .map((l) => executorInterface.parseLog(l))
+        .find((p) => p?.name === "ArbitrageExecuted");
+      expect(row.realisedProfit).to.equal(event?.args.profit);
+    }
+    expect(service.summary().sendFailed).to.equal(0);
+  });
+});
