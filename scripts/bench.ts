@@ -3,20 +3,20 @@
 // exhaustive grid, and — on the in-process replica — the time from a new block to a
 // simulated, signed-ready trade. Prints a table, or one JSON line with --json.
 import { getAddress, parseUnits } from "ethers";
-import type { Address } from "../src/addressBook.js";
+import { type Address, symbolsOf } from "../src/addressBook.js";
 import { createCommand, positiveInteger } from "../src/cli.js";
 import { parseEngineConfig } from "../src/engine/config.js";
 import { createLogger } from "../src/engine/log.js";
-import type { MarketPool } from "../src/engine/pools.js";
-import { replicaMarketPools, symbolsOf } from "../src/engine/replicaMarket.js";
-import { type Estimate, RateGraph } from "../src/engine/scan.js";
-import { disjointBest } from "../src/engine/select.js";
 import { EngineService } from "../src/engine/service.js";
-import { cycleOutput, type Sizing, sizeCycle } from "../src/engine/size.js";
+import { type Estimate, RateGraph } from "../src/engine/strategy/scan.js";
+import { disjointBest } from "../src/engine/strategy/select.js";
+import { cycleOutput, type Sizing, sizeCycle } from "../src/engine/strategy/size.js";
+import type { MarketPool } from "../src/engine/venues/pools.js";
 import { deployExecutor } from "../src/executor/deploy.js";
 import { getTickAtSqrtRatio, MAX_TICK, MIN_TICK } from "../src/math/tickMath.js";
 import { devWallet } from "../src/ops/devAccounts.js";
 import { dislocate, findPool } from "../src/replica/market.js";
+import { replicaMarketPools } from "../src/replica/marketPools.js";
 import { deployReplica } from "../src/replica/replica.js";
 import type { ReplicaTokenSymbol } from "../src/replica/tokens.js";
 

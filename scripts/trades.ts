@@ -5,6 +5,7 @@ import { InvalidArgumentError, Option } from "commander";
 import { createCommand, positiveInteger } from "../src/cli.js";
 import { loadEngineConfig } from "../src/engine/config.js";
 import { Records, type TradeRecord, type TradeStatus } from "../src/engine/record/records.js";
+import { describeTrade } from "../src/engine/record/report.js";
 import {
   describeTotals,
   parseSince,
@@ -14,7 +15,6 @@ import {
   tradeJsonLine,
   tradeTotals,
 } from "../src/engine/record/tradesView.js";
-import { describeTrade } from "../src/engine/report.js";
 import { BaseError } from "../src/errors.js";
 
 /** Where `npm start` keeps the demo's records (its `DEMO_DATABASE`). */

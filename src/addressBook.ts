@@ -137,3 +137,10 @@ export function validateAddressBook(book: AddressBook): void {
     throw new Error(`Address book "${book.name}" is invalid:\n  ${problems.join("\n  ")}`);
   }
 }
+
+/** Token address → symbol for the book's tokens. */
+export function symbolsOf(book: AddressBook): Record<Address, string> {
+  const out: Record<Address, string> = {};
+  for (const [symbol, address] of Object.entries(book.tokens)) if (address !== undefined) out[address] = symbol;
+  return out;
+}

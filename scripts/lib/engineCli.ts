@@ -3,7 +3,7 @@
 import type { Command } from "commander";
 import { type EngineConfig, loadEngineConfig } from "../../src/engine/config.js";
 import { createLogger, type Logger } from "../../src/engine/log.js";
-import { describeSummary, summaryJson } from "../../src/engine/report.js";
+import { describeSummary, summaryJson } from "../../src/engine/record/report.js";
 import type { EngineService, ServiceSummary } from "../../src/engine/service.js";
 import { BaseError } from "../../src/errors.js";
 

@@ -1,23 +1,22 @@
-import { Contract, type Provider, parseUnits, type Signer } from "ethers";
+import { type Provider, parseUnits, type Signer } from "ethers";
 import type { Address, AddressBook } from "../addressBook.js";
-import { executorAbi } from "../executor/abi.js";
-import { encodeLoan, encodeRoute, type RouteHop } from "../executor/route.js";
-import { RpcUnavailableError } from "./collect/rpc.js";
+import { Market, type Unreadable } from "./collect/market.js";
+import { UsdPrices } from "./collect/oraclePrices.js";
 import { ConfigError, type EngineConfig } from "./config.js";
-import type { Cycle } from "./cycles.js";
+import { TradeExecutor } from "./execute/executor.js";
 import type { RiskGuard } from "./execute/risk.js";
 import type { Sender } from "./execute/sender.js";
 import { poolName } from "./format.js";
-import { type LenderQuote, Lenders } from "./lenders.js";
 import type { Logger } from "./log.js";
-import { Market, type Unreadable } from "./market.js";
-import { type MarketPool, poolTokens } from "./pools.js";
-import { convert, valueIn } from "./prices.js";
 import type { Records } from "./record/records.js";
-import { type Estimate, RateGraph } from "./scan.js";
-import { disjointBest } from "./select.js";
-import { type Sizing, sizeCycle } from "./size.js";
-import { UsdPrices } from "./usd.js";
+import type { Candidate } from "./strategy/candidate.js";
+import type { Cycle } from "./strategy/cycles.js";
+import { Lenders } from "./strategy/lenders.js";
+import { convert, valueIn } from "./strategy/poolPrices.js";
+import { type Estimate, RateGraph } from "./strategy/scan.js";
+import { disjointBest } from "./strategy/select.js";
+import { sizeCycle } from "./strategy/size.js";
+import { type MarketPool, poolTokens } from "./venues/pools.js";
 
 /** Gas a trade costs, by lender, plus per hop: only to price candidates before simulation. */
 const GAS_BASE: Record<string, bigint> = { BalancerV2: 130_000n, UniswapV3: 155_000n, AaveV3: 220_000n };
@@ -85,17 +84,12 @@ export interface EngineStats {
   filtered: Record<string, number>;
 }
 
-interface Candidate {
-  readonly cycle: Cycle;
-  readonly quote: LenderQuote;
-  readonly sizing: Sizing;
-  readonly gasCostInToken: bigint;
-  readonly net: bigint;
-  /** `net` in USDC base units: candidates in different tokens are ranked by this. */
-  readonly netUsd: bigint;
-}
-
-/** The arbitrage engine: one `onBlock` per new block, from collected state to recorded outcome. */
+/**
+ * One block through the pipeline: collection (the pools that changed, re-read at the block;
+ * reorg detection and periodic verification), strategy (the cycles through them, sized exactly
+ * with each lender, the best pool-disjoint first), and execution (`TradeExecutor`). The service
+ * around it runs the loop, follows trades in flight and owns the risk guard.
+ */
 export class Engine {
   readonly stats: EngineStats = {
     blocks: 0,
@@ -111,7 +105,7 @@ export class Engine {
   private lastVerified: number | undefined;
   private readonly lenders: Lenders;
   private readonly usd: UsdPrices;
-  private readonly executor: Contract;
+  private readonly trades: TradeExecutor;
   /** Milliseconds from a block's arrival to the first trade of it signed-ready (simulated, fees set). */
   readonly blockToTxMs: number[] = [];
   private blockSeenAt = 0;
@@ -132,7 +126,21 @@ export class Engine {
     this.market = new Market(deps.provider, deps.book.multicall3, deps.pools, deps.book.balancerV2?.vault);
     this.lenders = new Lenders(deps.provider, deps.book, deps.aTokens);
     this.usd = new UsdPrices(deps.provider, deps.book);
-    this.executor = new Contract(deps.executor, executorAbi(), deps.operator);
+    this.trades = new TradeExecutor({
+      provider: deps.provider,
+      operator: deps.operator,
+      executor: deps.executor,
+      config: deps.config,
+      records: deps.records,
+      log: deps.log,
+      risk: deps.risk,
+      sender: deps.sender,
+      symbols: deps.symbols,
+      decimalsOf: (token) => this.usd.decimalsOf(token),
+      stats: this.stats,
+      onSignedReady: () => this.markSignedReady(),
+      onSent: deps.onSent,
+    });
   }
 
   /** Reads every pool and lender and finds the cycles. */
@@ -250,7 +258,7 @@ export class Engine {
       }
       processed += 1;
       estimates.delete(best.cycle.id);
-      const outcome = await this.process(best, head);
+      const outcome = await this.trades.execute(best, head);
       if (outcome === "sent" || outcome === "dry_run") {
         // A sent trade will move its pools, and in dry-run what would have been sent would have:
         // a cycle sharing one would not be there to take after it, so leave those out.
@@ -341,147 +349,12 @@ export class Engine {
     log.info("opportunity_filtered", { ...row, reason });
   }
 
-  /**
-   * Filters, records, simulates and (live) sends one candidate. Each step is recorded before the
-   * next is taken; sending returns once the transaction is broadcast (the tracker follows it).
-   */
-  private async process(c: Candidate, block: number): Promise<"filtered" | "failed" | "dry_run" | "sent"> {
-    const { config, records, log, symbols, risk, sender } = this.deps;
-    const symbol = symbols[c.cycle.token] ?? c.cycle.token;
-    this.stats.opportunities += 1;
-    const base = {
-      block,
-      cycle: c.cycle.hops.map((h) => poolName(h.pool, this.deps.symbols)).join(" > "),
-      route: c.cycle.hops.map((h) => h.pool.address).join(","),
-      token: symbol,
-      tokenAddress: c.cycle.token,
-      amountIn: c.sizing.amountIn,
-      lender: c.quote.lender,
-      expectedProfit: c.sizing.profit,
-      gasCost: c.gasCostInToken,
-      expectedProfitUsd6: c.netUsd,
-      ...this.decimalsField(c.cycle.token),
-    };
-    const usdValue = Number(c.netUsd) / 1e6;
-    const reason =
-      c.net <= 0n
-        ? "unprofitable after gas"
-        : usdValue < config.minProfitUsd
-          ? `below minProfitUsd (${usdValue.toFixed(2)} < ${config.minProfitUsd})`
-          : config.maxProfitUsd !== undefined && usdValue > config.maxProfitUsd
-            ? `above maxProfitUsd (${usdValue.toFixed(2)} > ${config.maxProfitUsd})`
-            : undefined;
-    if (reason !== undefined) {
-      this.countFiltered(reason.split(" (")[0] as string);
-      records.add({ ...base, status: "filtered", reason });
-      log.info("opportunity_filtered", { ...base, reason });
-      return "filtered";
-    }
-    const id = records.add({ ...base, status: "detected", reason: null });
-    const loan = encodeLoan(c.quote.lender, c.cycle.token, c.sizing.amountIn, c.quote.uniswapV3);
-    const route = encodeRoute(c.cycle.hops.map((h) => this.routeHop(h.pool, h.tokenOut)));
-    // The floor is the gas the trade costs: a stale opportunity reverts instead of losing.
-    const floor = c.gasCostInToken > 0n ? c.gasCostInToken : 1n;
-    let simulated: bigint;
-    try {
-      simulated = (await this.executor.getFunction("execute").staticCall(loan, floor, route)) as bigint;
-    } catch (error) {
-      const why = this.describeRevert(error);
-      if (this.isTransport(error)) throw error;
-      this.stats.simulationFailed += 1;
-      records.update(id, { status: "simulation_failed", reason: why });
-      log.warn("simulation_failed", { ...base, id, reason: why });
-      return "failed";
-    }
-    this.stats.simulated += 1;
-    const data = this.executor.interface.encodeFunctionData("execute", [loan, floor, route]);
-    if (!config.live || sender === undefined) {
-      records.update(id, { status: "dry_run", reason: `would send to ${this.deps.executor}; not sent (dry-run)` });
-      log.info("dry_run", { ...base, id, simulatedProfit: simulated, to: this.deps.executor, data });
-      return "dry_run";
-    }
-    records.update(id, { status: "simulated", reason: `simulated profit ${simulated}` });
-    const latest = await this.deps.provider.getBlock("latest");
-    const baseFee = latest?.baseFeePerGas ?? 0n;
-    if (!risk.allows(baseFee)) {
-      const why = `risk guard: ${risk.state ?? "gas price cap"}`;
-      this.countFiltered(why);
-      records.update(id, { status: "filtered", reason: why });
-      log.info("opportunity_filtered", { ...base, id, reason: why });
-      return "filtered";
-    }
-    let gasLimit: bigint;
-    try {
-      gasLimit = ((await this.executor.getFunction("execute").estimateGas(loan, floor, route)) * 12n) / 10n;
-    } catch (error) {
-      if (this.isTransport(error)) throw error;
-      const why = `gas estimate failed: ${this.describeRevert(error)}`;
-      this.stats.sendFailed += 1;
-      records.update(id, { status: "send_failed", reason: why });
-      risk.fail("estimate_failed");
-      log.warn("send_failed", { ...base, id, reason: why });
-      return "failed";
-    }
-    const tip = units(config.priorityFeeGwei, 9);
-    if (!this.tradedThisBlock) {
-      // A window of the latest samples: a service that runs for weeks must not grow with them.
-      if (this.blockToTxMs.length >= LATENCY_SAMPLES) this.blockToTxMs.shift();
-      this.blockToTxMs.push(performance.now() - this.blockSeenAt);
-    }
+  /** Notes the first trade of a block ready to sign: the block-to-trade latency. */
+  private markSignedReady(): void {
+    if (this.tradedThisBlock) return;
     this.tradedThisBlock = true;
-    const result = await sender.send(id, {
-      to: this.deps.executor,
-      data,
-      gasLimit,
-      maxFeePerGas: baseFee * 2n + tip,
-      maxPriorityFeePerGas: tip,
-    });
-    if (result.status === "refused") {
-      this.stats.sendFailed += 1;
-      records.update(id, { status: "send_failed", reason: `the node refused it: ${result.reason}` });
-      risk.fail("send_failed");
-      log.warn("send_failed", { ...base, id, reason: result.reason });
-      return "failed";
-    }
-    this.stats.sent += 1;
-    if (result.status === "sent") {
-      records.update(id, { status: "sent" });
-      log.info("trade_sent", { ...base, id, tx: result.hash, nonce: result.nonce });
-    } else {
-      // Maybe broadcast: it stays `signed`, and the tracker finds out from the chain.
-      log.warn("trade_send_unknown", { ...base, id, tx: result.hash, nonce: result.nonce, reason: result.reason });
-    }
-    this.deps.onSent?.(id);
-    return "sent";
-  }
-
-  private countFiltered(reason: string): void {
-    this.stats.filtered[reason] = (this.stats.filtered[reason] ?? 0) + 1;
-  }
-
-  private decimalsField(token: Address): { decimals?: number } {
-    const decimals = this.usd.decimalsOf(token);
-    return decimals === undefined ? {} : { decimals };
-  }
-
-  /** An error of the RPC itself (not an answer): the block is handled again once it answers. */
-  private isTransport(error: unknown): boolean {
-    return error instanceof RpcUnavailableError;
-  }
-
-  private routeHop(pool: MarketPool, tokenOut: Address): RouteHop {
-    if (pool.kind === "uniswapV2")
-      return { kind: "UniswapV2", factoryIndex: pool.factoryIndex, tokenOut, feePips: pool.feePips };
-    if (pool.kind === "uniswapV3") return { kind: "UniswapV3", tokenOut, fee: pool.fee };
-    return { kind: "BalancerV2", poolId: pool.poolId, tokenOut };
-  }
-
-  private describeRevert(error: unknown): string {
-    const data = (error as { data?: string }).data;
-    if (typeof data === "string" && data.length >= 10) {
-      const parsed = this.executor.interface.parseError(data);
-      if (parsed !== null) return `${parsed.name}(${parsed.args.map((a: unknown) => String(a)).join(", ")})`;
-    }
-    return (error as Error).message.split("\n")[0] ?? "reverted";
+    // A window of the latest samples: a service that runs for weeks must not grow with them.
+    if (this.blockToTxMs.length >= LATENCY_SAMPLES) this.blockToTxMs.shift();
+    this.blockToTxMs.push(performance.now() - this.blockSeenAt);
   }
 }

@@ -1,5 +1,5 @@
 import { BaseError } from "../errors.js";
-import type { MarketPool } from "./pools.js";
+import type { MarketPool } from "./venues/pools.js";
 
 /** Significant digits shown for an amount below one whole unit. */
 const SMALL_SIGNIFICANT = 4;

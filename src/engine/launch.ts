@@ -1,19 +1,18 @@
 import { existsSync, readFileSync } from "node:fs";
-import type { Address, AddressBook } from "../addressBook.js";
+import { type Address, type AddressBook, symbolsOf } from "../addressBook.js";
 import { BaseError } from "../errors.js";
 import { LOCAL_RECORD_PATH } from "../ops/deployment.js";
 import { devWallet } from "../ops/devAccounts.js";
 import { resolveExecutor } from "../ops/executorOps.js";
 import { operatorSigner } from "../ops/secrets.js";
-import { aTokensOf } from "./aave.js";
+import { aTokensOf } from "./collect/aaveReserves.js";
+import { discoverPools } from "./collect/discovery.js";
+import { liveBook, NetworkError } from "./collect/network.js";
 import { ResilientRpcProvider, type RpcHealthEvent } from "./collect/rpc.js";
 import type { EngineConfig } from "./config.js";
-import { discoverPools } from "./discovery.js";
 import type { LocalSigner } from "./execute/sender.js";
 import { childLogger, type Logger } from "./log.js";
-import { liveBook, NetworkError } from "./network.js";
 import { Records } from "./record/records.js";
-import { symbolsOf } from "./replicaMarket.js";
 import type { ServiceDeps } from "./service.js";
 
 /** The local node's record, written by `npm run node` / `npm start`. */

@@ -10,8 +10,8 @@ import { RiskGuard, type RiskState } from "./execute/risk.js";
 import { type LocalSigner, Sender } from "./execute/sender.js";
 import { Tracker, type TradeOutcome } from "./execute/tracker.js";
 import { childLogger, type Logger } from "./log.js";
-import type { MarketPool } from "./pools.js";
 import type { ChainIdentity, Records, TradeRecord } from "./record/records.js";
+import type { MarketPool } from "./venues/pools.js";
 
 /** How often (in handled blocks) the chain's identity is checked even when nothing looks wrong. */
 const IDENTITY_EVERY_BLOCKS = 20;

@@ -2,9 +2,9 @@ import { expect } from "chai";
 import { parseUnits } from "ethers";
 import type { Address } from "../../src/addressBook.js";
 import { ConfigError } from "../../src/engine/config.js";
-import { type MarketPool, poolTokens } from "../../src/engine/pools.js";
-import { replicaMarketPools } from "../../src/engine/replicaMarket.js";
+import { type MarketPool, poolTokens } from "../../src/engine/venues/pools.js";
 import { dislocate, findPool } from "../../src/replica/market.js";
+import { replicaMarketPools } from "../../src/replica/marketPools.js";
 import { ethers, loadExecutor } from "../fixtures/executor.js";
 import { afterOneDislocation, balances, cheapenWethOnUniswapV2, serviceFor } from "./support/service.js";
 
@@ -189,7 +189,7 @@ describe("the engine on the replica", () => {
 describe("pool discovery", () => {
   it("asks the factories for every pair of the book's tokens and finds exactly the replica's V2, V3 and Balancer pools between them", async () => {
     const f = await loadExecutor();
-    const { discoverPools } = await import("../../src/engine/discovery.js");
+    const { discoverPools } = await import("../../src/engine/collect/discovery.js");
     const progress: Array<[number, number]> = [];
     const found = await discoverPools(ethers.provider, f.replica.book, (done, total) => progress.push([done, total]));
     const expected = replicaMarketPools(f.replica.pools, f.replica.tokenAddresses, f.replica.book);

@@ -1,13 +1,13 @@
 import { parseUnits } from "ethers";
-import type { Address } from "../../../src/addressBook.js";
+import { type Address, symbolsOf } from "../../../src/addressBook.js";
 import { parseEngineConfig } from "../../../src/engine/config.js";
 import { createLogger, type Logger } from "../../../src/engine/log.js";
-import type { MarketPool } from "../../../src/engine/pools.js";
 import { Records } from "../../../src/engine/record/records.js";
-import { replicaMarketPools, symbolsOf } from "../../../src/engine/replicaMarket.js";
 import { EngineService } from "../../../src/engine/service.js";
+import type { MarketPool } from "../../../src/engine/venues/pools.js";
 import { devWallet } from "../../../src/ops/devAccounts.js";
 import { dislocate, findPool } from "../../../src/replica/market.js";
+import { replicaMarketPools } from "../../../src/replica/marketPools.js";
 import type { ReplicaTokenSymbol } from "../../../src/replica/tokens.js";
 import { type ExecutorFixture, ethers, loadExecutor } from "../../fixtures/executor.js";
 

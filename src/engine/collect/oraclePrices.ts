@@ -1,6 +1,6 @@
 import { Contract, Interface, type Provider } from "ethers";
-import type { Address, AddressBook } from "../addressBook.js";
-import { tryMulticall } from "../pools/multicall.js";
+import type { Address, AddressBook } from "../../addressBook.js";
+import { tryMulticall } from "../../pools/multicall.js";
 
 const oracle = new Interface([
   "function getAssetPrice(address asset) view returns (uint256)",

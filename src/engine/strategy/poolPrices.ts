@@ -1,5 +1,5 @@
-import type { Address } from "../addressBook.js";
-import type { MarketPool } from "./pools.js";
+import type { Address } from "../../addressBook.js";
+import type { MarketPool } from "../venues/pools.js";
 
 const Q192 = 1n << 192n;
 

@@ -1,7 +1,7 @@
-import type { Address } from "../addressBook.js";
-import { getAmountOut } from "../math/uniswapV2.js";
-import { swapExactInput, type UniswapV3PoolState } from "../math/uniswapV3Pool.js";
-import { type WeightedPoolState, weightedSwapGivenIn } from "../math/weightedMath.js";
+import type { Address } from "../../addressBook.js";
+import { getAmountOut } from "../../math/uniswapV2.js";
+import { swapExactInput, type UniswapV3PoolState } from "../../math/uniswapV3Pool.js";
+import { type WeightedPoolState, weightedSwapGivenIn } from "../../math/weightedMath.js";
 
 /** A pool the engine trades through, with the state last read from the chain. */
 export type MarketPool =

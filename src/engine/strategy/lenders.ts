@@ -1,9 +1,9 @@
 import { Contract, Interface, type Provider } from "ethers";
-import type { Address, AddressBook } from "../addressBook.js";
-import type { LenderName } from "../executor/route.js";
-import { multicall } from "../pools/multicall.js";
+import type { Address, AddressBook } from "../../addressBook.js";
+import type { LenderName } from "../../executor/route.js";
+import { multicall } from "../../pools/multicall.js";
+import type { MarketPool } from "../venues/pools.js";
 import type { Cycle } from "./cycles.js";
-import type { MarketPool } from "./pools.js";
 
 const erc20 = new Interface(["function balanceOf(address) view returns (uint256)"]);
 

@@ -1,8 +1,8 @@
 import { getAddress, Interface, type Provider } from "ethers";
-import { type Address, type AddressBook, v2DexesOf } from "../addressBook.js";
-import { v2DexIndex } from "../executor/deploy.js";
-import { multicall } from "../pools/multicall.js";
-import type { MarketPool } from "./pools.js";
+import { type Address, type AddressBook, v2DexesOf } from "../../addressBook.js";
+import { v2DexIndex } from "../../executor/deploy.js";
+import { multicall } from "../../pools/multicall.js";
+import type { MarketPool } from "../venues/pools.js";
 
 const v2Factory = new Interface(["function getPair(address, address) view returns (address)"]);
 const v3Factory = new Interface(["function getPool(address, address, uint24) view returns (address)"]);

@@ -1,5 +1,5 @@
+import { amountOut, virtualReserves } from "../venues/pools.js";
 import type { Cycle } from "./cycles.js";
-import { amountOut, virtualReserves } from "./pools.js";
 
 /** The output of a whole cycle for `amountIn`, hop by hop, with each pool's exact math. */
 export function cycleOutput(cycle: Cycle, amountIn: bigint): bigint {

@@ -1,5 +1,5 @@
-import type { Address } from "../addressBook.js";
-import { type MarketPool, poolTokens } from "./pools.js";
+import type { Address } from "../../addressBook.js";
+import { type MarketPool, poolTokens } from "../venues/pools.js";
 
 /** One hop of a cycle: a pool and the direction through it. */
 export interface CycleHop {

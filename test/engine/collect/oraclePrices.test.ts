@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { parseUnits } from "ethers";
-import { UsdPrices } from "../../src/engine/usd.js";
-import { dislocate, findPool } from "../../src/replica/market.js";
-import { ethers, loadReplica, otherSigners } from "../fixtures/replica.js";
+import { UsdPrices } from "../../../src/engine/collect/oraclePrices.js";
+import { dislocate, findPool } from "../../../src/replica/market.js";
+import { ethers, loadReplica, otherSigners } from "../../fixtures/replica.js";
 
 describe("dollar values from Aave's oracle", () => {
   it("values tokens at the oracle's price in both directions, unmoved by a pool dislocation, and knows what it cannot price", async () => {

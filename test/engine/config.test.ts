@@ -1,6 +1,6 @@
 import { expect } from "chai";
+import { chainIdOf, connectRpc, liveBook, NetworkError } from "../../src/engine/collect/network.js";
 import { ConfigError, loadEngineConfig, parseEngineConfig } from "../../src/engine/config.js";
-import { chainIdOf, connectRpc, liveBook, NetworkError } from "../../src/engine/network.js";
 import { ethers } from "../fixtures/replica.js";
 
 describe("engine bad input gets a clear error", () => {

@@ -1,9 +1,9 @@
-import type { Address, AddressBook, CompleteAddressBook } from "../addressBook.js";
+import type { Address, CompleteAddressBook } from "../addressBook.js";
 import { BOOK_TOKENS } from "../addressBook.js";
+import type { MarketPool } from "../engine/venues/pools.js";
 import { v2DexIndex } from "../executor/deploy.js";
-import type { ReplicaPool } from "../replica/replica.js";
-import type { ReplicaTokenSymbol } from "../replica/tokens.js";
-import type { MarketPool } from "./pools.js";
+import type { ReplicaPool } from "./replica.js";
+import type { ReplicaTokenSymbol } from "./tokens.js";
 
 /**
  * The engine's pools on the replica: its Uniswap V2, Sushiswap, Uniswap V3 and Balancer weighted
@@ -54,12 +54,5 @@ export function replicaMarketPools(
       });
     }
   }
-  return out;
-}
-
-/** Token address → symbol for the book's tokens. */
-export function symbolsOf(book: AddressBook): Record<Address, string> {
-  const out: Record<Address, string> = {};
-  for (const [symbol, address] of Object.entries(book.tokens)) if (address !== undefined) out[address] = symbol;
   return out;
 }

@@ -1,6 +1,6 @@
-import { formatAmount, formatUsd } from "./format.js";
-import type { TradeRecord } from "./record/records.js";
-import type { ServiceSummary } from "./service.js";
+import { formatAmount, formatUsd } from "../format.js";
+import type { ServiceSummary } from "../service.js";
+import type { TradeRecord } from "./records.js";
 
 /** An amount of a recorded trade's token, in its units when its decimals are known. */
 function amount(value: bigint, row: TradeRecord): string {

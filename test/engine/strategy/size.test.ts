@@ -1,9 +1,9 @@
 import { expect } from "chai";
-import type { Address } from "../../src/addressBook.js";
-import { findCycles, indexCyclesByPool } from "../../src/engine/cycles.js";
-import type { MarketPool } from "../../src/engine/pools.js";
-import { cycleOutput, sizeCycle } from "../../src/engine/size.js";
-import { getSqrtRatioAtTick } from "../../src/math/tickMath.js";
+import type { Address } from "../../../src/addressBook.js";
+import { findCycles, indexCyclesByPool } from "../../../src/engine/strategy/cycles.js";
+import { cycleOutput, sizeCycle } from "../../../src/engine/strategy/size.js";
+import type { MarketPool } from "../../../src/engine/venues/pools.js";
+import { getSqrtRatioAtTick } from "../../../src/math/tickMath.js";
 
 const A = "0x000000000000000000000000000000000000000A" as Address;
 const B = "0x000000000000000000000000000000000000000b" as Address;

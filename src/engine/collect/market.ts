@@ -1,10 +1,10 @@
 import { Interface, type Provider } from "ethers";
-import type { Address } from "../addressBook.js";
-import { BaseError } from "../errors.js";
-import { loadWeightedPools } from "../pools/balancerWeighted.js";
-import { tryMulticall } from "../pools/multicall.js";
-import { loadUniswapV3Pool, refreshUniswapV3Price } from "../pools/uniswapV3.js";
-import type { MarketPool } from "./pools.js";
+import type { Address } from "../../addressBook.js";
+import { BaseError } from "../../errors.js";
+import { loadWeightedPools } from "../../pools/balancerWeighted.js";
+import { tryMulticall } from "../../pools/multicall.js";
+import { loadUniswapV3Pool, refreshUniswapV3Price } from "../../pools/uniswapV3.js";
+import type { MarketPool } from "../venues/pools.js";
 
 const pair = new Interface(["function getReserves() view returns (uint112, uint112, uint32)"]);
 /** A Uniswap V3 pool's Swap event: it moves the price but no tick's liquidity. */

@@ -1,5 +1,5 @@
 import { Contract, type Provider } from "ethers";
-import type { Address, AddressBook } from "../addressBook.js";
+import type { Address, AddressBook } from "../../addressBook.js";
 
 /** Each token's aToken (where its Aave reserve's liquidity sits), read from the Pool; absent when not a reserve. */
 export async function aTokensOf(

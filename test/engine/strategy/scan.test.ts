@@ -1,11 +1,11 @@
 import { expect } from "chai";
 import { getAddress } from "ethers";
-import type { Address } from "../../src/addressBook.js";
-import { type Cycle, findCycles } from "../../src/engine/cycles.js";
-import { type MarketPool, poolTokens } from "../../src/engine/pools.js";
-import { type Estimate, logRate, RateGraph } from "../../src/engine/scan.js";
-import { disjointBest } from "../../src/engine/select.js";
-import { sizeCycle } from "../../src/engine/size.js";
+import type { Address } from "../../../src/addressBook.js";
+import { type Cycle, findCycles } from "../../../src/engine/strategy/cycles.js";
+import { type Estimate, logRate, RateGraph } from "../../../src/engine/strategy/scan.js";
+import { disjointBest } from "../../../src/engine/strategy/select.js";
+import { sizeCycle } from "../../../src/engine/strategy/size.js";
+import { type MarketPool, poolTokens } from "../../../src/engine/venues/pools.js";
 
 /**
  * A random market of 300 V2 pairs over 25 tokens, prices a few percent apart, and 12 Balancer

@@ -1,7 +1,7 @@
 import { JsonRpcProvider, type Provider } from "ethers";
-import type { AddressBook } from "../addressBook.js";
-import { LIVE_BOOKS } from "../addressBooks/networks.js";
-import { BaseError } from "../errors.js";
+import type { AddressBook } from "../../addressBook.js";
+import { LIVE_BOOKS } from "../../addressBooks/networks.js";
+import { BaseError } from "../../errors.js";
 
 /** An RPC that could not be reached, or that answers for the wrong chain. */
 export class NetworkError extends BaseError {

@@ -1,6 +1,6 @@
-import type { Address } from "../addressBook.js";
+import type { Address } from "../../addressBook.js";
+import { type MarketPool, poolTokens, virtualReserves } from "../venues/pools.js";
 import type { Cycle, CycleHop } from "./cycles.js";
-import { type MarketPool, poolTokens, virtualReserves } from "./pools.js";
 
 const LN_Q192 = 192 * Math.log(2);
 

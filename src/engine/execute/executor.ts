@@ -1,0 +1,194 @@
+import { Contract, type Provider, parseUnits, type Signer } from "ethers";
+import type { Address } from "../../addressBook.js";
+import { executorAbi } from "../../executor/abi.js";
+import { encodeLoan, encodeRoute, type RouteHop } from "../../executor/route.js";
+import { RpcUnavailableError } from "../collect/rpc.js";
+import type { EngineConfig } from "../config.js";
+import type { EngineStats } from "../engine.js";
+import { poolName } from "../format.js";
+import type { Logger } from "../log.js";
+import type { Records } from "../record/records.js";
+import type { Candidate } from "../strategy/candidate.js";
+import type { MarketPool } from "../venues/pools.js";
+import type { RiskGuard } from "./risk.js";
+import type { Sender } from "./sender.js";
+
+/** A configured decimal amount in base units (see the engine's `units`). */
+function units(value: number, decimals: number): bigint {
+  return parseUnits(value.toFixed(decimals), decimals);
+}
+
+/** What execution needs: the chain, the executor, the guard around sending, and where to record. */
+export interface TradeExecutorDeps {
+  readonly provider: Provider;
+  /** Simulations are called from the operator's address. */
+  readonly operator: Signer;
+  readonly executor: Address;
+  readonly config: EngineConfig;
+  readonly records: Records;
+  readonly log: Logger;
+  readonly risk: RiskGuard;
+  /** Signs and broadcasts; absent in dry-run, where nothing is ever sent. */
+  readonly sender?: Sender | undefined;
+  readonly symbols: Readonly<Record<Address, string>>;
+  readonly decimalsOf: (token: Address) => number | undefined;
+  /** The stages' shared counters. */
+  readonly stats: EngineStats;
+  /** Called when a trade is simulated, priced and about to be signed. */
+  readonly onSignedReady?: () => void;
+  /** Told of each trade broadcast (or possibly broadcast), with its record id. */
+  readonly onSent?: ((id: number) => void) | undefined;
+}
+
+/**
+ * Execution: filters a candidate by its dollar value, records it, simulates it through the
+ * executor with the exact calldata, and (live) asks the risk guard, estimates gas and hands it
+ * to the sender. Each step is recorded before the next is taken; a refusal at any step is
+ * recorded with its reason and counted by the risk guard where it cost or may cost money.
+ */
+export class TradeExecutor {
+  private readonly executor: Contract;
+
+  constructor(private readonly deps: TradeExecutorDeps) {
+    this.executor = new Contract(deps.executor, executorAbi(), deps.operator);
+  }
+
+  /**
+   * Filters, records, simulates and (live) sends one candidate. Each step is recorded before the
+   * next is taken; sending returns once the transaction is broadcast (the tracker follows it).
+   */
+  async execute(c: Candidate, block: number): Promise<"filtered" | "failed" | "dry_run" | "sent"> {
+    const { config, records, log, symbols, risk, sender, stats } = this.deps;
+    const symbol = symbols[c.cycle.token] ?? c.cycle.token;
+    stats.opportunities += 1;
+    const base = {
+      block,
+      cycle: c.cycle.hops.map((h) => poolName(h.pool, symbols)).join(" > "),
+      route: c.cycle.hops.map((h) => h.pool.address).join(","),
+      token: symbol,
+      tokenAddress: c.cycle.token,
+      amountIn: c.sizing.amountIn,
+      lender: c.quote.lender,
+      expectedProfit: c.sizing.profit,
+      gasCost: c.gasCostInToken,
+      expectedProfitUsd6: c.netUsd,
+      ...this.decimalsField(c.cycle.token),
+    };
+    const usdValue = Number(c.netUsd) / 1e6;
+    const reason =
+      c.net <= 0n
+        ? "unprofitable after gas"
+        : usdValue < config.minProfitUsd
+          ? `below minProfitUsd (${usdValue.toFixed(2)} < ${config.minProfitUsd})`
+          : config.maxProfitUsd !== undefined && usdValue > config.maxProfitUsd
+            ? `above maxProfitUsd (${usdValue.toFixed(2)} > ${config.maxProfitUsd})`
+            : undefined;
+    if (reason !== undefined) {
+      this.countFiltered(reason.split(" (")[0] as string);
+      records.add({ ...base, status: "filtered", reason });
+      log.info("opportunity_filtered", { ...base, reason });
+      return "filtered";
+    }
+    const id = records.add({ ...base, status: "detected", reason: null });
+    const loan = encodeLoan(c.quote.lender, c.cycle.token, c.sizing.amountIn, c.quote.uniswapV3);
+    const route = encodeRoute(c.cycle.hops.map((h) => this.routeHop(h.pool, h.tokenOut)));
+    // The floor is the gas the trade costs: a stale opportunity reverts instead of losing.
+    const floor = c.gasCostInToken > 0n ? c.gasCostInToken : 1n;
+    let simulated: bigint;
+    try {
+      simulated = (await this.executor.getFunction("execute").staticCall(loan, floor, route)) as bigint;
+    } catch (error) {
+      const why = this.describeRevert(error);
+      if (this.isTransport(error)) throw error;
+      stats.simulationFailed += 1;
+      records.update(id, { status: "simulation_failed", reason: why });
+      log.warn("simulation_failed", { ...base, id, reason: why });
+      return "failed";
+    }
+    stats.simulated += 1;
+    const data = this.executor.interface.encodeFunctionData("execute", [loan, floor, route]);
+    if (!config.live || sender === undefined) {
+      records.update(id, { status: "dry_run", reason: `would send to ${this.deps.executor}; not sent (dry-run)` });
+      log.info("dry_run", { ...base, id, simulatedProfit: simulated, to: this.deps.executor, data });
+      return "dry_run";
+    }
+    records.update(id, { status: "simulated", reason: `simulated profit ${simulated}` });
+    const latest = await this.deps.provider.getBlock("latest");
+    const baseFee = latest?.baseFeePerGas ?? 0n;
+    if (!risk.allows(baseFee)) {
+      const why = `risk guard: ${risk.state ?? "gas price cap"}`;
+      this.countFiltered(why);
+      records.update(id, { status: "filtered", reason: why });
+      log.info("opportunity_filtered", { ...base, id, reason: why });
+      return "filtered";
+    }
+    let gasLimit: bigint;
+    try {
+      gasLimit = ((await this.executor.getFunction("execute").estimateGas(loan, floor, route)) * 12n) / 10n;
+    } catch (error) {
+      if (this.isTransport(error)) throw error;
+      const why = `gas estimate failed: ${this.describeRevert(error)}`;
+      stats.sendFailed += 1;
+      records.update(id, { status: "send_failed", reason: why });
+      risk.fail("estimate_failed");
+      log.warn("send_failed", { ...base, id, reason: why });
+      return "failed";
+    }
+    const tip = units(config.priorityFeeGwei, 9);
+    this.deps.onSignedReady?.();
+    const result = await sender.send(id, {
+      to: this.deps.executor,
+      data,
+      gasLimit,
+      maxFeePerGas: baseFee * 2n + tip,
+      maxPriorityFeePerGas: tip,
+    });
+    if (result.status === "refused") {
+      stats.sendFailed += 1;
+      records.update(id, { status: "send_failed", reason: `the node refused it: ${result.reason}` });
+      risk.fail("send_failed");
+      log.warn("send_failed", { ...base, id, reason: result.reason });
+      return "failed";
+    }
+    stats.sent += 1;
+    if (result.status === "sent") {
+      records.update(id, { status: "sent" });
+      log.info("trade_sent", { ...base, id, tx: result.hash, nonce: result.nonce });
+    } else {
+      // Maybe broadcast: it stays `signed`, and the tracker finds out from the chain.
+      log.warn("trade_send_unknown", { ...base, id, tx: result.hash, nonce: result.nonce, reason: result.reason });
+    }
+    this.deps.onSent?.(id);
+    return "sent";
+  }
+
+  private countFiltered(reason: string): void {
+    this.deps.stats.filtered[reason] = (this.deps.stats.filtered[reason] ?? 0) + 1;
+  }
+
+  private decimalsField(token: Address): { decimals?: number } {
+    const decimals = this.deps.decimalsOf(token);
+    return decimals === undefined ? {} : { decimals };
+  }
+
+  /** An error of the RPC itself (not an answer): the block is handled again once it answers. */
+  private isTransport(error: unknown): boolean {
+    return error instanceof RpcUnavailableError;
+  }
+
+  private routeHop(pool: MarketPool, tokenOut: Address): RouteHop {
+    if (pool.kind === "uniswapV2")
+      return { kind: "UniswapV2", factoryIndex: pool.factoryIndex, tokenOut, feePips: pool.feePips };
+    if (pool.kind === "uniswapV3") return { kind: "UniswapV3", tokenOut, fee: pool.fee };
+    return { kind: "BalancerV2", poolId: pool.poolId, tokenOut };
+  }
+
+  private describeRevert(error: unknown): string {
+    const data = (error as { data?: string }).data;
+    if (typeof data === "string" && data.length >= 10) {
+      const parsed = this.executor.interface.parseError(data);
+      if (parsed !== null) return `${parsed.name}(${parsed.args.map((a: unknown) => String(a)).join(", ")})`;
+    }
+    return (error as Error).message.split("\n")[0] ?? "reverted";
+  }
+}

@@ -1,0 +1,14 @@
+import type { Cycle } from "./cycles.js";
+import type { LenderQuote } from "./lenders.js";
+import type { Sizing } from "./size.js";
+
+/** What the strategy hands to execution: a cycle, its lender, its exact size and its value net of gas. */
+export interface Candidate {
+  readonly cycle: Cycle;
+  readonly quote: LenderQuote;
+  readonly sizing: Sizing;
+  readonly gasCostInToken: bigint;
+  readonly net: bigint;
+  /** `net` in USDC base units: candidates in different tokens are ranked by this. */
+  readonly netUsd: bigint;
+}
