@@ -6,7 +6,6 @@ import { ConfigError, type EngineConfig } from "./config.js";
 import { TradeExecutor } from "./execute/executor.js";
 import type { RiskGuard } from "./execute/risk.js";
 import type { Sender } from "./execute/sender.js";
-import { poolName } from "./format.js";
 import type { Logger } from "./log.js";
 import type { Records } from "./record/records.js";
 import type { Candidate } from "./strategy/candidate.js";
@@ -16,7 +15,7 @@ import { convert, valueIn } from "./strategy/poolPrices.js";
 import { type Estimate, RateGraph } from "./strategy/scan.js";
 import { disjointBest } from "./strategy/select.js";
 import { sizeCycle } from "./strategy/size.js";
-import { type MarketPool, poolTokens } from "./venues/pools.js";
+import { type MarketPool, poolName, poolTokens } from "./venues/pools.js";
 
 /** Gas a trade costs, by lender, plus per hop: only to price candidates before simulation. */
 const GAS_BASE: Record<string, bigint> = { BalancerV2: 130_000n, UniswapV3: 155_000n, AaveV3: 220_000n };

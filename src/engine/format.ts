@@ -1,5 +1,4 @@
 import { BaseError } from "../errors.js";
-import type { MarketPool } from "./venues/pools.js";
 
 /** Significant digits shown for an amount below one whole unit. */
 const SMALL_SIGNIFICANT = 4;
@@ -56,29 +55,6 @@ export function formatUsd(usd6: bigint): string {
   return `${usd6 < 0n && cents !== 0n ? "-" : ""}$${decimal(cents, 2)}`;
 }
 
-/**
- * A pool as a person names it: venue, tokens in the pool's order, fee, and for a Balancer
- * pool its weights: `Uniswap V3 WETH/USDC 0.05%`, `Sushiswap WBTC/WETH 0.3%`,
- * `Balancer weighted WETH/DAI/USDC 40/30/30 0.3%`.
- *
- * @param symbols Token symbols by address, keyed as the pool spells its addresses or in lower
- *   case; a token without one shows as the first six hex digits of its address.
- */
-export function poolName(pool: MarketPool, symbols: Readonly<Record<string, string>>): string {
-  const symbol = (address: string) => symbols[address] ?? symbols[address.toLowerCase()] ?? address.slice(2, 2 + 6);
-  if (pool.kind === "uniswapV2")
-    return `${dexName(pool.dex)} ${symbol(pool.token0)}/${symbol(pool.token1)} ${percent(BigInt(pool.feePips), 4, 4)}%`;
-  if (pool.kind === "uniswapV3")
-    return `Uniswap V3 ${symbol(pool.token0)}/${symbol(pool.token1)} ${percent(BigInt(pool.fee), 4, 4)}%`;
-  const parts = ["Balancer weighted", pool.tokens.map(symbol).join("/")];
-  const { weights, swapFee } = pool.state;
-  if (weights.length > 0 && weights.length === pool.tokens.length)
-    parts.push(weights.map((w) => percent(w, 16, 2)).join("/"));
-  // Balancer's smallest swap fee is 0.0001%, so four decimals of a percent lose nothing.
-  if (swapFee > 0n) parts.push(`${percent(swapFee, 16, 4)}%`);
-  return parts.join(" ");
-}
-
 /** `0xFFec…3873`: enough of an address to tell it apart in a table, not to type it. */
 export function shortAddress(a: string): string {
   return a.length <= 12 ? a : `${a.slice(0, 6)}…${a.slice(-4)}`;
@@ -102,12 +78,13 @@ function decimal(scaled: bigint, shown: number): string {
  * `value` / 10^`scale` (a fraction already in percent) rounded to at most `places` decimals,
  * without trailing zeros: pips with scale 4 (3000 → "0.3"), 1e18 fractions with scale 16.
  */
-function percent(value: bigint, scale: number, places: number): string {
+/** `value` / 10^`scale` as a percentage with up to `places` decimals, trailing zeros dropped. */
+export function percent(value: bigint, scale: number, places: number): string {
   return decimal(rounded(value, scale, places), places).replace(/\.?0+$/, "");
 }
 
 /** `uniswapV2` → "Uniswap V2"; an unknown key title-cased word by word: `shibaSwap` → "Shiba Swap". */
-function dexName(key: string): string {
+export function dexName(key: string): string {
   const known = DEX_NAMES[key];
   if (known !== undefined) return known;
   return key

@@ -1,8 +1,9 @@
 import { expect } from "chai";
 import { parseUnits } from "ethers";
 import type { Address } from "../../src/addressBook.js";
-import { formatAmount, formatUsd, poolName, shortAddress } from "../../src/engine/format.js";
+import { formatAmount, formatUsd, shortAddress } from "../../src/engine/format.js";
 import type { MarketPool } from "../../src/engine/venues/pools.js";
+import { poolName } from "../../src/engine/venues/pools.js";
 
 const WETH = "0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2" as Address;
 const USDC = "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48" as Address;

@@ -4,7 +4,7 @@ import { BaseError } from "../../errors.js";
 import { loadWeightedPools } from "../../pools/balancerWeighted.js";
 import { tryMulticall } from "../../pools/multicall.js";
 import { loadUniswapV3Pool, refreshUniswapV3Price } from "../../pools/uniswapV3.js";
-import type { MarketPool } from "../venues/pools.js";
+import { type MarketPool, venueOf } from "../venues/pools.js";
 
 const pair = new Interface(["function getReserves() view returns (uint112, uint112, uint32)"]);
 /** A Uniswap V3 pool's Swap event: it moves the price but no tick's liquidity. */
@@ -181,16 +181,10 @@ export interface Unreadable {
 
 /** Clears a pool's state so that no cycle uses it until it is read again. */
 function empty(pool: MarketPool): void {
-  if (pool.kind === "uniswapV2") pool.state = { reserve0: 0n, reserve1: 0n };
-  else if (pool.kind === "uniswapV3") pool.state = { ...pool.state, sqrtPriceX96: 0n, liquidity: 0n, ticks: new Map() };
-  else pool.state = { ...pool.state, balances: pool.tokens.map(() => 0n) };
+  venueOf(pool).empty(pool);
 }
 
 /** A pool's state as a comparable string. */
 function fingerprint(pool: MarketPool): string {
-  if (pool.kind === "uniswapV2") return `${pool.state.reserve0}:${pool.state.reserve1}`;
-  if (pool.kind === "balancerWeighted")
-    return `${pool.state.balances.join(",")}:${pool.state.weights.join(",")}:${pool.state.swapFee}`;
-  const ticks = [...pool.state.ticks].sort(([a], [b]) => a - b).map(([t, net]) => `${t}=${net}`);
-  return `${pool.state.sqrtPriceX96}:${pool.state.tick}:${pool.state.liquidity}:${ticks.join(",")}`;
+  return venueOf(pool).fingerprint(pool);
 }

@@ -1,15 +1,14 @@
 import { Contract, type Provider, parseUnits, type Signer } from "ethers";
 import type { Address } from "../../addressBook.js";
 import { executorAbi } from "../../executor/abi.js";
-import { encodeLoan, encodeRoute, type RouteHop } from "../../executor/route.js";
+import { encodeLoan, encodeRoute } from "../../executor/route.js";
 import { RpcUnavailableError } from "../collect/rpc.js";
 import type { EngineConfig } from "../config.js";
 import type { EngineStats } from "../engine.js";
-import { poolName } from "../format.js";
 import type { Logger } from "../log.js";
 import type { Records } from "../record/records.js";
 import type { Candidate } from "../strategy/candidate.js";
-import type { MarketPool } from "../venues/pools.js";
+import { poolName, routeHop } from "../venues/pools.js";
 import type { RiskGuard } from "./risk.js";
 import type { Sender } from "./sender.js";
 
@@ -91,7 +90,7 @@ export class TradeExecutor {
     }
     const id = records.add({ ...base, status: "detected", reason: null });
     const loan = encodeLoan(c.quote.lender, c.cycle.token, c.sizing.amountIn, c.quote.uniswapV3);
-    const route = encodeRoute(c.cycle.hops.map((h) => this.routeHop(h.pool, h.tokenOut)));
+    const route = encodeRoute(c.cycle.hops.map((h) => routeHop(h.pool, h.tokenOut)));
     // The floor is the gas the trade costs: a stale opportunity reverts instead of losing.
     const floor = c.gasCostInToken > 0n ? c.gasCostInToken : 1n;
     let simulated: bigint;
@@ -174,13 +173,6 @@ export class TradeExecutor {
   /** An error of the RPC itself (not an answer): the block is handled again once it answers. */
   private isTransport(error: unknown): boolean {
     return error instanceof RpcUnavailableError;
-  }
-
-  private routeHop(pool: MarketPool, tokenOut: Address): RouteHop {
-    if (pool.kind === "uniswapV2")
-      return { kind: "UniswapV2", factoryIndex: pool.factoryIndex, tokenOut, feePips: pool.feePips };
-    if (pool.kind === "uniswapV3") return { kind: "UniswapV3", tokenOut, fee: pool.fee };
-    return { kind: "BalancerV2", poolId: pool.poolId, tokenOut };
   }
 
   private describeRevert(error: unknown): string {

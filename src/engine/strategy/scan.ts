@@ -1,8 +1,6 @@
 import type { Address } from "../../addressBook.js";
-import { type MarketPool, poolTokens, virtualReserves } from "../venues/pools.js";
+import { type MarketPool, poolTokens, venueOf, virtualReserves } from "../venues/pools.js";
 import type { Cycle, CycleHop } from "./cycles.js";
-
-const LN_Q192 = 192 * Math.log(2);
 
 /**
  * The natural log of a pool's marginal exchange rate from `tokenIn`, fee included: what an
@@ -10,30 +8,7 @@ const LN_Q192 = 192 * Math.log(2);
  * that float test is the cheap filter in front of the exact integer sizing.
  */
 export function logRate(pool: MarketPool, tokenIn: Address, tokenOut: Address): number {
-  if (pool.kind === "balancerWeighted") {
-    const i = pool.tokens.indexOf(tokenIn);
-    const j = pool.tokens.indexOf(tokenOut);
-    const bIn = pool.state.balances[i] ?? 0n;
-    const bOut = pool.state.balances[j] ?? 0n;
-    if (bIn === 0n || bOut === 0n) return Number.NEGATIVE_INFINITY;
-    // Spot price (bOut / wOut) / (bIn / wIn), after the fee.
-    return (
-      Math.log(Number(bOut)) -
-      Math.log(Number(bIn)) +
-      Math.log(Number(pool.state.weights[i]) / Number(pool.state.weights[j])) +
-      Math.log1p(-Number(pool.state.swapFee) / 1e18)
-    );
-  }
-  const zeroForOne = tokenIn === pool.token0;
-  if (pool.kind === "uniswapV2") {
-    const { reserve0, reserve1 } = pool.state;
-    if (reserve0 === 0n || reserve1 === 0n) return Number.NEGATIVE_INFINITY;
-    const r = Math.log(Number(reserve1)) - Math.log(Number(reserve0));
-    return (zeroForOne ? r : -r) + Math.log1p(-pool.feePips / 1e6);
-  }
-  if (pool.state.liquidity === 0n) return Number.NEGATIVE_INFINITY;
-  const price = 2 * Math.log(Number(pool.state.sqrtPriceX96)) - LN_Q192;
-  return (zeroForOne ? price : -price) + Math.log1p(-pool.fee / 1e6);
+  return venueOf(pool).logRate(pool, tokenIn, tokenOut);
 }
 
 /**

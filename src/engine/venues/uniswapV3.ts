@@ -1,0 +1,50 @@
+import type { Address } from "../../addressBook.js";
+import { swapExactInput, type UniswapV3PoolState } from "../../math/uniswapV3Pool.js";
+import { percent } from "../format.js";
+import type { Venue } from "./venue.js";
+
+/** A Uniswap V3 pool with its price, active liquidity and initialized ticks. */
+export interface UniswapV3Pool {
+  readonly kind: "uniswapV3";
+  readonly address: Address;
+  readonly token0: Address;
+  readonly token1: Address;
+  readonly fee: number;
+  state: UniswapV3PoolState;
+}
+
+const LN_Q192 = 192 * Math.log(2);
+
+/** Uniswap V3 pools: the pool's tick-by-tick swap loop, ported word by word. */
+export const uniswapV3: Venue<UniswapV3Pool> = {
+  kind: "uniswapV3",
+  tokens: (pool) => [pool.token0, pool.token1],
+  amountOut(pool, tokenIn, _tokenOut, amountIn) {
+    if (pool.state.liquidity === 0n && pool.state.ticks.size === 0) return 0n;
+    return swapExactInput(pool.state, tokenIn === pool.token0, amountIn, false).amountOut;
+  },
+  logRate(pool, tokenIn) {
+    if (pool.state.liquidity === 0n) return Number.NEGATIVE_INFINITY;
+    const price = 2 * Math.log(Number(pool.state.sqrtPriceX96)) - LN_Q192;
+    return (tokenIn === pool.token0 ? price : -price) + Math.log1p(-pool.fee / 1e6);
+  },
+  virtualReserves(pool, tokenIn) {
+    // Inside the current tick range the pool is a constant-product curve with these reserves.
+    const sqrtP = Number(pool.state.sqrtPriceX96) / 2 ** 96;
+    const liquidity = Number(pool.state.liquidity);
+    const x = sqrtP === 0 ? 0 : liquidity / sqrtP;
+    const y = liquidity * sqrtP;
+    const gamma = 1 - pool.fee / 1e6;
+    return tokenIn === pool.token0 ? [x, y, gamma] : [y, x, gamma];
+  },
+  routeHop: (pool, tokenOut) => ({ kind: "UniswapV3", tokenOut, fee: pool.fee }),
+  name: (pool, symbol) =>
+    `Uniswap V3 ${symbol(pool.token0)}/${symbol(pool.token1)} ${percent(BigInt(pool.fee), 4, 4)}%`,
+  empty(pool) {
+    pool.state = { ...pool.state, sqrtPriceX96: 0n, liquidity: 0n, ticks: new Map() };
+  },
+  fingerprint(pool) {
+    const ticks = [...pool.state.ticks].sort(([a], [b]) => a - b).map(([t, net]) => `${t}=${net}`);
+    return `${pool.state.sqrtPriceX96}:${pool.state.tick}:${pool.state.liquidity}:${ticks.join(",")}`;
+  },
+};
