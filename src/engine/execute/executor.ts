@@ -1,6 +1,7 @@
-import { Contract, type Provider, parseUnits, type Signer } from "ethers";
+import { type Provider, parseUnits, type Signer } from "ethers";
+import type { FlashArbExecutor } from "../../../types/ethers-contracts/FlashArbExecutor.js";
+import { FlashArbExecutor__factory } from "../../../types/ethers-contracts/factories/FlashArbExecutor__factory.js";
 import type { Address } from "../../addressBook.js";
-import { executorAbi } from "../../executor/abi.js";
 import { encodeLoan, encodeRoute } from "../../executor/route.js";
 import { RpcUnavailableError } from "../collect/rpc.js";
 import type { EngineConfig } from "../config.js";
@@ -46,10 +47,11 @@ export interface TradeExecutorDeps {
  * recorded with its reason and counted by the risk guard where it cost or may cost money.
  */
 export class TradeExecutor {
-  private readonly executor: Contract;
+  /** Typed from the executor's ABI (generated at build): a renamed function fails type-checking. */
+  private readonly executor: FlashArbExecutor;
 
   constructor(private readonly deps: TradeExecutorDeps) {
-    this.executor = new Contract(deps.executor, executorAbi(), deps.operator);
+    this.executor = FlashArbExecutor__factory.connect(deps.executor, deps.operator);
   }
 
   /**
@@ -95,7 +97,7 @@ export class TradeExecutor {
     const floor = c.gasCostInToken > 0n ? c.gasCostInToken : 1n;
     let simulated: bigint;
     try {
-      simulated = (await this.executor.getFunction("execute").staticCall(loan, floor, route)) as bigint;
+      simulated = await this.executor.execute.staticCall(loan, floor, route);
     } catch (error) {
       const why = this.describeRevert(error);
       if (this.isTransport(error)) throw error;
@@ -123,7 +125,7 @@ export class TradeExecutor {
     }
     let gasLimit: bigint;
     try {
-      gasLimit = ((await this.executor.getFunction("execute").estimateGas(loan, floor, route)) * 12n) / 10n;
+      gasLimit = ((await this.executor.execute.estimateGas(loan, floor, route)) * 12n) / 10n;
     } catch (error) {
       if (this.isTransport(error)) throw error;
       const why = `gas estimate failed: ${this.describeRevert(error)}`;

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { Contract, type Provider } from "ethers";
+import type { Provider } from "ethers";
+import { FlashArbExecutor__factory } from "../../../types/ethers-contracts/factories/FlashArbExecutor__factory.js";
 import type { Address } from "../../addressBook.js";
 import { BaseError } from "../../errors.js";
-import { executorAbi } from "../../executor/abi.js";
 
 /** Gas one trade is budgeted at when counting how many trades the operator's ETH pays for. */
 export const GAS_PER_TRADE = 400_000n;
@@ -118,12 +118,12 @@ export async function preflight(input: PreflightInput): Promise<PreflightReport>
     );
   }
   if (hasExecutor) {
-    const contract = new Contract(executor, executorAbi(), provider);
-    if (!((await contract.getFunction("isOperator")(operator)) as boolean))
+    const contract = FlashArbExecutor__factory.connect(executor, provider);
+    if (!(await contract.isOperator(operator)))
       problems.push(
         `${operator} is not an operator of the executor: grant it with \`npx hardhat executor grant-operator --account ${operator}\` (signed by the owner).`,
       );
-    if ((await contract.getFunction("paused")()) as boolean)
+    if (await contract.paused())
       problems.push("The executor is paused: unpause it with `npx hardhat executor unpause` (signed by the owner).");
   }
   const balance = await provider.getBalance(operator);

@@ -1,5 +1,6 @@
 import type { Address } from "../../addressBook.js";
 import { type MarketPool, poolTokens, venueOf, virtualReserves } from "../venues/pools.js";
+import { optimalInput, profitAt } from "./closedForm.js";
 import type { Cycle, CycleHop } from "./cycles.js";
 
 /**
@@ -272,10 +273,9 @@ function countDistinct(first: Pair, e2: Edge, last: Pair): number {
 let lastAmountIn = 0;
 
 /**
- * The closed-form optimum of two or three constant-product hops: each hop is
- * `γ·R_out·x / (R_in + γ·x)`, their composition is `A·x / (B + C·x)`, and the profit
- * `A·x/(B + C·x) − x` peaks at `x = (√(A·B) − B) / C`. Returns the profit there (−∞ when
- * none) and leaves the input in `lastAmountIn`.
+ * The closed-form optimum (`closedForm.ts`) of two or three constant-product hops, composed
+ * here without allocating (this runs for every candidate of the scan). Returns the profit
+ * there (−∞ when none) and leaves the input in `lastAmountIn`.
  */
 function estimate(e1: Edge, e2: Edge, e3: Edge | undefined): number {
   // After the first hop, with B scaled to one.
@@ -293,8 +293,8 @@ function estimate(e1: Edge, e2: Edge, e3: Edge | undefined): number {
     a = na / nb;
     c = nc / nb;
   }
-  if (!(a > 1) || !(c > 0)) return Number.NEGATIVE_INFINITY;
-  const x = (Math.sqrt(a) - 1) / c;
+  const x = optimalInput(a, c);
+  if (!(x > 0)) return Number.NEGATIVE_INFINITY;
   lastAmountIn = x;
-  return (a * x) / (1 + c * x) - x;
+  return profitAt(a, c, x);
 }

@@ -1,4 +1,5 @@
 import { amountOut, virtualReserves } from "../venues/pools.js";
+import { optimalInput } from "./closedForm.js";
 import type { Cycle } from "./cycles.js";
 
 /** The output of a whole cycle for `amountIn`, hop by hop, with each pool's exact math. */
@@ -23,7 +24,7 @@ export interface Sizing {
  * The closed-form optimum of the cycle seen as one constant-product curve (floats): each hop is
  * `γ·R_out·x / (R_in + γ·x)` (a V3 pool through its in-range virtual reserves), and their
  * composition is `A·x / (B + C·x)`, whose profit `A·x/(B + C·x) − x` peaks at
- * `(√(A·B) − B) / C`. Exact for V2-only cycles up to rounding; a starting point for V3.
+ * `(√(A·B) − B) / C` (`closedForm.ts`). Exact for V2-only cycles up to rounding; a starting point for V3.
  */
 export function closedFormGuess(cycle: Cycle): number | undefined {
   let a = 1;
@@ -40,8 +41,7 @@ export function closedFormGuess(cycle: Cycle): number | undefined {
     c = nc / nb;
     b = 1;
   }
-  if (!(a > b) || !(c > 0)) return undefined;
-  const x = (Math.sqrt(a * b) - b) / c;
+  const x = optimalInput(a / b, c / b);
   return Number.isFinite(x) && x > 0 ? x : undefined;
 }
 
