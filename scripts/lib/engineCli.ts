@@ -11,6 +11,7 @@ import { BaseError } from "../../src/errors.js";
 export interface EngineOptions {
   config?: string;
   rpc?: string[];
+  ws?: string;
   chain?: string;
   live?: boolean;
   executor?: string;
@@ -30,6 +31,7 @@ export function engineOptions(command: Command): Command {
       ...all,
       v,
     ])
+    .option("--ws <url>", "WebSocket URL of the same chain: new heads by subscription (polling stays as the fallback)")
     .option("--chain <name>", "address book: localhost (the local node's record) or a live chain's name")
     .option("--live", "send transactions (otherwise dry-run: simulate and record what would be sent)")
     .option(
@@ -48,6 +50,7 @@ export function configFrom(options: EngineOptions, defaults: Record<string, unkn
     overrides.rpcUrl = options.rpc[0];
     overrides.rpcFallbackUrls = options.rpc.slice(1);
   }
+  if (options.ws !== undefined) overrides.wsUrl = options.ws;
   if (options.chain !== undefined) overrides.chain = options.chain;
   if (options.live !== undefined) overrides.live = options.live;
   if (options.database !== undefined) overrides.databasePath = options.database;

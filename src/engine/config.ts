@@ -16,6 +16,12 @@ export const engineConfigSchema = z
     rpcTimeoutMs: z.number().int().positive().default(10_000),
     /** Attempts per RPC request (across the URLs, with exponential backoff) before the RPC counts as down. */
     rpcAttempts: z.number().int().positive().default(4),
+    /** A WebSocket endpoint of the same chain: new heads by subscription wake the engine at once (it still polls). */
+    wsUrl: z
+      .string()
+      .url()
+      .refine((u) => /^wss?:\/\//.test(u), "must start with ws:// or wss://")
+      .optional(),
     /** How often the head block is asked for. */
     pollIntervalMs: z.number().int().positive().default(1_000),
     /** Network name whose address book and chain ID the RPC must match. */

@@ -2,6 +2,7 @@ import { Interface, type Provider, parseUnits, VoidSigner } from "ethers";
 import type { Address, AddressBook } from "../addressBook.js";
 import { executorAbi } from "../executor/abi.js";
 import { assertSameChain, ChainReplacedError, chainIdentity } from "./collect/chain.js";
+import { HeadSubscription } from "./collect/heads.js";
 import { RpcUnavailableError } from "./collect/rpc.js";
 import type { EngineConfig } from "./config.js";
 import { Engine, type EngineStats } from "./engine.js";
@@ -95,6 +96,8 @@ export class EngineService {
   private fatal: Error | undefined;
   private stoppedBy = "caller";
   private idleWaiters: Array<() => void> = [];
+  private heads: HeadSubscription | undefined;
+  private wake: (() => void) | undefined;
   private stopped: Promise<ServiceSummary> | undefined;
 
   constructor(private readonly deps: ServiceDeps) {
@@ -360,6 +363,10 @@ export class EngineService {
 
   private async loopUntilStopped(): Promise<void> {
     const { provider, log, config } = this.deps;
+    if (config.wsUrl !== undefined) {
+      this.heads = new HeadSubscription(config.wsUrl, () => this.wake?.(), childLogger(log, { stage: "heads" }));
+      this.heads.start();
+    }
     while (!this.stopping) {
       try {
         const head = await provider.getBlockNumber();
@@ -410,9 +417,23 @@ export class EngineService {
         }
       }
       for (const wake of this.idleWaiters.splice(0)) wake();
-      await sleep(config.pollIntervalMs);
+      await this.nap(config.pollIntervalMs);
     }
+    this.heads?.close();
     for (const wake of this.idleWaiters.splice(0)) wake();
+  }
+
+  /** Waits for the poll interval, or less when a new head is announced. */
+  private nap(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
   }
 
   /** One head: follow the trades in flight, then let the engine handle the block. */

@@ -219,6 +219,35 @@ describe("the engine as a process on a real node", function () {
     await expectRecordsEqualChain(provider, readRecords(database), record.executor, record.operator, nonceBefore);
   });
 
+  it("with a WebSocket URL, handles a new block as the node announces it, not at its next poll", async () => {
+    const dir = scratch("heads");
+    const database = `${dir}/records.sqlite`;
+    // A minute between polls: a trade within seconds of the price move came from the subscription.
+    const config = writeConfig(dir, { ...FAST, pollIntervalMs: 60_000 });
+    const engine = spawnEngine([
+      "--live",
+      "--config",
+      config,
+      "--database",
+      database,
+      "--ws",
+      node.rpcUrl.replace("http", "ws"),
+    ]);
+    try {
+      await engine.waitFor("heads_subscribed");
+      await engine.waitFor("running");
+      const head = await market.provider.getBlockNumber();
+      const moved = Date.now();
+      await market.cheapenWeth("30");
+      await engine.waitFor("trade_sent", (l) => Number(l.block) > head, 20_000);
+      expect(Date.now() - moved).to.be.lessThan(20_000);
+      engine.child.kill("SIGTERM");
+      expect((await engine.exited).code).to.equal(0);
+    } finally {
+      if (engine.child.exitCode === null) engine.child.kill("SIGKILL");
+    }
+  });
+
   it("a node that comes back as another chain with the same chain ID stops the engine with a message that says so", async () => {
     const dir = scratch("replaced");
     const database = `${dir}/records.sqlite`;
