@@ -285,6 +285,7 @@ export class EngineService {
   stop(by = "caller"): Promise<ServiceSummary> {
     if (!this.stopping) this.stoppedBy = by;
     this.stopping = true;
+    this.wake?.();
     this.stopped ??= this.shutDown();
     return this.stopped;
   }
