@@ -301,7 +301,7 @@ export class EngineService {
         } catch (error) {
           log.warn("shutdown_check_failed", { reason: (error as Error).message });
         }
-        if (this.tracker.inFlight().length > 0) await sleep(config.pollIntervalMs);
+        if (this.tracker.inFlight().length > 0) await sleep(Math.min(config.pollIntervalMs, 500));
       }
     }
     const summary = this.summary();
