@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { parseUnits } from "ethers";
 import { z } from "zod";
 import { BaseError } from "../errors.js";
 
@@ -57,12 +58,22 @@ export const engineConfigSchema = z
     minRunwayTrades: z.number().int().nonnegative().default(10),
     /** On SIGINT/SIGTERM, wait this long for trades in flight to be mined before exiting. */
     shutdownTimeoutMs: z.number().int().nonnegative().default(30_000),
-    /** How long a records write waits for a lock another process holds. */
-    databaseBusyTimeoutMs: z.number().int().nonnegative().default(15_000),
+    /** How long a records write waits for a lock another process holds (it blocks the engine meanwhile). */
+    databaseBusyTimeoutMs: z.number().int().nonnegative().default(2_000),
   })
   .strict();
 
 export type EngineConfig = z.infer<typeof engineConfigSchema>;
+
+/**
+ * A configured decimal amount in base units, exactly as written: `0.3` ETH is
+ * 300000000000000000 wei (going through `toFixed(18)` would give ...989). Digits past
+ * `decimals` are rounded away; small values never go through exponent notation.
+ */
+export function toUnits(value: number, decimals: number): bigint {
+  const text = value.toLocaleString("en-US", { useGrouping: false, maximumFractionDigits: Math.min(decimals, 20) });
+  return parseUnits(text, decimals);
+}
 
 /** Thrown for a configuration that cannot be used; names every bad key. */
 export class ConfigError extends BaseError {

@@ -1,8 +1,8 @@
-import { type Provider, parseUnits, type Signer } from "ethers";
+import type { Provider, Signer } from "ethers";
 import type { Address, AddressBook } from "../addressBook.js";
 import { Market, type Unreadable } from "./collect/market.js";
 import { UsdPrices } from "./collect/oraclePrices.js";
-import { ConfigError, type EngineConfig } from "./config.js";
+import { ConfigError, type EngineConfig, toUnits } from "./config.js";
 import { TradeExecutor } from "./execute/executor.js";
 import type { RiskGuard } from "./execute/risk.js";
 import type { Sender } from "./execute/sender.js";
@@ -28,15 +28,6 @@ const MAX_TRADES_PER_BLOCK = 4;
 const LATENCY_SAMPLES = 10_000;
 /** How many of the best pool-disjoint estimates are sized exactly, with every lender, per trade. */
 const SIZED_PER_TRADE = 8;
-
-/**
- * A configured decimal amount in base units. `toFixed` keeps small values out of exponent
- * notation (`String(1e-7)` is "1e-7", which `parseUnits` refuses); digits past `decimals` are
- * rounded away.
- */
-function units(value: number, decimals: number): bigint {
-  return parseUnits(value.toFixed(decimals), decimals);
-}
 
 /** Everything the engine needs, resolved and validated by its caller. */
 export interface EngineDeps {
@@ -112,6 +103,8 @@ export class Engine {
   private graph = new RateGraph([]);
   private lastBlock: number | undefined;
   private lastHash: string | undefined;
+  /** The last block's handling failed part-way: read every pool again. */
+  private resync = false;
 
   /** @throws ConfigError when the allowlist names a token the address book does not have. */
   constructor(private readonly deps: EngineDeps) {
@@ -171,7 +164,20 @@ export class Engine {
    * gone or different, so every pool is read again instead.
    */
   async onBlock(blockNumber?: number): Promise<void> {
+    try {
+      await this.handleBlock(blockNumber);
+    } catch (error) {
+      // Part of the block's work may be done and part not (a pool read, a record written):
+      // the next block reads every pool again rather than trust what this one left.
+      this.resync = true;
+      throw error;
+    }
+  }
+
+  private async handleBlock(blockNumber?: number): Promise<void> {
     const { provider, log } = this.deps;
+    const resync = this.resync;
+    this.resync = false;
     const block = await provider.getBlock(blockNumber ?? "latest");
     if (block === null || block.hash === null) return;
     const head = block.number;
@@ -186,13 +192,13 @@ export class Engine {
         reorged = true;
         log.warn("reorg_detected", { block: this.lastBlock, had: this.lastHash, now: ours?.hash ?? null, head });
         await this.deps.onReorg?.({ block: this.lastBlock, head });
-      } else if (head === this.lastBlock) {
+      } else if (head === this.lastBlock && !resync) {
         return;
       }
     }
     this.stats.blocks += 1;
     const { changed, priceOnly } =
-      this.lastBlock === undefined || reorged
+      this.lastBlock === undefined || reorged || resync
         ? { changed: [...this.market.pools.keys()], priceOnly: new Set<Address>() }
         : await this.market.changedBetween(this.lastBlock + 1, head);
     this.lastBlock = head;
@@ -216,7 +222,7 @@ export class Engine {
     // the best pool-disjoint ones are then sized exactly with every lender. Estimates below half
     // the gas of the cheapest trade are not worth sizing (half: the closed form can be off where
     // a V3 hop crosses into deeper liquidity).
-    const gasPrice = (block.baseFeePerGas ?? 0n) * 2n + units(this.deps.config.priorityFeeGwei, 9);
+    const gasPrice = (block.baseFeePerGas ?? 0n) * 2n + toUnits(this.deps.config.priorityFeeGwei, 9);
     const allPools = [...this.market.pools.values()];
     const floors = new Map<Address, number>();
     const floor = (base: Address) => {
@@ -287,7 +293,7 @@ export class Engine {
     const pools = [...this.market.pools.values()];
     let best: Candidate | undefined;
     for (const cycle of cycles) {
-      const maxLoanUsd6 = units(config.maxLoanUsd, 6);
+      const maxLoanUsd6 = toUnits(config.maxLoanUsd, 6);
       const maxLoan =
         this.usd.fromUsd6(cycle.token, maxLoanUsd6) ??
         valueIn(pools, book.tokens.USDC, cycle.token, book.tokens.WETH, maxLoanUsd6);

@@ -1,10 +1,10 @@
-import { Interface, type Provider, parseUnits, VoidSigner } from "ethers";
+import { Interface, type Provider, VoidSigner } from "ethers";
 import type { Address, AddressBook } from "../addressBook.js";
 import { executorAbi } from "../executor/abi.js";
 import { assertSameChain, ChainReplacedError, chainIdentity } from "./collect/chain.js";
 import { HeadSubscription } from "./collect/heads.js";
 import { RpcUnavailableError } from "./collect/rpc.js";
-import type { EngineConfig } from "./config.js";
+import { type EngineConfig, toUnits } from "./config.js";
 import { Engine, type EngineStats } from "./engine.js";
 import { GAS_PER_TRADE, type PreflightReport, preflight } from "./execute/preflight.js";
 import { RiskGuard, type RiskState } from "./execute/risk.js";
@@ -14,8 +14,6 @@ import { childLogger, type Logger } from "./log.js";
 import type { ChainIdentity, Records, TradeRecord } from "./record/records.js";
 import type { MarketPool } from "./venues/pools.js";
 
-/** How often (in handled blocks) the chain's identity is checked even when nothing looks wrong. */
-const IDENTITY_EVERY_BLOCKS = 20;
 /** How often (in handled blocks) the operator's ETH is checked against the runway. */
 const RUNWAY_EVERY_BLOCKS = 20;
 
@@ -105,8 +103,8 @@ export class EngineService {
     const saved = records.getMeta("risk");
     this.risk = new RiskGuard({
       maxConsecutiveFailures: config.maxConsecutiveFailures,
-      dailyLossLimitWei: parseUnits(config.dailyLossLimitEth.toFixed(18), 18),
-      maxGasPriceWei: parseUnits(config.maxGasPriceGwei.toFixed(9), 9),
+      dailyLossLimitWei: toUnits(config.dailyLossLimitEth, 18),
+      maxGasPriceWei: toUnits(config.maxGasPriceGwei, 9),
       cooldownMs: config.cooldownMinutes * 60_000,
       ...(saved === undefined ? {} : { restore: JSON.parse(saved) as RiskState }),
       onTrip: (reason, detail) => {
@@ -168,6 +166,7 @@ export class EngineService {
                 deps.book.tokens.WETH === undefined ? undefined : this.engine.usd6(deps.book.tokens.WETH, wei),
             },
             log: childLogger(log, { stage: "tracker" }),
+            onMined: (_trade, succeeded, gasPaidWei) => this.risk.record(succeeded, gasPaidWei),
           });
   }
 
@@ -199,7 +198,7 @@ export class EngineService {
       operator: operator.address,
       live: config.live,
       minRunwayTrades: config.minRunwayTrades,
-      priorityFeeWei: parseUnits(config.priorityFeeGwei.toFixed(9), 9),
+      priorityFeeWei: toUnits(config.priorityFeeGwei, 9),
     });
     log.info("preflight_passed", {
       chainId: report.chainId,
@@ -211,6 +210,8 @@ export class EngineService {
     });
     if (this.risk.state !== undefined)
       log.warn("risk_still_tripped", { reason: this.risk.state, detail: this.risk.snapshot().trippedDetail });
+    // Pools, lenders and oracle prices first (reads only): reconciled trades get their dollar values.
+    await this.engine.start();
     if (this.tracker !== undefined) {
       const open = records.open();
       if (open.length > 0) {
@@ -225,7 +226,6 @@ export class EngineService {
         });
       }
     }
-    await this.engine.start();
     this.audit("start", { chainId: this.chain.chainId, live: config.live, executor, operator: operator.address });
     return report;
   }
@@ -379,14 +379,6 @@ export class EngineService {
           this.sender?.resetNonce();
         }
         if (this.handledHead === undefined || head !== this.handledHead) {
-          // After a failed block, a head that went backwards, or every so often, make sure the
-          // node is still the same chain before acting on what it says.
-          if (
-            this.lastBlockError !== undefined ||
-            (this.handledHead !== undefined && head < this.handledHead) ||
-            this.engine.stats.blocks % IDENTITY_EVERY_BLOCKS === 0
-          )
-            await this.assertSameChain();
           await this.handle(head);
           continue;
         }
@@ -439,6 +431,9 @@ export class EngineService {
 
   /** One head: follow the trades in flight, then let the engine handle the block. */
   private async handle(head: number): Promise<void> {
+    // Before anything acts on what the node says (the tracker rebroadcasts what it does not
+    // have): a node swapped for another chain, or a failover to one, must not get our trades.
+    await this.assertSameChain();
     if (this.tracker !== undefined) this.onOutcomes(await this.tracker.check(head));
     await this.engine.onBlock(head);
     this.handledHead = head;
@@ -455,8 +450,7 @@ export class EngineService {
     const { provider, config, operator, log } = this.deps;
     const balance = await provider.getBalance(operator.address);
     const block = await provider.getBlock("latest");
-    const perTrade =
-      GAS_PER_TRADE * ((block?.baseFeePerGas ?? 0n) * 2n + parseUnits(config.priorityFeeGwei.toFixed(9), 9));
+    const perTrade = GAS_PER_TRADE * ((block?.baseFeePerGas ?? 0n) * 2n + toUnits(config.priorityFeeGwei, 9));
     const runway = perTrade === 0n ? 2n ** 64n : balance / perTrade;
     const low = runway < BigInt(config.minRunwayTrades);
     if (low && !this.runwayLow)
@@ -476,7 +470,7 @@ export class EngineService {
       const fields = { id: t.id, cycle: t.cycle, token: t.token, tx: t.txHash };
       switch (o.kind) {
         case "mined":
-          this.risk.record(o.succeeded, o.gasPaidWei);
+          // The risk guard counted it already, in the same records transaction.
           if (o.succeeded)
             log.info("trade_succeeded", {
               ...fields,

@@ -1,8 +1,11 @@
 import { expect } from "chai";
 import { Interface } from "ethers";
+import { network } from "hardhat";
+import { ChainReplacedError } from "../../src/engine/collect/chain.js";
 import { executorAbi } from "../../src/executor/abi.js";
 import { ethers, loadExecutor } from "../fixtures/executor.js";
 import { cheapenWethOnUniswapV2, serviceFor } from "./support/service.js";
+import { switchable } from "./support/switchable.js";
 
 const executorInterface = new Interface(executorAbi());
 
@@ -49,5 +52,32 @@ describe("the engine service", () => {
       expect(row.realisedProfit).to.equal(event?.args.profit);
     }
     expect(service.summary().sendFailed).to.equal(0);
+  });
+
+  it("a node swapped for another chain under it: the service stops before sending anything there, and the records stay the first chain's", async () => {
+    const f = await loadExecutor();
+    const operator = await f.operator.getAddress();
+    let current = ethers.provider;
+    const provider = switchable(() => current);
+    const { service, records } = await serviceFor(f, true, { provider, config: { confirmations: 100 } });
+    await service.start();
+    await cheapenWethOnUniswapV2(f);
+    await service.settle();
+    const before = records.all().map((r) => [r.id, r.status, r.txHash, r.minedBlockHash]);
+    expect(records.all().filter((r) => r.status === "succeeded").length).to.be.greaterThan(0);
+    const other = await network.create();
+    current = other.ethers.provider;
+    const error = await service.step().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).to.be.instanceOf(ChainReplacedError);
+    expect((error as ChainReplacedError).shortMessage).to.contain(
+      "The node is no longer the chain the engine started on:",
+    );
+    // Nothing was broadcast on the other chain, and no record was moved by what it said.
+    expect(await other.ethers.provider.getTransactionCount(operator)).to.equal(0);
+    expect(records.all().map((r) => [r.id, r.status, r.txHash, r.minedBlockHash])).to.deep.equal(before);
+    await other.close();
   });
 });

@@ -147,18 +147,31 @@ export class ResilientRpcProvider extends JsonRpcProvider {
       if (response.status >= 400) throw new BaseError(`HTTP ${response.status} from ${url}: ${text.slice(0, 200)}`);
       throw new Transient(`an answer from ${url} that is not JSON`);
     }
-    // A JSON-RPC error (a revert, a refused transaction) is an answer, whatever the HTTP status.
+    // Rate limits and server errors are transient whatever their body says; a JSON-RPC error
+    // with a success status (a revert, a refused transaction) is an answer.
+    if (response.status >= 500 || response.status === 429) throw new Transient(`HTTP ${response.status} from ${url}`);
     const answers = (Array.isArray(body) ? body : [body]) as Array<Record<string, unknown>>;
     for (const request of requests) {
       const answer = answers.find((a) => a !== null && typeof a === "object" && a.id === request.id);
       if (answer === undefined) throw new Transient(`an answer from ${url} without the request's id`);
       if (!("result" in answer) && !("error" in answer))
         throw new Transient(`an answer from ${url} with neither result nor error`);
+      if ("error" in answer && isTransientError(answer.error))
+        throw new Transient(`a transient error from ${url}: ${(answer.error as { message?: string }).message ?? ""}`);
       if ("result" in answer && answer.result === null && nullIsGarbled(request))
         throw new Transient(`a null result for ${request.method} from ${url}`);
     }
     return answers as unknown as JsonRpcResult[];
   }
+}
+
+/** JSON-RPC errors that say "not now" rather than "no": rate limits and a node behind its peers. */
+function isTransientError(error: unknown): boolean {
+  const e = error as { code?: number; message?: string } | null;
+  return (
+    e?.code === -32005 ||
+    /rate limit|too many requests|limit exceeded|header not found|try again/i.test(e?.message ?? "")
+  );
 }
 
 /** Whether a `null` result for `request` can only be a garbled answer. */

@@ -1,10 +1,10 @@
-import { type Provider, parseUnits, type Signer } from "ethers";
+import type { Provider, Signer } from "ethers";
 import type { FlashArbExecutor } from "../../../types/ethers-contracts/FlashArbExecutor.js";
 import { FlashArbExecutor__factory } from "../../../types/ethers-contracts/factories/FlashArbExecutor__factory.js";
 import type { Address } from "../../addressBook.js";
 import { encodeLoan, encodeRoute } from "../../executor/route.js";
 import { RpcUnavailableError } from "../collect/rpc.js";
-import type { EngineConfig } from "../config.js";
+import { type EngineConfig, toUnits } from "../config.js";
 import type { EngineStats } from "../engine.js";
 import type { Logger } from "../log.js";
 import type { Records } from "../record/records.js";
@@ -12,11 +12,6 @@ import type { Candidate } from "../strategy/candidate.js";
 import { poolName, routeHop } from "../venues/pools.js";
 import type { RiskGuard } from "./risk.js";
 import type { Sender } from "./sender.js";
-
-/** A configured decimal amount in base units (see the engine's `units`). */
-function units(value: number, decimals: number): bigint {
-  return parseUnits(value.toFixed(decimals), decimals);
-}
 
 /** What execution needs: the chain, the executor, the guard around sending, and where to record. */
 export interface TradeExecutorDeps {
@@ -135,7 +130,7 @@ export class TradeExecutor {
       log.warn("send_failed", { ...base, id, reason: why });
       return "failed";
     }
-    const tip = units(config.priorityFeeGwei, 9);
+    const tip = toUnits(config.priorityFeeGwei, 9);
     this.deps.onSignedReady?.();
     const result = await sender.send(id, {
       to: this.deps.executor,

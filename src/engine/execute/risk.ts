@@ -50,6 +50,7 @@ export class RiskGuard {
   private trippedAt = 0;
   private trippedDetail: string | undefined;
   private readonly skipped: Record<string, number> = {};
+  private aboveCap = false;
   private readonly now: () => number;
   private readonly cooldownMs: number;
 
@@ -80,13 +81,17 @@ export class RiskGuard {
       return false;
     }
     if (baseFeeWei > this.options.maxGasPriceWei) {
-      this.options.onTrip?.(
-        "gas_price_cap",
-        `base fee ${baseFeeWei} wei is above the cap ${this.options.maxGasPriceWei}`,
-      );
+      // Reported when the base fee crosses the cap, not for every candidate while it stays above.
+      if (!this.aboveCap)
+        this.options.onTrip?.(
+          "gas_price_cap",
+          `base fee ${baseFeeWei} wei is above the cap ${this.options.maxGasPriceWei}`,
+        );
+      this.aboveCap = true;
       this.skip("gas_price_cap");
       return false;
     }
+    this.aboveCap = false;
     return true;
   }
 

@@ -27,6 +27,10 @@ export type SendResult =
   | { readonly status: "refused"; readonly reason: string }
   | { readonly status: "unknown"; readonly hash: string; readonly nonce: number; readonly reason: string };
 
+/** Node messages meaning the nonce is taken, possibly by this very transaction. */
+const MAYBE_OURS =
+  /nonce too low|already known|known transaction|already imported|alreadyknown|replacement transaction underpriced/i;
+
 /** Raise fees by 12.5% on a replacement: more than the 10% nodes require. */
 export function bumped(fee: bigint): bigint {
   return (fee * 1125n) / 1000n + 1n;
@@ -136,7 +140,11 @@ export class Sender {
       return { status: "sent", hash, nonce };
     } catch (error) {
       const reason = nodeMessage(error);
-      if (error instanceof RpcUnavailableError) return { status: "unknown", hash, nonce, reason };
+      // The RPC could not be reached, or the node says it has this nonce already (an earlier
+      // attempt whose answer was lost may be that transaction): not a refusal; the tracker
+      // settles it from the chain.
+      if (error instanceof RpcUnavailableError || MAYBE_OURS.test(reason))
+        return { status: "unknown", hash, nonce, reason };
       try {
         // Asked twice: one lost or garbled answer must not turn a transaction the node has into a refusal.
         for (let i = 0; i < 2; i++)

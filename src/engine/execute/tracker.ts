@@ -6,7 +6,7 @@ import { bumped, type Sender } from "./sender.js";
 
 /** Replacements at one nonce before the tracker only waits. */
 const MAX_ATTEMPTS = 5;
-/** Checks in a row that must find a trade's nonce used by another transaction before it is dropped. */
+/** Heads, at least, on which a trade's nonce must be seen used by another transaction before it is dropped. */
 const DROP_AFTER_CHECKS = 2;
 
 /** Dollar values of token amounts and of ETH, at the oracle's current price. */
@@ -40,6 +40,11 @@ export interface TrackerOptions {
   readonly executorInterface: Interface;
   readonly valuer: Valuer;
   readonly log: Logger;
+  /**
+   * Called for a trade's mined outcome, once per distinct outcome, inside the same records
+   * transaction that writes it (the risk guard counts it here, and persists its state there too).
+   */
+  readonly onMined?: (trade: TradeRecord, succeeded: boolean, gasPaidWei: bigint) => void;
   readonly now?: () => number;
 }
 
@@ -55,7 +60,8 @@ export interface TrackerOptions {
 export class Tracker {
   /** When each trade's latest transaction was broadcast (this run only). */
   private readonly sentAt = new Map<number, number>();
-  private readonly dropChecks = new Map<number, number>();
+  /** Per trade: the heads on which its nonce was seen used by another transaction. */
+  private readonly dropChecks = new Map<number, Set<number>>();
   private readonly now: () => number;
 
   constructor(
@@ -98,12 +104,22 @@ export class Tracker {
       receipt = await this.provider.getTransactionReceipt(attempt.hash);
       if (receipt !== null) break;
     }
-    if (receipt !== null) return this.mined(trade, receipt, head);
+    if (receipt !== null)
+      return this.mined(
+        trade,
+        receipt,
+        head,
+        attempts.map((a) => a.hash),
+      );
     const out: TradeOutcome[] = [];
     let current = trade;
     if (trade.status === "succeeded" || trade.status === "reverted") {
-      // Mined before, no receipt now: its block is no longer on the chain.
+      // Mined before, no receipt now. Only a block that is gone (a shorter chain) or that has
+      // another hash is a reorg: a missing receipt alone may be one lost answer.
       const block = trade.minedBlock ?? head;
+      const now = head < block ? null : await this.provider.getBlock(block);
+      const reorganised = head < block || (now !== null && now.hash !== trade.minedBlockHash);
+      if (!reorganised) return out;
       this.records.update(trade.id, {
         status: "sent",
         reason: `its block ${block} was reorganised away; waiting for it to be mined again`,
@@ -124,11 +140,19 @@ export class Tracker {
     if (nonce === null || attempts.length === 0) return out;
     const used = await this.provider.getTransactionCount(this.sender.address, "latest");
     if (used > nonce) {
-      // Another transaction took the nonce. Seen twice before deciding: a receipt read once may
-      // have been lost on the way.
-      const seen = (this.dropChecks.get(trade.id) ?? 0) + 1;
+      // Another transaction may have taken the nonce, or a receipt was lost on the way: ask for
+      // each transaction too (a mined one has a block), and decide only after several heads.
+      for (const attempt of attempts) {
+        const tx = await this.provider.getTransaction(attempt.hash);
+        if (tx?.blockNumber != null) {
+          this.dropChecks.delete(trade.id);
+          return out;
+        }
+      }
+      const seen = this.dropChecks.get(trade.id) ?? new Set<number>();
+      seen.add(head);
       this.dropChecks.set(trade.id, seen);
-      if (seen >= DROP_AFTER_CHECKS) {
+      if (seen.size >= Math.max(DROP_AFTER_CHECKS, this.options.confirmations)) {
         const reason = `nonce ${nonce} was used by another transaction; none of ${attempts.map((a) => a.hash).join(", ")} was mined`;
         this.records.update(trade.id, { status: "dropped", reason, final: true });
         this.dropChecks.delete(trade.id);
@@ -172,7 +196,12 @@ export class Tracker {
     return out;
   }
 
-  private async mined(trade: TradeRecord, receipt: TransactionReceipt, head: number): Promise<TradeOutcome[]> {
+  private async mined(
+    trade: TradeRecord,
+    receipt: TransactionReceipt,
+    head: number,
+    hashes: readonly string[],
+  ): Promise<TradeOutcome[]> {
     const out: TradeOutcome[] = [];
     const succeeded = receipt.status === 1;
     const status = succeeded ? "succeeded" : "reverted";
@@ -184,25 +213,32 @@ export class Tracker {
       const profit = succeeded ? this.profitOf(receipt) : null;
       const gasPaidWei = receipt.gasUsed * receipt.gasPrice;
       const token = (trade.tokenAddress ?? "") as Address;
-      this.records.update(trade.id, {
-        status,
-        reason: succeeded ? "" : "the transaction reverted on chain",
-        txHash: receipt.hash,
-        minedBlock: receipt.blockNumber,
-        minedBlockHash: receipt.blockHash,
-        final: false,
-        realisedProfit: profit,
-        realisedProfitUsd6: profit === null ? null : (this.options.valuer.usd6(token, profit) ?? null),
-        gasUsed: receipt.gasUsed,
-        gasPaidWei,
-        gasPaidUsd6: this.options.valuer.ethUsd6(gasPaidWei) ?? null,
+      // The outcome and its count by the risk guard in one transaction; a trade mined again after
+      // a reorg with the outcome already counted is not counted twice.
+      const counts = trade.riskCounted !== status;
+      const updated = this.records.atomically(() => {
+        this.records.update(trade.id, {
+          status,
+          reason: succeeded ? "" : "the transaction reverted on chain",
+          txHash: receipt.hash,
+          minedBlock: receipt.blockNumber,
+          minedBlockHash: receipt.blockHash,
+          final: false,
+          realisedProfit: profit,
+          realisedProfitUsd6: profit === null ? null : (this.options.valuer.usd6(token, profit) ?? null),
+          gasUsed: receipt.gasUsed,
+          gasPaidWei,
+          gasPaidUsd6: this.options.valuer.ethUsd6(gasPaidWei) ?? null,
+          replacedHashes: hashes.filter((h) => h !== receipt.hash),
+          riskCounted: status,
+        });
+        const row = this.records.get(trade.id) as TradeRecord;
+        if (counts) this.options.onMined?.(row, succeeded, gasPaidWei);
+        return row;
       });
       this.sentAt.delete(trade.id);
       this.dropChecks.delete(trade.id);
-      const updated = this.records.get(trade.id) as TradeRecord;
-      // A trade mined again after a reorg is not a new outcome for the counters.
-      if (trade.status === "signed" || trade.status === "sent")
-        out.push({ kind: "mined", trade: updated, succeeded, profit, gasPaidWei });
+      if (counts) out.push({ kind: "mined", trade: updated, succeeded, profit, gasPaidWei });
     }
     if (head - receipt.blockNumber + 1 >= this.options.confirmations) {
       const block = await this.provider.getBlock(receipt.blockNumber);

@@ -73,6 +73,12 @@ const STEPS: ReadonlyArray<(db: DatabaseSync) => void> = [
       );
     `);
   },
+  (db) => {
+    // Which mined outcome of a trade the risk guard has counted, written in the same transaction
+    // as the outcome: a crash cannot leave one without the other, and a trade mined again after
+    // a reorg with the same outcome is not counted twice.
+    db.exec("ALTER TABLE opportunities ADD COLUMN risk_counted TEXT");
+  },
 ];
 
 /** The schema version this engine writes. */

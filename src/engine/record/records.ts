@@ -63,6 +63,8 @@ export interface TradeRecord {
   readonly gasPaidUsd6: bigint | null;
   /** Earlier transactions of this trade at the same nonce, replaced by `txHash`. */
   readonly replacedHashes: readonly string[];
+  /** The mined outcome the risk guard has counted (`succeeded` or `reverted`), if any. */
+  readonly riskCounted: string | null;
 }
 
 /** What is known of a trade when it is first recorded. */
@@ -95,6 +97,8 @@ export interface TradeChange {
   readonly gasUsed?: bigint | null;
   readonly gasPaidWei?: bigint | null;
   readonly gasPaidUsd6?: bigint | null;
+  readonly replacedHashes?: readonly string[];
+  readonly riskCounted?: string | null;
 }
 
 /** A signed transaction of a trade, stored before it is broadcast. */
@@ -136,7 +140,8 @@ const SELECT = `SELECT id, created_at AS createdAt, updated_at AS updatedAt, cha
   gas_cost AS gasCost, expected_profit_usd6 AS expectedProfitUsd6, status, reason, nonce, tx_hash AS txHash,
   raw_tx AS rawTx, mined_block AS minedBlock, mined_block_hash AS minedBlockHash, final,
   realised_profit AS realisedProfit, realised_profit_usd6 AS realisedProfitUsd6, gas_used AS gasUsed,
-  gas_paid_wei AS gasPaidWei, gas_paid_usd6 AS gasPaidUsd6, replaced_hashes AS replacedHashes FROM opportunities`;
+  gas_paid_wei AS gasPaidWei, gas_paid_usd6 AS gasPaidUsd6, replaced_hashes AS replacedHashes, risk_counted AS riskCounted
+  FROM opportunities`;
 
 type Row = Record<string, SQLInputValue>;
 
@@ -173,6 +178,7 @@ function toRecord(row: Row): TradeRecord {
     gasPaidWei: big(row.gasPaidWei ?? null),
     gasPaidUsd6: big(row.gasPaidUsd6 ?? null),
     replacedHashes: row.replacedHashes === null ? [] : String(row.replacedHashes).split(",").filter(Boolean),
+    riskCounted: row.riskCounted === null || row.riskCounted === undefined ? null : String(row.riskCounted),
   };
 }
 
@@ -282,6 +288,8 @@ export class Records {
     set("gas_used", change.gasUsed);
     set("gas_paid_wei", change.gasPaidWei);
     set("gas_paid_usd6", change.gasPaidUsd6);
+    set("replaced_hashes", change.replacedHashes === undefined ? undefined : change.replacedHashes.join(","));
+    set("risk_counted", change.riskCounted);
     const sql = `UPDATE opportunities SET ${columns.map(([c]) => `${c} = ?`).join(", ")},
       updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?`;
     this.write(() => this.db.prepare(sql).run(...columns.map(([, v]) => v), id));
@@ -325,6 +333,22 @@ export class Records {
         throw error;
       }
     });
+  }
+
+  /**
+   * Runs `writes` in one transaction: all of them are kept, or (on an error or a crash) none.
+   * @throws RecordsWriteError, or whatever `writes` threw, after rolling back.
+   */
+  atomically<T>(writes: () => T): T {
+    this.write(() => this.db.exec("BEGIN IMMEDIATE"));
+    try {
+      const result = writes();
+      this.db.exec("COMMIT");
+      return result;
+    } catch (error) {
+      this.db.exec("ROLLBACK");
+      throw error;
+    }
   }
 
   /** Every transaction signed for trade `id`, oldest first. */
@@ -444,7 +468,7 @@ export class Records {
     } catch (cause) {
       throw new RecordsWriteError(`Cannot write the records at ${this.path}.`, {
         details:
-          "Another process may hold a lock on the file for longer than the busy timeout, or the disk is full. The step was not taken; the engine carries on and tries again.",
+          "Another process may hold a lock on the file for longer than the busy timeout, or the disk is full. The step that needed this record was not taken; the engine retries on the next block.",
         cause,
       });
     }

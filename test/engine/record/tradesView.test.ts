@@ -47,6 +47,7 @@ function trade(over: Partial<TradeRecord> = {}): TradeRecord {
     gasPaidWei: null,
     gasPaidUsd6: null,
     replacedHashes: [],
+    riskCounted: null,
     ...over,
   };
 }

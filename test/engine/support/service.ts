@@ -17,6 +17,8 @@ export interface ServiceOptions {
   readonly config?: object;
   readonly extraPools?: readonly MarketPool[];
   readonly records?: Records;
+  /** Another provider than the fixture's (a faulty or switchable one). */
+  readonly provider?: typeof ethers.provider;
 }
 
 /** The engine service on the executor fixture's chain, signing with the operator's dev key. */
@@ -25,10 +27,12 @@ export async function serviceFor(f: ExecutorFixture, live: boolean, options: Ser
   const records = options.records ?? new Records(":memory:");
   const operator = (await f.operator.getAddress()) as Address;
   const service = new EngineService({
-    provider: ethers.provider,
+    provider: options.provider ?? ethers.provider,
     book,
     executor: f.executorAddress,
-    operator: live ? { address: operator, signer: devWallet(operator, ethers.provider) } : { address: operator },
+    operator: live
+      ? { address: operator, signer: devWallet(operator, options.provider ?? ethers.provider) }
+      : { address: operator },
     pools: [...replicaMarketPools(f.replica.pools, f.replica.tokenAddresses, book), ...(options.extraPools ?? [])],
     baseTokens: [book.tokens.WETH, book.tokens.USDC, book.tokens.DAI],
     symbols: symbolsOf(book),
