@@ -172,12 +172,14 @@ export class Tracker {
         if (current.status !== "sent") this.records.update(trade.id, { status: "sent" });
         this.sentAt.set(trade.id, this.now());
         out.push({ kind: "rebroadcast", trade: current, hash: latest.hash });
-      } else {
-        this.options.log.warn("rebroadcast_failed", { id: trade.id, tx: latest.hash, reason: result.reason });
+        return out;
       }
-      return out;
+      // Refused (its fees below the base fee now, say): it is replaced with higher fees below
+      // once the timeout has passed, instead of being offered as it is forever.
+      this.options.log.warn("rebroadcast_failed", { id: trade.id, tx: latest.hash, reason: result.reason });
+    } else if (current.status === "signed") {
+      this.records.update(trade.id, { status: "sent" });
     }
-    if (current.status === "signed") this.records.update(trade.id, { status: "sent" });
     const since = this.sentAt.get(trade.id);
     if (since === undefined) {
       this.sentAt.set(trade.id, this.now());
@@ -191,6 +193,7 @@ export class Tracker {
         maxPriorityFeePerGas: bumped(latest.maxPriorityFeePerGas),
       });
       this.sentAt.set(trade.id, this.now());
+      if (result.status === "sent" && current.status === "signed") this.records.update(trade.id, { status: "sent" });
       if (result.status !== "refused") out.push({ kind: "replaced", trade: current, hash: result.hash });
     }
     return out;
