@@ -1,8 +1,14 @@
 // `npm run node`: starts a Hardhat JSON-RPC node on 127.0.0.1:8545, deploys the replica and
 // the executor on it, writes deployments/localhost.json, and keeps the node running until
 // interrupted. Every run starts a fresh node, so the addresses are the same each time.
+import { createCommand } from "../src/cli.js";
 import { BaseError } from "../src/errors.js";
 import { startLocalNode } from "../src/ops/localNode.js";
+
+createCommand(
+  "node",
+  "Start a fresh local node on 127.0.0.1:8545 with the replica and a configured executor; Ctrl+C stops it.",
+).parse();
 
 try {
   const node = await startLocalNode();

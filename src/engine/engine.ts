@@ -138,7 +138,11 @@ export class Engine {
   /** Reads every pool and lender and finds the cycles. */
   async start(): Promise<void> {
     const { config, symbols, log } = this.deps;
+    // The first full read is the long one on a real chain (every V3 pool's ticks): say so.
+    const reading = performance.now();
+    log.info("reading_pools", { pools: this.deps.pools.length, note: "every pool in full, once" });
     this.reportUnreadable(await this.market.loadAll());
+    log.info("pools_read", { pools: this.deps.pools.length, ms: Math.round(performance.now() - reading) });
     const allowed = (token: Address) =>
       config.tokenAllowlist === undefined || config.tokenAllowlist.includes(symbols[token] ?? "");
     this.graph = new RateGraph(this.deps.pools.filter((p) => poolTokens(p).every(allowed)));
