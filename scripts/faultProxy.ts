@@ -1,4 +1,4 @@
-// `tsx scripts/faultProxy.ts --upstream <url> [--drop P] [--delay P] [--error500 P] [--garble P]`:
+// `npm run fault-proxy -- --upstream <url> [--drop P] [--delay P] [--error500 P] [--garble P]`:
 // puts a fault-injecting JSON-RPC proxy in front of a node, so an operator can point the engine at
 // it and rehearse a flaky provider. Listens on 127.0.0.1 only; prints its URL and seed on stderr,
 // and what it injected when stopped with Ctrl+C or SIGTERM.
@@ -56,7 +56,7 @@ const options = new Command()
   .option("--garble <p>", "rate of requests forwarded, then answered with malformed JSON-RPC", rate, 0)
   .addHelpText(
     "after",
-    "\nExample:\n  tsx scripts/faultProxy.ts --upstream http://127.0.0.1:8545 --port 8546 --drop 0.05 --garble 0.05",
+    "\nExample:\n  npm run fault-proxy -- --upstream http://127.0.0.1:8545 --port 8546 --drop 0.05 --garble 0.05",
   )
   .parse()
   .opts<Options>();

@@ -1,11 +1,9 @@
 // `npm start`: the one-command demo. Starts a fresh local node with the replica and the executor,
 // runs the engine service live on it, makes a price move per round, waits for the engine to
 // handle it, and prints what it found and did (`--json`: one summary line on stdout).
-import { existsSync, renameSync } from "node:fs";
 import { parseUnits } from "ethers";
 import { createCommand, positiveInteger } from "../src/cli.js";
 import { launch, readLocalRecord } from "../src/engine/launch.js";
-import { Records } from "../src/engine/record/records.js";
 import { EngineService } from "../src/engine/service.js";
 import { type LocalNode, startLocalNode } from "../src/ops/localNode.js";
 import { dislocate, findPool } from "../src/replica/market.js";
@@ -53,7 +51,6 @@ await runMain(async () => {
   let node: LocalNode | undefined;
   try {
     node = await startLocalNode();
-    setAsideOtherChain(config.databasePath);
     const deps = await launch({ config, log });
     const record = readLocalRecord() as ReturnType<typeof readLocalRecord> & { replica: ReplicaRecord };
     const trader = await deps.provider.getSigner(2);
@@ -94,19 +91,3 @@ await runMain(async () => {
     await node?.stop();
   }
 });
-
-/**
- * The demo starts a new chain every time; records of the previous one are moved aside (and
- * said so), never deleted and never mixed with the new chain's.
- */
-function setAsideOtherChain(path: string): void {
-  if (!existsSync(path)) return;
-  const records = new Records(path);
-  const bound = records.boundChain();
-  records.close();
-  if (bound === undefined) return;
-  const aside = `${path.replace(/\.sqlite$/, "")}-${bound.genesisHash.slice(2, 10)}.sqlite`;
-  for (const suffix of ["", "-wal", "-shm"])
-    if (existsSync(`${path}${suffix}`)) renameSync(`${path}${suffix}`, `${aside}${suffix}`);
-  process.stderr.write(`Records of the previous local chain moved to ${aside}.\n`);
-}

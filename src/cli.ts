@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from "commander";
+import { getAddress, isAddress } from "ethers";
 
 /** The exit code of a command line the script could not parse, as shells and getopt use it. */
 export const USAGE_EXIT_CODE = 2;
@@ -56,4 +57,33 @@ function oneLine(message: string): string {
     .trim()
     .replace(/\s*\n\s*/g, " ")
     .replace(/\.$/, "");
+}
+
+/**
+ * An option value that must be an address (checksummed on the way out).
+ *
+ * @throws {InvalidArgumentError} otherwise, which commander reports as a usage error.
+ */
+export function address(value: string): string {
+  if (!isAddress(value)) throw new InvalidArgumentError("Expected a 0x-prefixed 20-byte hex address.");
+  return getAddress(value);
+}
+
+/**
+ * An option value that must be a URL with one of `schemes` (`http`, `ws`…).
+ *
+ * @throws {InvalidArgumentError} otherwise, which commander reports as a usage error.
+ */
+export function urlWith(...schemes: string[]): (value: string) => string {
+  return (value) => {
+    let scheme: string;
+    try {
+      scheme = new URL(value).protocol.replace(/:$/, "");
+    } catch {
+      throw new InvalidArgumentError(`Expected a URL (${schemes.map((s) => `${s}://`).join(", ")}).`);
+    }
+    if (!schemes.includes(scheme))
+      throw new InvalidArgumentError(`Expected a ${schemes.map((s) => `${s}://`).join(" or ")} URL.`);
+    return value;
+  };
 }

@@ -1,11 +1,16 @@
 // What `npm run engine` and `npm start` share: the options that pick the chain and who trades,
 // the configuration they override, the signal handling and the printed summary.
-import type { Command } from "commander";
+import { type Command, InvalidArgumentError } from "commander";
+import { LIVE_BOOKS } from "../../src/addressBooks/networks.js";
+import { address, urlWith } from "../../src/cli.js";
 import { type EngineConfig, loadEngineConfig } from "../../src/engine/config.js";
 import { createLogger, type Logger } from "../../src/engine/log.js";
 import { describeSummary, summaryJson } from "../../src/engine/record/report.js";
 import type { EngineService, ServiceSummary } from "../../src/engine/service.js";
 import { BaseError } from "../../src/errors.js";
+
+/** The address books a run can take: the local node's record, or a live chain's. */
+const CHAINS = ["localhost", ...Object.keys(LIVE_BOOKS)];
 
 /** The options both commands take. */
 export interface EngineOptions {
@@ -29,16 +34,24 @@ export function engineOptions(command: Command): Command {
     )
     .option("--rpc <url>", "JSON-RPC URL; repeat for fallbacks tried in turn", (v: string, all: string[] = []) => [
       ...all,
-      v,
+      urlWith("http", "https")(v),
     ])
-    .option("--ws <url>", "WebSocket URL of the same chain: new heads by subscription (polling stays as the fallback)")
-    .option("--chain <name>", "address book: localhost (the local node's record) or a live chain's name")
+    .option(
+      "--ws <url>",
+      "WebSocket URL of the same chain: new heads by subscription (polling stays as the fallback)",
+      urlWith("ws", "wss"),
+    )
+    .option("--chain <name>", `address book: ${CHAINS.join(", ")}`, (v: string) => {
+      if (!CHAINS.includes(v)) throw new InvalidArgumentError(`Expected one of ${CHAINS.join(", ")}.`);
+      return v;
+    })
     .option("--live", "send transactions (otherwise dry-run: simulate and record what would be sent)")
     .option(
       "--executor <address>",
       "the executor's address (default: the local record or the chain's Ignition deployment)",
+      address,
     )
-    .option("--operator <address>", "dry-run: the operator address to simulate from")
+    .option("--operator <address>", "dry-run: the operator address to simulate from", address)
     .option("--database <path>", "the records' SQLite file")
     .option("--json", "print the summary as one JSON line on stdout (logs stay on stderr)", false);
 }

@@ -10,13 +10,24 @@ import { BaseError } from "../errors.js";
 export const engineConfigSchema = z
   .object({
     /** JSON-RPC endpoint; the local node by default. */
-    rpcUrl: z.string().url().default("http://127.0.0.1:8545"),
+    rpcUrl: z
+      .string()
+      .url()
+      .refine((u) => /^https?:\/\//.test(u), "must start with http:// or https://")
+      .default("http://127.0.0.1:8545"),
     /** Further endpoints of the same chain, tried in turn when the one in use fails. */
-    rpcFallbackUrls: z.array(z.string().url()).default([]),
+    rpcFallbackUrls: z
+      .array(
+        z
+          .string()
+          .url()
+          .refine((u) => /^https?:\/\//.test(u), "must start with http:// or https://"),
+      )
+      .default([]),
     /** How long one RPC request may take before it counts as lost. */
-    rpcTimeoutMs: z.number().int().positive().default(10_000),
+    rpcTimeoutMs: z.number().finite().int().positive().default(10_000),
     /** Attempts per RPC request (across the URLs, with exponential backoff) before the RPC counts as down. */
-    rpcAttempts: z.number().int().positive().default(4),
+    rpcAttempts: z.number().finite().int().positive().default(4),
     /** A WebSocket endpoint of the same chain: new heads by subscription wake the engine at once (it still polls). */
     wsUrl: z
       .string()
@@ -24,7 +35,7 @@ export const engineConfigSchema = z
       .refine((u) => /^wss?:\/\//.test(u), "must start with ws:// or wss://")
       .optional(),
     /** How often the head block is asked for. */
-    pollIntervalMs: z.number().int().positive().default(1_000),
+    pollIntervalMs: z.number().finite().int().positive().default(1_000),
     /** Network name whose address book and chain ID the RPC must match. */
     chain: z.string().min(1).default("localhost"),
     /** Send transactions; otherwise log exactly what would be sent. */
@@ -32,36 +43,45 @@ export const engineConfigSchema = z
     /** SQLite file for the records of every opportunity. */
     databasePath: z.string().min(1).default("deployments/engine.sqlite"),
     /** Only trades whose net profit is at least / at most this many dollars. */
-    minProfitUsd: z.number().nonnegative().default(0),
-    maxProfitUsd: z.number().positive().optional(),
+    minProfitUsd: z.number().finite().nonnegative().max(1e12).default(0),
+    maxProfitUsd: z.number().finite().positive().max(1e12).optional(),
     /** No trade when the base fee is above this. */
-    maxGasPriceGwei: z.number().positive().default(500),
+    maxGasPriceGwei: z.number().finite().positive().max(1e6).default(500),
     /** The largest loan, in dollars. */
-    maxLoanUsd: z.number().positive().default(2_000_000),
+    maxLoanUsd: z.number().finite().positive().max(1e12).default(2_000_000),
     /** Trade only cycles whose tokens are all in this list (symbols); all tokens when absent. */
     tokenAllowlist: z.array(z.string().min(1)).optional(),
     /** Tip paid to the block producer. */
-    priorityFeeGwei: z.number().nonnegative().default(1),
+    priorityFeeGwei: z.number().finite().nonnegative().max(1e6).default(1),
     /** Risk guard: stop after this many failed transactions in a row. */
-    maxConsecutiveFailures: z.number().int().positive().default(3),
+    maxConsecutiveFailures: z.number().finite().int().positive().default(3),
     /** Risk guard: after that many failures, resume trading after this many minutes. */
-    cooldownMinutes: z.number().positive().default(15),
+    cooldownMinutes: z.number().finite().positive().default(15),
     /** Risk guard: stop once gas spent on reverted transactions today (UTC) exceeds this (ETH); resume the next day. */
-    dailyLossLimitEth: z.number().positive().default(0.5),
+    dailyLossLimitEth: z.number().finite().positive().max(1e6).default(0.5),
     /** Every this many blocks, re-read every pool and compare with the engine's view. */
-    verifyEveryBlocks: z.number().int().positive().default(50),
+    verifyEveryBlocks: z.number().finite().int().positive().default(50),
     /** How long to wait for a receipt before replacing the transaction with higher fees. */
-    transactionTimeoutMs: z.number().int().positive().default(60_000),
+    transactionTimeoutMs: z.number().finite().int().positive().default(60_000),
     /** Blocks (counting its own) after which a mined trade is final; until then a reorg can undo it. */
-    confirmations: z.number().int().positive().default(3),
+    confirmations: z.number().finite().int().positive().default(3),
     /** Refuse to start (live) unless the operator's ETH pays for this many trades; warn when it falls below. */
-    minRunwayTrades: z.number().int().nonnegative().default(10),
+    minRunwayTrades: z.number().finite().int().nonnegative().default(10),
     /** On SIGINT/SIGTERM, wait this long for trades in flight to be mined before exiting. */
-    shutdownTimeoutMs: z.number().int().nonnegative().default(30_000),
+    shutdownTimeoutMs: z.number().finite().int().nonnegative().default(30_000),
     /** How long a records write waits for a lock another process holds (it blocks the engine meanwhile). */
-    databaseBusyTimeoutMs: z.number().int().nonnegative().default(2_000),
+    databaseBusyTimeoutMs: z.number().finite().int().nonnegative().default(2_000),
   })
   .strict();
+
+/** The schema with the checks that span several keys. */
+const validatedConfig = engineConfigSchema.refine(
+  (c) => c.maxProfitUsd === undefined || c.maxProfitUsd >= c.minProfitUsd,
+  {
+    message: "must not be below minProfitUsd",
+    path: ["maxProfitUsd"],
+  },
+);
 
 export type EngineConfig = z.infer<typeof engineConfigSchema>;
 
@@ -85,7 +105,11 @@ export class ConfigError extends BaseError {
  * @throws ConfigError listing each problem as `key: message`.
  */
 export function parseEngineConfig(input: unknown): EngineConfig {
-  const result = engineConfigSchema.safeParse(input);
+  if (input === null || typeof input !== "object" || Array.isArray(input))
+    throw new ConfigError("The engine configuration is invalid.", {
+      details: "It must be one JSON object of settings (see config/engine.example.json).",
+    });
+  const result = validatedConfig.safeParse(input);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const key = issue.path.join(".") || "(config)";

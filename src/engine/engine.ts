@@ -129,6 +129,7 @@ export class Engine {
       sender: deps.sender,
       symbols: deps.symbols,
       decimalsOf: (token) => this.usd.decimalsOf(token),
+      usd6: (token, amount) => this.usd.toUsd6(token, amount),
       stats: this.stats,
       onSignedReady: () => this.markSignedReady(),
       onSent: deps.onSent,

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync } from "node:fs";
 import { type Address, type AddressBook, symbolsOf } from "../addressBook.js";
 import { BaseError } from "../errors.js";
 import { LOCAL_RECORD_PATH } from "../ops/deployment.js";
@@ -6,13 +6,14 @@ import { devWallet } from "../ops/devAccounts.js";
 import { resolveExecutor } from "../ops/executorOps.js";
 import { operatorSigner } from "../ops/secrets.js";
 import { aTokensOf } from "./collect/aaveReserves.js";
+import { chainIdentity } from "./collect/chain.js";
 import { discoverPools } from "./collect/discovery.js";
 import { liveBook, NetworkError } from "./collect/network.js";
 import { ResilientRpcProvider, type RpcHealthEvent } from "./collect/rpc.js";
 import type { EngineConfig } from "./config.js";
 import type { LocalSigner } from "./execute/sender.js";
 import { childLogger, type Logger } from "./log.js";
-import { Records } from "./record/records.js";
+import { type ChainIdentity, Records } from "./record/records.js";
 import type { ServiceDeps } from "./service.js";
 
 /** The local node's record, written by `npm run node` / `npm start`. */
@@ -61,6 +62,19 @@ async function checkChain(provider: ResilientRpcProvider, url: string, expected:
   }
 }
 
+/** Moves the records at `path` aside when they belong to another chain than `chain`. */
+function setAsideOtherChain(path: string, chain: ChainIdentity, log: Logger): void {
+  if (!existsSync(path)) return;
+  const records = new Records(path);
+  const bound = records.boundChain();
+  records.close();
+  if (bound === undefined || bound.genesisHash === chain.genesisHash) return;
+  const aside = `${path.replace(/\.sqlite$/, "")}-${bound.genesisHash.slice(2, 10)}.sqlite`;
+  for (const suffix of ["", "-wal", "-shm"])
+    if (existsSync(`${path}${suffix}`)) renameSync(`${path}${suffix}`, `${aside}${suffix}`);
+  log.warn("records_set_aside", { from: path, to: aside, reason: "they belong to an earlier local chain" });
+}
+
 /** Reads the local node's record, or says how to make one. */
 export function readLocalRecord(path = LOCAL_RECORD_PATH): LocalRecord {
   if (!existsSync(path))
@@ -85,7 +99,8 @@ export async function launch(options: LaunchOptions): Promise<ServiceDeps & { pr
     requestTimeoutMs: config.rpcTimeoutMs,
     attempts: config.rpcAttempts,
     onHealth: (event: RpcHealthEvent) => {
-      if (event.kind === "failover")
+      if (event.kind === "retry") rpcLog.debug?.("rpc_retry", { ...event });
+      else if (event.kind === "failover")
         rpcLog.warn("rpc_failover", { from: event.from, to: event.to, reason: event.reason });
     },
   });
@@ -106,6 +121,9 @@ export async function launch(options: LaunchOptions): Promise<ServiceDeps & { pr
     const address = (await signer.getAddress()) as Address;
     operator = config.live ? { address, signer: signer as unknown as LocalSigner } : { address };
   }
+  // Every local node is a new chain: records of an earlier one are moved aside (and said so),
+  // never deleted, never mixed. On a live chain a mismatch is refused instead (by the service).
+  if (local !== undefined) setAsideOtherChain(config.databasePath, await chainIdentity(provider), log);
   const records = new Records(config.databasePath, config.databaseBusyTimeoutMs);
   const pools = await discoverPools(provider, book, options.progress ?? (() => {}));
   const baseTokens = [book.tokens.WETH, book.tokens.USDC, book.tokens.DAI].filter((t): t is Address => t !== undefined);

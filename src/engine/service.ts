@@ -63,6 +63,8 @@ export interface ServiceSummary {
   readonly riskSkipped: Readonly<Record<string, number>>;
   readonly riskState: string | null;
   readonly rpcOutages: number;
+  /** RPC requests retried after a lost, late, failed or garbled answer. */
+  readonly rpcRetries: number;
   readonly blockErrors: number;
   /** Why the run stopped: a signal, the caller, or a fatal error's message. */
   readonly stoppedBy: string;
@@ -190,6 +192,7 @@ export class EngineService {
     const { provider, records, log, config, executor, operator } = this.deps;
     this.chain = await chainIdentity(provider);
     records.bindChain(this.chain);
+    records.claim();
     this.firstId = records.lastId();
     const report = await preflight({
       provider,
@@ -221,8 +224,8 @@ export class EngineService {
         this.onOutcomes(outcomes);
         log.info("reconciled", {
           open: open.length,
-          settled: this.reconciled,
-          stillOpen: this.tracker.inFlight().length,
+          minedOrDropped: this.reconciled,
+          stillInFlight: this.tracker.inFlight().length,
         });
       }
     }
@@ -305,6 +308,11 @@ export class EngineService {
       }
     }
     const summary = this.summary();
+    try {
+      this.deps.records.release();
+    } catch (error) {
+      log.error("records_write_failed", { what: "release", reason: (error as Error).message });
+    }
     this.audit("stop", { by: summary.stoppedBy, inFlight: summary.inFlight, sent: summary.sent });
     log.info("engine_stopped", { by: summary.stoppedBy, inFlight: summary.inFlight });
     if (this.fatal !== undefined) throw this.fatal;
@@ -340,7 +348,8 @@ export class EngineService {
       succeeded: count("succeeded"),
       reverted: count("reverted"),
       dropped: count("dropped"),
-      inFlight: count("signed") + count("sent"),
+      // Every trade still signed or sent, this run's and any an earlier run left.
+      inFlight: this.tracker?.inFlight().length ?? 0,
       dryRun: count("dry_run"),
       filtered: { ...s.filtered },
       realisedProfit,
@@ -352,6 +361,7 @@ export class EngineService {
       riskSkipped: this.risk.snapshot().skipped,
       riskState: this.risk.state ?? null,
       rpcOutages: this.rpcOutages,
+      rpcRetries: (this.deps.provider as { retries?: number }).retries ?? 0,
       blockErrors: this.blockErrors,
       stoppedBy: this.fatal?.message.split("\n")[0] ?? this.stoppedBy,
     };

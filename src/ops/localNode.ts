@@ -86,7 +86,8 @@ export async function startLocalNode(options: LocalNodeOptions = {}): Promise<Lo
     await waitForRpc(node, rpcUrl);
     const setup = spawnSync(process.execPath, [hardhat, "run", "--network", "localhost", "scripts/setupLocalNode.ts"], {
       cwd: root,
-      stdio: ["ignore", "inherit", "inherit"],
+      // Its progress goes to stderr: stdout is for the caller's results (`npm start -- --json`).
+      stdio: ["ignore", 2, "inherit"],
       env: {
         ...process.env,
         FLASH_ARB_NODE_URL: rpcUrl,

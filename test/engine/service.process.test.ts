@@ -1,6 +1,7 @@
 // The engine run as `npm run engine` against a real `hardhat node`, with faults caused for real:
 // the process killed mid-trade, an RPC in front of the node that drops, delays, errors and
 // garbles requests, an outage, and the node replaced by another chain.
+import { existsSync } from "node:fs";
 import { expect } from "chai";
 import { Interface, type JsonRpcProvider } from "ethers";
 import { Records, type TradeRecord } from "../../src/engine/record/records.js";
@@ -103,7 +104,7 @@ describe("the engine as a process on a real node", function () {
     }
     const second = spawnEngine(["--live", "--config", config, "--database", database, "--json"]);
     const reconciled = await second.waitFor("reconciled");
-    expect(reconciled.settled).to.be.greaterThan(0);
+    expect(reconciled.minedOrDropped).to.be.greaterThan(0);
     await second.waitFor("running");
     second.child.kill("SIGTERM");
     expect((await second.exited).code).to.equal(0);
@@ -111,7 +112,7 @@ describe("the engine as a process on a real node", function () {
       reconciled: number;
       stoppedBy: string;
     };
-    expect(summary.reconciled).to.equal(reconciled.settled);
+    expect(summary.reconciled).to.equal(reconciled.minedOrDropped);
     expect(summary.stoppedBy).to.equal("SIGTERM");
     const rows = readRecords(database);
     const settled = rows.filter((r) => r.status === "succeeded");
@@ -278,9 +279,17 @@ describe("the engine as a process on a real node", function () {
       "The node is no longer the chain the engine started on: its genesis block is now",
     );
     expect(engine.lines.some((l) => l.event === "chain_replaced")).to.equal(true);
-    // The records stay bound to the first chain: a start against the new one is refused.
+    // The records stay bound to the first chain: a start against the new local chain moves them
+    // aside, says so, and starts new ones (on a live chain the records' binding refuses instead).
     const again = spawnEngine(["--live", "--config", writeConfig(dir, FAST), "--database", database]);
-    expect((await again.exited).code).to.equal(1);
-    expect(again.stderr()).to.contain(`The records at ${database} belong to chain 31337 with genesis`);
+    const aside = await again.waitFor("records_set_aside");
+    await again.waitFor("running");
+    again.child.kill("SIGTERM");
+    expect((await again.exited).code).to.equal(0);
+    expect(aside.from).to.equal(database);
+    expect(existsSync(aside.to as string)).to.equal(true);
+    const kept = new Records(aside.to as string);
+    expect(kept.boundChain()?.genesisHash).to.not.equal(undefined);
+    kept.close();
   });
 });

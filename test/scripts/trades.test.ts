@@ -198,7 +198,7 @@ describe("npm run trades", function () {
     expect(out[0]).to.include(`#${ids.succeeded} block 100`).and.include("realised 18.45 WETH ($2,500.00)");
     expect(out[3]).to.include("REVERTED on chain, gas $2.00");
     expect(out[5]).to.equal(
-      "Total of 5 trades: realised 18.45 WETH, 123.46 USDC; $2,623.46 realised, $12.07 gas, $2,611.39 net; filtered 1, dry_run 1, succeeded 2, reverted 1",
+      "5 records: realised 18.45 WETH, 123.46 USDC; $2,623.46 realised, $12.07 gas, $2,611.39 net; filtered 1, dry_run 1, succeeded 2, reverted 1",
     );
   });
 

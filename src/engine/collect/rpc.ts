@@ -22,7 +22,14 @@ export interface RpcOptions {
 export type RpcHealthEvent =
   | { readonly kind: "down"; readonly url: string; readonly reason: string }
   | { readonly kind: "up"; readonly url: string; readonly downForMs: number }
-  | { readonly kind: "failover"; readonly from: string; readonly to: string; readonly reason: string };
+  | { readonly kind: "failover"; readonly from: string; readonly to: string; readonly reason: string }
+  | {
+      readonly kind: "retry";
+      readonly url: string;
+      readonly method: string;
+      readonly attempt: number;
+      readonly reason: string;
+    };
 
 /** Methods for which `null` is never a valid answer: a `null` there is a garbled response. */
 const NEVER_NULL = new Set([
@@ -62,6 +69,8 @@ class Transient extends Error {}
 export class ResilientRpcProvider extends JsonRpcProvider {
   readonly urls: readonly string[];
   private current = 0;
+  /** Requests retried after a transient fault, since start. */
+  retries = 0;
   private downSince: number | undefined;
   private readonly timeoutMs: number;
   private readonly attempts: number;
@@ -104,6 +113,14 @@ export class ResilientRpcProvider extends JsonRpcProvider {
       } catch (error) {
         if (!(error instanceof Transient)) throw error;
         lastError = error;
+        this.retries += 1;
+        this.onHealth({
+          kind: "retry",
+          url,
+          method: requests[0]?.method ?? "",
+          attempt: attempt + 1,
+          reason: error.message,
+        });
         if (this.urls.length > 1) {
           const next = (this.current + 1) % this.urls.length;
           this.onHealth({ kind: "failover", from: url, to: this.urls[next] as string, reason: error.message });

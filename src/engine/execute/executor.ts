@@ -27,6 +27,8 @@ export interface TradeExecutorDeps {
   readonly sender?: Sender | undefined;
   readonly symbols: Readonly<Record<Address, string>>;
   readonly decimalsOf: (token: Address) => number | undefined;
+  /** Dollar values at the oracle's price, in micro-dollars. */
+  readonly usd6: (token: Address, amount: bigint) => bigint | undefined;
   /** The stages' shared counters. */
   readonly stats: EngineStats;
   /** Called when a trade is simulated, priced and about to be signed. */
@@ -67,7 +69,10 @@ export class TradeExecutor {
       lender: c.quote.lender,
       expectedProfit: c.sizing.profit,
       gasCost: c.gasCostInToken,
-      expectedProfitUsd6: c.netUsd,
+      // Gross, like the token amount beside it and like the realised value: gas is its own column.
+      ...(this.deps.usd6(c.cycle.token, c.sizing.profit) === undefined
+        ? {}
+        : { expectedProfitUsd6: this.deps.usd6(c.cycle.token, c.sizing.profit) as bigint }),
       ...this.decimalsField(c.cycle.token),
     };
     const usdValue = Number(c.netUsd) / 1e6;

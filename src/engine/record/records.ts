@@ -1,4 +1,5 @@
 import { mkdirSync } from "node:fs";
+import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { DatabaseSync, type SQLInputValue } from "node:sqlite";
 import { BaseError } from "../../errors.js";
@@ -130,6 +131,22 @@ export class RecordsChainMismatchError extends BaseError {
   override readonly name = "RecordsChainMismatchError";
 }
 
+/** Another running engine holds the records file. */
+export class RecordsInUseError extends BaseError {
+  override readonly name = "RecordsInUseError";
+}
+
+/** Whether a process with this id runs (on this machine). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 /** A write the database refused (locked past the busy timeout, disk full…). */
 export class RecordsWriteError extends BaseError {
   override readonly name = "RecordsWriteError";
@@ -205,9 +222,17 @@ export class Records {
   constructor(path: string, busyTimeoutMs = 10_000) {
     this.path = path;
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-    this.db = new DatabaseSync(path);
-    this.db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
-    this.db.exec("PRAGMA journal_mode = WAL");
+    try {
+      this.db = new DatabaseSync(path);
+      this.db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+      this.db.exec("PRAGMA journal_mode = WAL");
+    } catch (cause) {
+      throw new BaseError(`Cannot open the records at ${path}.`, {
+        details:
+          "databasePath (--database) must name a file, in a directory this user can write, that is an SQLite database or does not exist yet.",
+        cause,
+      });
+    }
     migrate(this.db, path);
   }
 
@@ -235,6 +260,33 @@ export class Records {
       );
     }
     this.chain = chain;
+  }
+
+  /**
+   * Marks the file as used by this process, so that a second engine on the same records (and
+   * the same key: two nonce counters) is refused. A claim left by a process that no longer
+   * runs (a crash) is taken over.
+   * @throws RecordsInUseError when another running engine holds it.
+   */
+  claim(): void {
+    const mine = { pid: process.pid, host: hostname() };
+    const held = this.getMeta("engine");
+    if (held !== undefined) {
+      const other = JSON.parse(held) as { pid: number; host: string };
+      if (other.host === mine.host && other.pid !== mine.pid && isRunning(other.pid))
+        throw new RecordsInUseError(`Another engine (process ${other.pid}) is using the records at ${this.path}.`, {
+          details:
+            "Two engines on one records file would send with the same key and overwrite each other's state. Stop the other one, or give this one another databasePath.",
+        });
+    }
+    this.setMeta("engine", JSON.stringify(mine));
+  }
+
+  /** Gives up this process's claim on the file (at a clean stop). */
+  release(): void {
+    const held = this.getMeta("engine");
+    if (held !== undefined && (JSON.parse(held) as { pid: number }).pid === process.pid)
+      this.write(() => this.db.prepare("DELETE FROM meta WHERE key = 'engine'").run());
   }
 
   /** Records a detected opportunity and returns its id. */

@@ -19,7 +19,7 @@ export function describeTrade(row: TradeRecord): string {
       return `${head}: REVERTED on chain, gas ${row.gasPaidUsd6 === null ? `${row.gasPaidWei} wei` : formatUsd(row.gasPaidUsd6)} [${row.txHash}]`;
     case "dry_run":
       // Expected, not realised: nothing was sent, so nothing was measured on chain.
-      return `${head}: would borrow ${loan}; simulated to clear its floor; expected ${amount(row.expectedProfit, row)}${usd(row.expectedProfitUsd6)} net of gas (not sent)`;
+      return `${head}: would borrow ${loan}; simulated to clear its floor; expected ${amount(row.expectedProfit, row)}${usd(row.expectedProfitUsd6)} before ${amount(row.gasCost, row)} of gas (not sent)`;
     case "signed":
     case "sent":
       return `${head}: ${row.status}, not mined yet [${row.txHash}]`;
@@ -38,8 +38,8 @@ export function describeSummary(
     `Blocks handled: ${s.blocks} (${options.live ? "live" : "dry-run"}, ${options.pools} pools); stopped by ${s.stoppedBy}`,
     `Opportunities:  ${s.opportunities} (filtered: ${
       Object.entries(s.filtered)
-        .map(([k, v]) => `${k} ${v}`)
-        .join(", ") || "none"
+        .map(([reason, n]) => `${n} × ${reason}`)
+        .join("; ") || "none"
     })`,
     `Simulated:      ${s.simulated} (failed ${s.simulationFailed})`,
     `Sent:           ${s.sent} (succeeded ${s.succeeded}, reverted ${s.reverted}, dropped ${s.dropped}, in flight ${s.inFlight}, refused ${s.sendFailed})`,
@@ -58,9 +58,17 @@ export function describeSummary(
   );
   if (s.reconciled > 0) lines.push(`Reconciled from an earlier run: ${s.reconciled} trade(s)`);
   if (Object.keys(s.riskSkipped).length > 0 || s.riskState !== null)
-    lines.push(`Risk guard: ${s.riskState ?? "trading"}; skipped ${JSON.stringify(s.riskSkipped)}`);
-  if (s.rpcOutages > 0 || s.blockErrors > 0)
-    lines.push(`RPC outages: ${s.rpcOutages}; blocks retried after an error: ${s.blockErrors}`);
+    lines.push(
+      `Risk guard: ${s.riskState === null ? "trading" : `stopped (${s.riskState})`}; kept from sending: ${
+        Object.entries(s.riskSkipped)
+          .map(([reason, n]) => `${n} × ${reason}`)
+          .join("; ") || "nothing"
+      }`,
+    );
+  if (s.rpcOutages > 0 || s.blockErrors > 0 || s.rpcRetries > 0)
+    lines.push(
+      `RPC: ${s.rpcRetries} request(s) retried, ${s.rpcOutages} outage(s); blocks retried after an error: ${s.blockErrors}`,
+    );
   lines.push(`Gas used: ${s.gasUsed.toLocaleString("en-US")}. Records: ${options.databasePath}`);
   return lines;
 }

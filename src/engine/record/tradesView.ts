@@ -192,7 +192,7 @@ export function tradeTotals(rows: readonly TradeRecord[]): TradeTotals {
  *
  * @example
  * describeTotals(tradeTotals(rows));
- * // "Total of 3 trades: realised 1.50 WETH; $3,000.00 realised, $12.00 gas, $2,988.00 net; succeeded 2, reverted 1"
+ * // "3 records: realised 1.50 WETH; $3,000.00 realised, $12.00 gas, $2,988.00 net; succeeded 2, reverted 1"
  */
 export function describeTotals(totals: TradeTotals): string {
   const profit =
@@ -207,5 +207,5 @@ export function describeTotals(totals: TradeTotals): string {
   ].filter((part) => part !== "");
   const dollars = `${formatUsd(totals.realisedProfitUsd6)} realised, ${formatUsd(totals.gasPaidUsd6)} gas, ${formatUsd(totals.netUsd6)} net${unpriced.length === 0 ? "" : ` (without the ${unpriced.join(" and the ")}, which had no dollar price)`}`;
   const statuses = totals.byStatus.map(([status, n]) => `${status} ${n}`).join(", ");
-  return `Total of ${totals.trades} trade${totals.trades === 1 ? "" : "s"}: realised ${profit}; ${dollars}; ${statuses || "no trades"}`;
+  return `${totals.trades} record${totals.trades === 1 ? "" : "s"}: realised ${profit}; ${dollars}; ${statuses || "no trades"}`;
 }

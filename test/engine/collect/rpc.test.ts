@@ -90,6 +90,7 @@ describe("the resilient RPC provider", () => {
     });
     expect(await provider.getBlockNumber()).to.equal(7);
     expect(events).to.deep.equal([
+      { kind: "retry", url: down.url, method: "eth_blockNumber", attempt: 1, reason: `HTTP 503 from ${down.url}` },
       { kind: "failover", from: down.url, to: up.url, reason: `HTTP 503 from ${down.url}` },
     ]);
     expect(provider.activeUrl).to.equal(up.url);
@@ -106,7 +107,8 @@ describe("the resilient RPC provider", () => {
     expect(await rejection(provider.send("eth_blockNumber", []))).to.be.instanceOf(RpcUnavailableError);
     expect(provider.isDown).to.equal(true);
     expect(await provider.send("eth_blockNumber", [])).to.equal("0x1");
-    expect(events).to.deep.equal(["down", "up"]);
+    expect(events.filter((k) => k !== "retry")).to.deep.equal(["down", "up"]);
+    expect(provider.retries).to.equal(8);
     expect(provider.isDown).to.equal(false);
     provider.destroy();
   });

@@ -272,7 +272,7 @@ describe("describeTotals", () => {
       ]),
     );
     expect(line).to.equal(
-      "Total of 3 trades: realised 1.50 WETH, 18446744073709563961 FOO (base units); $3,000.00 realised, $12.00 gas, $2,988.00 net; succeeded 2, reverted 1",
+      "3 records: realised 1.50 WETH, 18446744073709563961 FOO (base units); $3,000.00 realised, $12.00 gas, $2,988.00 net; succeeded 2, reverted 1",
     );
   });
 
@@ -283,7 +283,7 @@ describe("describeTotals", () => {
       ]),
     );
     expect(line).to.equal(
-      "Total of 1 trade: realised 0.000000000000000001 WETH; $0.00 realised, $0.00 gas, $0.00 net (without the profit of 1 trade(s) and the gas of 1 trade(s), which had no dollar price); succeeded 1",
+      "1 record: realised 0.000000000000000001 WETH; $0.00 realised, $0.00 gas, $0.00 net (without the profit of 1 trade(s) and the gas of 1 trade(s), which had no dollar price); succeeded 1",
     );
   });
 });
