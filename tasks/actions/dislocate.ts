@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
 import { parseUnits } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+import { formatAmount } from "../../src/engine/format.js";
 import { BaseError } from "../../src/errors.js";
 import { LOCAL_RECORD_PATH } from "../../src/ops/deployment.js";
-import { dislocate, findPool } from "../../src/replica/market.js";
+import { dislocate, findPool, otherToken } from "../../src/replica/market.js";
 import { attachReplica, type ReplicaRecord } from "../../src/replica/record.js";
 import type { ReplicaPool } from "../../src/replica/replica.js";
 import { type ReplicaTokenSymbol, TOKEN_DECIMALS } from "../../src/replica/tokens.js";
@@ -68,13 +69,38 @@ export default async function dislocateTask(args: DislocateArgs, hre: HardhatRun
     const signers = await connection.ethers.getSigners();
     const trader = signers[2];
     if (trader === undefined) throw new BaseError("The node needs at least three accounts.");
+    // The in-process network has the local node's chain ID too: check the replica is there.
+    if ((await connection.ethers.provider.getCode(record.book.tokens.WETH)) === "0x")
+      throw new BaseError("The replica is not on this network.", {
+        details: "Pass --network localhost (the node `npm run node` started).",
+      });
     const replica = attachReplica(record, trader);
-    const pool = findPool(replica, spec.dex, spec.a, spec.b, spec.fee);
+    let pool: ReplicaPool;
+    try {
+      pool = findPool(replica, spec.dex, spec.a, spec.b, spec.fee);
+    } catch (cause) {
+      throw new BaseError(`--pool: the replica has no pool "${args.pool}".`, {
+        details: `Its pools: ${replica.pools.map((p) => `${p.dex}:${p.dex === "balancerV2" ? p.tokens.join("/") : `${p.token0}/${p.token1}${p.dex === "uniswapV3" ? `:${p.fee}` : ""}`}`).join(", ")}.`,
+        cause,
+      });
+    }
     const amount = parseUnits(args.amount, TOKEN_DECIMALS[tokenIn]);
+    const received = otherToken(pool, tokenIn);
     const once = async () => {
-      const out = await dislocate(replica, pool, trader, tokenIn, amount);
+      let out: bigint;
+      try {
+        out = await dislocate(replica, pool, trader, tokenIn, amount);
+      } catch (cause) {
+        throw new BaseError(`Selling ${args.amount} ${tokenIn} on ${args.pool} failed.`, {
+          details:
+            "The trader (account 2) may not hold enough for it, or the pool cannot take it: try a smaller --amount.",
+          cause,
+        });
+      }
       const block = await connection.ethers.provider.getBlockNumber();
-      console.log(`Block ${block}: sold ${args.amount} ${tokenIn} on ${args.pool}, received ${out}.`);
+      console.log(
+        `Block ${block}: sold ${args.amount} ${tokenIn} on ${args.pool}, received ${formatAmount(out, TOKEN_DECIMALS[received], received)}.`,
+      );
     };
     if (args.everyBlocks <= 0) {
       await once();
