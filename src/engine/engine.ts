@@ -16,7 +16,7 @@ import { type Estimate, RateGraph } from "./strategy/scan.js";
 import { disjointBest } from "./strategy/select.js";
 import { type MarketPool, poolTokens } from "./venues/pools.js";
 
-/** At most this many trades per block: after each, the pools it touched are read again. */
+/** At most this many trades per block; cycles through a traded pool wait for the next block. */
 const MAX_TRADES_PER_BLOCK = 4;
 /** How many block-to-trade latencies are kept (the latest). */
 const LATENCY_SAMPLES = 10_000;
