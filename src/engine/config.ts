@@ -135,7 +135,7 @@ export function loadEngineConfig(
       fromFile = JSON.parse(readFileSync(path, "utf8"));
     } catch (cause) {
       throw new ConfigError(`Cannot read the configuration file ${path}.`, {
-        details: "It must exist and hold one JSON object.",
+        details: `It must exist and hold one JSON object (${cause instanceof Error ? cause.message : String(cause)}).`,
         cause,
       });
     }

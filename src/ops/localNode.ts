@@ -64,7 +64,8 @@ export async function startLocalNode(options: LocalNodeOptions = {}): Promise<Lo
   const port = options.port ?? LOCAL_PORT;
   if (await portInUse(port)) {
     throw new BaseError(`${LOCAL_HOST}:${port} is already in use.`, {
-      details: "Stop the process listening there (another node?) and run again.",
+      details:
+        "Stop the process listening there and run again. `npm start` starts a node of its own: with `npm run node` running, use `npm run engine` against it instead.",
     });
   }
   const rpcUrl = `http://${LOCAL_HOST}:${port}`;
