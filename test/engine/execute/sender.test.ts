@@ -5,7 +5,7 @@ import { Sender } from "../../../src/engine/execute/sender.js";
 import { Tracker } from "../../../src/engine/execute/tracker.js";
 import { createLogger } from "../../../src/engine/log.js";
 import { Records } from "../../../src/engine/record/records.js";
-import { devWallet } from "../../../src/ops/devAccounts.js";
+import { trade, wallet } from "../support/sending.js";
 
 const { ethers, provider } = await (async () => {
   const connection = await network.create();
@@ -14,27 +14,6 @@ const { ethers, provider } = await (async () => {
 const CHAIN_ID = 31337;
 const FEE = parseUnits("50", 9);
 const RECIPIENT = "0x000000000000000000000000000000000000dEaD";
-
-/** A record to hang transactions on, as the engine makes one per trade. */
-function trade(records: Records): number {
-  return records.add({
-    block: 0,
-    cycle: "test",
-    route: "0x00000000000000000000000000000000000000a1",
-    token: "WETH",
-    amountIn: 1n,
-    lender: "BalancerV2",
-    expectedProfit: 0n,
-    gasCost: 0n,
-    status: "simulated",
-    reason: null,
-  });
-}
-
-async function wallet(index: number) {
-  const signers = await ethers.getSigners();
-  return devWallet(await (signers[index] as { getAddress(): Promise<string> }).getAddress(), provider);
-}
 
 function tracker(records: Records, sender: Sender, replaceAfterMs = 60_000) {
   return new Tracker(provider, records, sender, {
@@ -56,7 +35,7 @@ describe("sending: the sender and the tracker", () => {
 
   it("signs, records and broadcasts, returning before the transaction is mined; overlapping sends take consecutive nonces", async () => {
     const records = new Records(":memory:");
-    const signer = await wallet(3);
+    const signer = await wallet(ethers, provider, 3);
     const sender = new Sender(signer, provider, CHAIN_ID, records);
     const start = await provider.getTransactionCount(signer.address);
     await provider.send("evm_setAutomine", [false]);
@@ -85,7 +64,7 @@ describe("sending: the sender and the tracker", () => {
 
   it("a refused send is returned with the node's own message, and the nonce is read again so none is skipped", async () => {
     const records = new Records(":memory:");
-    const signer = await wallet(4);
+    const signer = await wallet(ethers, provider, 4);
     const sender = new Sender(signer, provider, CHAIN_ID, records);
     const start = await provider.getTransactionCount(signer.address);
     const refused = await sender.send(trade(records), { ...transfer, gasLimit: 20_000n });
@@ -97,7 +76,7 @@ describe("sending: the sender and the tracker", () => {
 
   it("replaces a transaction not mined in time at the same nonce with fees raised by 12.5%, and records which hash was mined", async () => {
     const records = new Records(":memory:");
-    const signer = await wallet(5);
+    const signer = await wallet(ethers, provider, 5);
     const sender = new Sender(signer, provider, CHAIN_ID, records);
     const follow = tracker(records, sender, 0);
     await provider.send("evm_setAutomine", [false]);
@@ -121,7 +100,7 @@ describe("sending: the sender and the tracker", () => {
 
   it("a trade is final only after its confirmations; a reorg that removes its block sends it back to sent, and it is broadcast again", async () => {
     const records = new Records(":memory:");
-    const signer = await wallet(6);
+    const signer = await wallet(ethers, provider, 6);
     const sender = new Sender(signer, provider, CHAIN_ID, records);
     const follow = tracker(records, sender);
     const fork = (await provider.send("evm_snapshot", [])) as string;
@@ -149,7 +128,7 @@ describe("sending: the sender and the tracker", () => {
 
   it("a trade whose nonce another transaction took is dropped, after two checks", async () => {
     const records = new Records(":memory:");
-    const signer = await wallet(7);
+    const signer = await wallet(ethers, provider, 7);
     const sender = new Sender(signer, provider, CHAIN_ID, records);
     const follow = tracker(records, sender);
     await provider.send("evm_setAutomine", [false]);
@@ -177,7 +156,7 @@ describe("sending: the sender and the tracker", () => {
 
   it("a trade signed and recorded but never broadcast (a crash in between) is broadcast by the next start's check", async () => {
     const records = new Records(":memory:");
-    const signer = await wallet(8);
+    const signer = await wallet(ethers, provider, 8);
     const id = trade(records);
     const nonce = await provider.getTransactionCount(signer.address);
     const raw = await signer.signTransaction({ ...transfer, nonce, type: 2, chainId: CHAIN_ID, value: 0n });

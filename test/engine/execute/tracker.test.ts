@@ -6,7 +6,7 @@ import { Sender } from "../../../src/engine/execute/sender.js";
 import { Tracker } from "../../../src/engine/execute/tracker.js";
 import { createLogger } from "../../../src/engine/log.js";
 import { Records } from "../../../src/engine/record/records.js";
-import { devWallet } from "../../../src/ops/devAccounts.js";
+import { trade, wallet } from "../support/sending.js";
 import { switchable } from "../support/switchable.js";
 
 const connection = await network.create();
@@ -16,26 +16,6 @@ const CHAIN_ID = 31337;
 const FEE = parseUnits("50", 9);
 /** A call that reverts: the executor-less "trade" whose gas the risk guard must count. */
 const REVERTING = { to: "", data: "0xfe", gasLimit: 60_000n, maxFeePerGas: FEE, maxPriorityFeePerGas: 1n };
-
-function trade(records: Records): number {
-  return records.add({
-    block: 0,
-    cycle: "test",
-    route: "0x00000000000000000000000000000000000000a1",
-    token: "WETH",
-    amountIn: 1n,
-    lender: "BalancerV2",
-    expectedProfit: 0n,
-    gasCost: 0n,
-    status: "simulated",
-    reason: null,
-  });
-}
-
-async function wallet(index: number) {
-  const signers = await ethers.getSigners();
-  return devWallet(await (signers[index] as { getAddress(): Promise<string> }).getAddress(), provider);
-}
 
 /** A contract whose only code is INVALID: every call to it reverts, using all its gas. */
 async function reverter(): Promise<string> {
@@ -76,7 +56,7 @@ describe("the tracker", () => {
 
   it("counts a revert in the risk guard in the same records transaction as the outcome: a restart neither loses nor repeats it", async () => {
     const records = new Records(":memory:");
-    const signer = await wallet(9);
+    const signer = await wallet(ethers, provider, 9);
     const sender = new Sender(signer, provider, CHAIN_ID, records);
     const id = trade(records);
     await sender.send(id, { ...REVERTING, to: await reverter() });
@@ -96,7 +76,7 @@ describe("the tracker", () => {
 
   it("one or two lost receipts are neither a reorg nor a drop, and count nothing twice", async () => {
     const records = new Records(":memory:");
-    const signer = await wallet(10);
+    const signer = await wallet(ethers, provider, 10);
     const sender = new Sender(signer, provider, CHAIN_ID, records);
     const id = trade(records);
     await sender.send(id, { ...REVERTING, to: await reverter() });
@@ -120,7 +100,7 @@ describe("the tracker", () => {
 
   it("a revert mined again after a reorg is counted once", async () => {
     const records = new Records(":memory:");
-    const signer = await wallet(11);
+    const signer = await wallet(ethers, provider, 11);
     const sender = new Sender(signer, provider, CHAIN_ID, records);
     const target = await reverter();
     const fork = (await provider.send("evm_snapshot", [])) as string;
@@ -140,7 +120,7 @@ describe("the tracker", () => {
 
   it("a broadcast answered 'nonce too low' (an earlier attempt reached the node) stays open and is settled from the chain", async () => {
     const records = new Records(":memory:");
-    const signer = await wallet(12);
+    const signer = await wallet(ethers, provider, 12);
     const lostAnswer = switchable(() => provider, {
       broadcastTransaction: async (raw: string) => {
         await provider.broadcastTransaction(raw);
