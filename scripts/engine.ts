@@ -2,16 +2,7 @@
 
 import { createCommand } from "../src/cli.js";
 import { launch } from "../src/engine/launch.js";
-import { EngineService } from "../src/engine/service.js";
-import {
-  configFrom,
-  type EngineOptions,
-  engineLogger,
-  engineOptions,
-  printSummary,
-  runMain,
-  stopOnSignal,
-} from "./lib/engineCli.js";
+import { configFrom, type EngineOptions, engineLogger, engineOptions, runMain, serve } from "./lib/engineCli.js";
 
 const command = engineOptions(
   createCommand("engine", "Run the arbitrage engine until stopped (SIGINT/SIGTERM): dry-run unless --live."),
@@ -35,26 +26,5 @@ await runMain(async () => {
         process.stderr.write(`\rDiscovering pools: ${done}/${total} factory reads${done === total ? "\n" : ""}`);
     },
   });
-  const service = new EngineService(deps);
-  try {
-    await service.start();
-    stopOnSignal(service, log);
-    log.info("running", {
-      live: config.live,
-      rpc: deps.provider.urls,
-      database: config.databasePath,
-      stop: "Ctrl+C or SIGTERM",
-    });
-    await service.run();
-    const summary = await service.stop();
-    printSummary(service, summary, {
-      json: options.json,
-      live: config.live,
-      pools: deps.pools.length,
-      databasePath: config.databasePath,
-    });
-  } finally {
-    deps.records.close();
-    deps.provider.destroy();
-  }
+  await serve(deps, log, options.json);
 });

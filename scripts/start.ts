@@ -4,12 +4,11 @@
 import { parseUnits } from "ethers";
 import { createCommand, positiveInteger } from "../src/cli.js";
 import { launch, readLocalRecord } from "../src/engine/launch.js";
-import { EngineService } from "../src/engine/service.js";
 import { type LocalNode, startLocalNode } from "../src/ops/localNode.js";
 import { dislocate, findPool } from "../src/replica/market.js";
 import { attachReplica, type ReplicaRecord } from "../src/replica/record.js";
 import type { ReplicaTokenSymbol } from "../src/replica/tokens.js";
-import { configFrom, type EngineOptions, engineLogger, printSummary, runMain, stopOnSignal } from "./lib/engineCli.js";
+import { configFrom, type EngineOptions, engineLogger, runMain, serve } from "./lib/engineCli.js";
 
 /** The price moves made between rounds on the local node: pool, token sold, amount. */
 const DISLOCATIONS: ReadonlyArray<
@@ -55,15 +54,8 @@ await runMain(async () => {
     const record = readLocalRecord() as ReturnType<typeof readLocalRecord> & { replica: ReplicaRecord };
     const trader = await deps.provider.getSigner(2);
     const replica = attachReplica(record.replica, trader);
-    const service = new EngineService(deps);
-    try {
-      await service.start();
-      stopOnSignal(service, log);
-      let ended = false;
-      void service.run().then(() => {
-        ended = true;
-      });
-      for (let round = 0; round < options.blocks && !ended; round++) {
+    await serve(deps, log, options.json, async (service, ended) => {
+      for (let round = 0; round < options.blocks && !ended(); round++) {
         const [dex, a, b, fee, tokenIn, amount] = DISLOCATIONS[
           round % DISLOCATIONS.length
         ] as (typeof DISLOCATIONS)[number];
@@ -76,17 +68,8 @@ await runMain(async () => {
         );
         await service.idle();
       }
-      const summary = await service.stop(`the end of ${options.blocks} round(s)`);
-      printSummary(service, summary, {
-        json: options.json,
-        live: config.live,
-        pools: deps.pools.length,
-        databasePath: config.databasePath,
-      });
-    } finally {
-      deps.records.close();
-      deps.provider.destroy();
-    }
+      return `the end of ${options.blocks} round(s)`;
+    });
   } finally {
     await node?.stop();
   }

@@ -6,7 +6,7 @@ import { address, urlWith } from "../../src/cli.js";
 import { type EngineConfig, loadEngineConfig } from "../../src/engine/config.js";
 import { createLogger, type Logger } from "../../src/engine/log.js";
 import { describeSummary, summaryJson } from "../../src/engine/record/report.js";
-import type { EngineService, ServiceSummary } from "../../src/engine/service.js";
+import { EngineService, type ServiceDeps, type ServiceSummary } from "../../src/engine/service.js";
 import { BaseError } from "../../src/errors.js";
 
 /** The address books a run can take: the local node's record, or a live chain's. */
@@ -109,6 +109,48 @@ export function printSummary(
     return;
   }
   for (const line of describeSummary(summary, service.runRecords(), options)) process.stdout.write(`${line}\n`);
+}
+
+/**
+ * Runs the service on `deps` the way both commands do: start (preflight, reconciliation), stop
+ * on SIGINT/SIGTERM, and either run until stopped or, with `drive`, let the caller drive it (the
+ * demo's price moves) and stop when `drive` resolves with the reason. Then the summary; the
+ * records and the RPC are closed whatever happened.
+ */
+export async function serve(
+  deps: ServiceDeps & { readonly provider: { readonly urls?: readonly string[]; destroy(): void } },
+  log: Logger,
+  json: boolean,
+  drive?: (service: EngineService, ended: () => boolean) => Promise<string>,
+): Promise<void> {
+  const { config } = deps;
+  const service = new EngineService(deps);
+  try {
+    await service.start();
+    stopOnSignal(service, log);
+    log.info("running", {
+      live: config.live,
+      rpc: deps.provider.urls,
+      database: config.databasePath,
+      stop: "Ctrl+C or SIGTERM",
+    });
+    let ended = false;
+    const running = service.run().then(() => {
+      ended = true;
+    });
+    const reason = drive === undefined ? undefined : await drive(service, () => ended);
+    if (reason === undefined) await running;
+    const summary = await service.stop(reason);
+    printSummary(service, summary, {
+      json,
+      live: config.live,
+      pools: deps.pools.length,
+      databasePath: config.databasePath,
+    });
+  } finally {
+    deps.records.close();
+    deps.provider.destroy();
+  }
 }
 
 /** Runs `main`; a BaseError is printed as its message (with what to do) and exits 1, no stack trace. */

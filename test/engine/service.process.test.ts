@@ -14,6 +14,11 @@ const executorInterface = new Interface(executorAbi());
 /** The test configuration: quick polling, one confirmation, a short wait for trades in flight at exit. */
 const FAST = { pollIntervalMs: 100, confirmations: 1, shutdownTimeoutMs: 3_000, rpcTimeoutMs: 2_000 };
 
+/** `npm run engine -- --live` with a configuration file and a records file, and `args`. */
+function live(config: string, database: string, ...args: string[]) {
+  return spawnEngine(["--live", "--config", config, "--database", database, ...args]);
+}
+
 /** The profit of the executor's `ArbitrageExecuted` event in the receipt of `hash`. */
 async function eventProfit(provider: JsonRpcProvider, executor: string, hash: string): Promise<bigint | null> {
   const receipt = await provider.getTransactionReceipt(hash);
@@ -88,7 +93,7 @@ describe("the engine as a process on a real node", function () {
     await market.cheapenWeth();
     await provider.send("evm_setAutomine", [false]);
     try {
-      const first = spawnEngine(["--live", "--config", config, "--database", database]);
+      const first = live(config, database);
       const sent = await first.waitFor("trade_sent");
       first.child.kill("SIGKILL");
       await first.exited;
@@ -102,7 +107,7 @@ describe("the engine as a process on a real node", function () {
     } finally {
       await provider.send("evm_setAutomine", [true]);
     }
-    const second = spawnEngine(["--live", "--config", config, "--database", database, "--json"]);
+    const second = live(config, database, "--json");
     const reconciled = await second.waitFor("reconciled");
     expect(reconciled.minedOrDropped).to.be.greaterThan(0);
     await second.waitFor("running");
@@ -134,15 +139,7 @@ describe("the engine as a process on a real node", function () {
       delayMs: 300,
     });
     const nonceBefore = await provider.getTransactionCount(record.operator, "latest");
-    const engine = spawnEngine([
-      "--live",
-      "--config",
-      writeConfig(dir, FAST),
-      "--database",
-      database,
-      "--rpc",
-      proxy.url,
-    ]);
+    const engine = live(writeConfig(dir, FAST), database, "--rpc", proxy.url);
     try {
       await engine.waitFor("running");
       for (let round = 0; round < 4; round++) {
@@ -183,15 +180,7 @@ describe("the engine as a process on a real node", function () {
     const { provider, record } = market;
     const proxy = await FaultProxy.start({ upstream: node.rpcUrl });
     const nonceBefore = await provider.getTransactionCount(record.operator, "latest");
-    const engine = spawnEngine([
-      "--live",
-      "--config",
-      writeConfig(dir, { ...FAST, rpcTimeoutMs: 500, rpcAttempts: 2 }),
-      "--database",
-      database,
-      "--rpc",
-      proxy.url,
-    ]);
+    const engine = live(writeConfig(dir, { ...FAST, rpcTimeoutMs: 500, rpcAttempts: 2 }), database, "--rpc", proxy.url);
     try {
       await engine.waitFor("running");
       await proxy.down();
@@ -225,15 +214,7 @@ describe("the engine as a process on a real node", function () {
     const database = `${dir}/records.sqlite`;
     // A minute between polls: a trade within seconds of the price move came from the subscription.
     const config = writeConfig(dir, { ...FAST, pollIntervalMs: 60_000 });
-    const engine = spawnEngine([
-      "--live",
-      "--config",
-      config,
-      "--database",
-      database,
-      "--ws",
-      node.rpcUrl.replace("http", "ws"),
-    ]);
+    const engine = live(config, database, "--ws", node.rpcUrl.replace("http", "ws"));
     try {
       await engine.waitFor("heads_subscribed");
       await engine.waitFor("running");
@@ -253,15 +234,7 @@ describe("the engine as a process on a real node", function () {
     const dir = scratch("replaced");
     const database = `${dir}/records.sqlite`;
     const proxy = await FaultProxy.start({ upstream: node.rpcUrl });
-    const engine = spawnEngine([
-      "--live",
-      "--config",
-      writeConfig(dir, FAST),
-      "--database",
-      database,
-      "--rpc",
-      proxy.url,
-    ]);
+    const engine = live(writeConfig(dir, FAST), database, "--rpc", proxy.url);
     try {
       await engine.waitFor("running");
       market.provider.destroy();
@@ -281,7 +254,7 @@ describe("the engine as a process on a real node", function () {
     expect(engine.lines.some((l) => l.event === "chain_replaced")).to.equal(true);
     // The records stay bound to the first chain: a start against the new local chain moves them
     // aside, says so, and starts new ones (on a live chain the records' binding refuses instead).
-    const again = spawnEngine(["--live", "--config", writeConfig(dir, FAST), "--database", database]);
+    const again = live(writeConfig(dir, FAST), database);
     const aside = await again.waitFor("records_set_aside");
     await again.waitFor("running");
     again.child.kill("SIGTERM");
