@@ -16,9 +16,9 @@ describe("engine bad input gets a clear error", () => {
 
   it("a value of the wrong type or range is refused with its key", () => {
     expect(() => parseEngineConfig({ maxGasPriceGwei: "lots", minProfitUsd: -1 }))
-      .to.throw(ConfigError, /maxGasPriceGwei: Expected number, received string/)
-      .and.to.match(/minProfitUsd: Number must be greater than or equal to 0/);
-    expect(() => parseEngineConfig({ rpcUrl: "not a url" })).to.throw(ConfigError, /rpcUrl: Invalid url/);
+      .to.throw(ConfigError, /maxGasPriceGwei: Invalid input: expected number, received string/)
+      .and.to.match(/minProfitUsd: Too small: expected number to be >=0/);
+    expect(() => parseEngineConfig({ rpcUrl: "not a url" })).to.throw(ConfigError, /rpcUrl: Invalid URL/);
   });
 
   it("a configuration file that is missing or not JSON is refused", () => {
