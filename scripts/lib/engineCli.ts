@@ -2,12 +2,16 @@
 // the configuration they override, the signal handling and the printed summary.
 import { type Command, InvalidArgumentError } from "commander";
 import { LIVE_BOOKS } from "../../src/addressBooks/networks.js";
+import { startAlerts } from "../../src/alerts/notifier.js";
+import { API_TOKEN_NAME } from "../../src/api/auth.js";
+import { startApi } from "../../src/api/server.js";
 import { address, urlWith } from "../../src/cli.js";
 import { type EngineConfig, loadEngineConfig } from "../../src/engine/config.js";
-import { createLogger, type Logger } from "../../src/engine/log.js";
+import { childLogger, createLogger, type Logger } from "../../src/engine/log.js";
 import { describeSummary, summaryJson } from "../../src/engine/record/report.js";
 import { EngineService, type ServiceDeps, type ServiceSummary } from "../../src/engine/service.js";
 import { BaseError } from "../../src/errors.js";
+import { EngineMetrics } from "../../src/metrics/metrics.js";
 
 /** The address books a run can take: the local node's record, or a live chain's. */
 const CHAINS = ["localhost", ...Object.keys(LIVE_BOOKS)];
@@ -22,6 +26,7 @@ export interface EngineOptions {
   executor?: string;
   operator?: string;
   database?: string;
+  apiPort?: number;
   json: boolean;
 }
 
@@ -53,6 +58,7 @@ export function engineOptions(command: Command): Command {
     )
     .option("--operator <address>", "dry-run: the operator address to simulate from", address)
     .option("--database <path>", "the records' SQLite file")
+    .option("--api-port <port>", "the operator API's and dashboard's port on apiHost (0: any free port)", port)
     .option("--json", "print the summary as one JSON line on stdout (logs stay on stderr)", false);
 }
 
@@ -67,7 +73,15 @@ export function configFrom(options: EngineOptions, defaults: Record<string, unkn
   if (options.chain !== undefined) overrides.chain = options.chain;
   if (options.live !== undefined) overrides.live = options.live;
   if (options.database !== undefined) overrides.databasePath = options.database;
+  if (options.apiPort !== undefined) overrides.apiPort = options.apiPort;
   return loadEngineConfig(options.config, overrides, defaults);
+}
+
+/** A TCP port number (0 to 65535) from the command line. */
+export function port(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 65_535)
+    throw new InvalidArgumentError("Expected a port number from 0 to 65535.");
+  return Number(value);
 }
 
 /** The logger: pretty on a terminal, JSON lines otherwise, always on stderr. */
@@ -122,10 +136,14 @@ export async function serve(
   log: Logger,
   json: boolean,
   drive?: (service: EngineService, ended: () => boolean) => Promise<string>,
+  surface: SurfaceOptions = {},
 ): Promise<void> {
   const { config } = deps;
   const service = new EngineService(deps);
+  let closeSurface: (() => Promise<void>) | undefined;
   try {
+    // The surface comes up first: /health answers and /ready says why not while the service starts.
+    closeSurface = await openSurface(service, deps, log, surface);
     await service.start();
     stopOnSignal(service, log);
     log.info("running", {
@@ -148,9 +166,73 @@ export async function serve(
       databasePath: config.databasePath,
     });
   } finally {
+    await closeSurface?.().catch((error: unknown) =>
+      log.warn("surface_close_failed", { reason: (error as Error).message }),
+    );
     deps.records.close();
     deps.provider.destroy();
   }
+}
+
+/** How `serve` opens the operator's surface. */
+export interface SurfaceOptions {
+  /** The token for the API's writes when the environment has none (the demo makes one up). */
+  readonly fallbackToken?: string;
+}
+
+/**
+ * The operator's surface around a service: metrics, alerts, and the HTTP API with the live
+ * stream and the dashboard (unless `apiEnabled` is false). Returns what closes them.
+ */
+async function openSurface(
+  service: EngineService,
+  deps: ServiceDeps,
+  log: Logger,
+  options: SurfaceOptions,
+): Promise<() => Promise<void>> {
+  const { config } = deps;
+  const metrics = new EngineMetrics(service);
+  // Before the service starts: a channel whose secret is missing stops the start with its name.
+  const alerts = startAlerts(service.events, config, childLogger(log, { stage: "alerts" }), process.env, {
+    chainId: deps.book.chainId,
+  });
+  if (!config.apiEnabled)
+    return async () => {
+      await alerts.close();
+      metrics.close();
+    };
+  const token = process.env[API_TOKEN_NAME] || options.fallbackToken;
+  const api = await startApi(
+    {
+      service,
+      records: deps.records,
+      book: deps.book,
+      symbols: deps.symbols,
+      metrics,
+      log: childLogger(log, { stage: "api" }),
+      token,
+      host: config.apiHost,
+    },
+    config.apiPort,
+  ).catch(async (error: unknown) => {
+    await alerts.close();
+    metrics.close();
+    throw error;
+  });
+  const shown = token !== undefined && token === options.fallbackToken ? `${api.url}/#token=${token}` : `${api.url}/`;
+  log.info("dashboard", {
+    url: shown,
+    api: `${api.url}/api/status`,
+    openapi: `${api.url}/openapi.json`,
+    metrics: `${api.url}/metrics`,
+    controls: token === undefined ? `off: set ${API_TOKEN_NAME} to pause, resume and change limits` : "need the token",
+  });
+  if (!process.stdout.isTTY || process.stderr.isTTY) process.stderr.write(`Dashboard: ${shown}\n`);
+  return async () => {
+    await api.close();
+    await alerts.close();
+    metrics.close();
+  };
 }
 
 /** Runs `main`; a BaseError is printed as its message (with what to do) and exits 1, no stack trace. */

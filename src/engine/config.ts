@@ -1,7 +1,81 @@
 import { readFileSync } from "node:fs";
 import { parseUnits } from "ethers";
 import { z } from "zod";
-import { BaseError } from "../errors.js";
+import { BaseError, type BaseErrorParameters } from "../errors.js";
+
+const addressSchema = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte hex address");
+const httpUrl = z
+  .string()
+  .url()
+  .refine((u) => /^https?:\/\//.test(u), "must start with http:// or https://");
+const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "must be an environment variable's name (A-Z, 0-9, _)");
+
+/** The events an alert channel can be sent. */
+export const ALERT_EVENTS = [
+  "trade_landed",
+  "trade_reverted",
+  "trade_dropped",
+  "risk_trip",
+  "risk_resumed",
+  "rpc_lost",
+  "rpc_back",
+  "balance_low",
+  "profit_mismatch",
+  "control",
+] as const;
+export type AlertEvent = (typeof ALERT_EVENTS)[number];
+const alertEvents = z
+  .array(z.enum(ALERT_EVENTS))
+  .min(1)
+  .default([...ALERT_EVENTS]);
+
+/**
+ * One alert channel. Secrets (a bot token, a Discord webhook URL) are named by the environment
+ * variable that holds them, never written in the file.
+ */
+export const alertChannelSchema = z.discriminatedUnion("type", [
+  z
+    .object({
+      type: z.literal("webhook"),
+      /** Receives a JSON POST per event. */
+      url: httpUrl.optional(),
+      urlEnv: envName.optional(),
+      events: alertEvents,
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal("discord"),
+      urlEnv: envName.default("DISCORD_WEBHOOK_URL"),
+      events: alertEvents,
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal("telegram"),
+      chatId: z.string().min(1),
+      tokenEnv: envName.default("TELEGRAM_BOT_TOKEN"),
+      /** The Bot API's base URL. */
+      apiUrl: httpUrl.default("https://api.telegram.org"),
+      events: alertEvents,
+    })
+    .strict(),
+]);
+export type AlertChannelConfig = z.infer<typeof alertChannelSchema>;
+
+/** The limits `PATCH /api/config` may change while the engine runs. */
+export const LIVE_KEYS = [
+  "minProfitUsd",
+  "maxProfitUsd",
+  "maxLoanUsd",
+  "maxGasPriceGwei",
+  "priorityFeeGwei",
+  "tokenAllowlist",
+  "tokenDenylist",
+  "poolAllowlist",
+  "poolDenylist",
+] as const;
+export type LiveKey = (typeof LIVE_KEYS)[number];
 
 /**
  * The engine's configuration. Unknown keys are errors (a typo must not silently fall back to a
@@ -51,6 +125,12 @@ export const engineConfigSchema = z
     maxLoanUsd: z.number().finite().positive().max(1e12).default(2_000_000),
     /** Trade only cycles whose tokens are all in this list (symbols); all tokens when absent. */
     tokenAllowlist: z.array(z.string().min(1)).optional(),
+    /** Never trade a cycle through any of these tokens (symbols). */
+    tokenDenylist: z.array(z.string().min(1)).default([]),
+    /** Trade only cycles whose pools are all in this list (addresses); all pools when absent. */
+    poolAllowlist: z.array(addressSchema).optional(),
+    /** Never trade a cycle through any of these pools (addresses). */
+    poolDenylist: z.array(addressSchema).default([]),
     /** Tip paid to the block producer. */
     priorityFeeGwei: z.number().finite().nonnegative().max(1e6).default(1),
     /** Risk guard: stop after this many failed transactions in a row. */
@@ -71,17 +151,29 @@ export const engineConfigSchema = z
     shutdownTimeoutMs: z.number().finite().int().nonnegative().default(30_000),
     /** How long a records write waits for a lock another process holds (it blocks the engine meanwhile). */
     databaseBusyTimeoutMs: z.number().finite().int().nonnegative().default(2_000),
+    /** Serve the operator's API, live stream, dashboard and metrics. */
+    apiEnabled: z.boolean().default(true),
+    /** Where the API listens; anything but loopback requires the token for reads too. */
+    apiHost: z.string().min(1).default("127.0.0.1"),
+    /** The API's port; 0 takes any free port (logged at start). */
+    apiPort: z.number().int().min(0).max(65_535).default(8081),
+    /** Where alerts go, and which events each channel is sent. */
+    alerts: z.array(alertChannelSchema).default([]),
+    /** Alert `profit_mismatch` when a trade's realised profit differs from the expected by more than this percentage. */
+    alertProfitMismatchPct: z.number().positive().max(100).default(5),
   })
   .strict();
 
 /** The schema with the checks that span several keys. */
-const validatedConfig = engineConfigSchema.refine(
-  (c) => c.maxProfitUsd === undefined || c.maxProfitUsd >= c.minProfitUsd,
-  {
+const validatedConfig = engineConfigSchema
+  .refine((c) => c.maxProfitUsd === undefined || c.maxProfitUsd >= c.minProfitUsd, {
     message: "must not be below minProfitUsd",
     path: ["maxProfitUsd"],
-  },
-);
+  })
+  .refine((c) => c.alerts.every((a) => a.type !== "webhook" || (a.url === undefined) !== (a.urlEnv === undefined)), {
+    message: "a webhook needs exactly one of url and urlEnv",
+    path: ["alerts"],
+  });
 
 export type EngineConfig = z.infer<typeof engineConfigSchema>;
 
@@ -98,6 +190,13 @@ export function toUnits(value: number, decimals: number): bigint {
 /** Thrown for a configuration that cannot be used; names every bad key. */
 export class ConfigError extends BaseError {
   override readonly name = "ConfigError";
+  /** Each problem as `key: message`. */
+  readonly problems: readonly string[];
+
+  constructor(shortMessage: string, parameters: BaseErrorParameters & { problems?: readonly string[] } = {}) {
+    super(shortMessage, parameters);
+    this.problems = parameters.problems ?? [];
+  }
 }
 
 /**
@@ -117,6 +216,7 @@ export function parseEngineConfig(input: unknown): EngineConfig {
   });
   throw new ConfigError("The engine configuration is invalid.", {
     details: `${problems.join("\n")}\nFix the configuration file or the option and run again.`,
+    problems,
   });
 }
 

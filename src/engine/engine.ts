@@ -10,11 +10,12 @@ import type { Sender } from "./execute/sender.js";
 import type { Logger } from "./log.js";
 import type { Records } from "./record/records.js";
 import { Lenders } from "./strategy/lenders.js";
+import { cycleAllowed, unknownSymbols } from "./strategy/lists.js";
 import { convert } from "./strategy/poolPrices.js";
 import { CandidatePricer, CHEAPEST_TRADE_GAS } from "./strategy/pricing.js";
 import { type Estimate, RateGraph } from "./strategy/scan.js";
 import { disjointBest } from "./strategy/select.js";
-import { type MarketPool, poolTokens } from "./venues/pools.js";
+import type { MarketPool } from "./venues/pools.js";
 
 /** At most this many trades per block; cycles through a traded pool wait for the next block. */
 const MAX_TRADES_PER_BLOCK = 4;
@@ -99,11 +100,10 @@ export class Engine {
 
   /** @throws ConfigError when the allowlist names a token the address book does not have. */
   constructor(private readonly deps: EngineDeps) {
-    const known = Object.values(deps.symbols);
-    const unknown = (deps.config.tokenAllowlist ?? []).filter((symbol) => !known.includes(symbol));
+    const unknown = unknownSymbols(deps.config, deps.symbols);
     if (unknown.length > 0) {
-      throw new ConfigError(`tokenAllowlist: unknown token(s) ${unknown.join(", ")}.`, {
-        details: `Use the symbols of the address book: ${known.join(", ")}.`,
+      throw new ConfigError(`tokenAllowlist/tokenDenylist: unknown token(s) ${unknown.join(", ")}.`, {
+        details: `Use the symbols of the address book: ${Object.values(deps.symbols).join(", ")}.`,
       });
     }
     this.market = new Market(deps.provider, deps.book.multicall3, deps.pools, deps.book.balancerV2?.vault);
@@ -151,11 +151,11 @@ export class Engine {
 
   /** Reads every pool and lender and finds the cycles. */
   async start(): Promise<void> {
-    const { config, symbols, log } = this.deps;
+    const { config, log } = this.deps;
     await this.collector.start();
-    const allowed = (token: Address) =>
-      config.tokenAllowlist === undefined || config.tokenAllowlist.includes(symbols[token] ?? "");
-    this.graph = new RateGraph(this.deps.pools.filter((p) => poolTokens(p).every(allowed)));
+    // Every pool is in the graph: the token and pool lists can change while the engine runs, so
+    // they are applied to the cycles found on each block instead.
+    this.graph = new RateGraph(this.deps.pools);
     const cycles = this.graph.scan(this.deps.baseTokens, () => {});
     log.info("engine_started", { pools: this.deps.pools.length, cycles, live: config.live });
   }
@@ -220,6 +220,12 @@ export class Engine {
         this.graph.scanThrough(pool, this.deps.baseTokens, (found) => estimates.set(found.cycle.id, found), floor);
     };
     rescan(changed);
+    for (const [id, e] of estimates)
+      if (!cycleAllowed(e.cycle, this.deps.config, this.deps.symbols)) {
+        estimates.delete(id);
+        this.stats.filtered["not in the token or pool lists"] =
+          (this.stats.filtered["not in the token or pool lists"] ?? 0) + 1;
+      }
     // Cycles through a pool a trade in flight swaps through wait until that trade is mined.
     const busy = this.deps.busyPools?.() ?? new Set<string>();
     if (busy.size > 0)

@@ -1,17 +1,20 @@
 import { Interface, type Provider, VoidSigner } from "ethers";
 import type { Address, AddressBook } from "../addressBook.js";
+import { BaseError } from "../errors.js";
 import { executorAbi } from "../executor/abi.js";
 import { assertSameChain, ChainReplacedError, chainIdentity } from "./collect/chain.js";
 import { HeadSubscription } from "./collect/heads.js";
 import { RpcUnavailableError } from "./collect/rpc.js";
-import { type EngineConfig, toUnits } from "./config.js";
+import { ConfigError, type EngineConfig, LIVE_KEYS, type LiveKey, parseEngineConfig, toUnits } from "./config.js";
 import { Engine, type EngineStats } from "./engine.js";
+import { EventBus } from "./events.js";
 import { GAS_PER_TRADE, type PreflightReport, preflight } from "./execute/preflight.js";
 import { RiskGuard, type RiskState } from "./execute/risk.js";
 import { type LocalSigner, Sender } from "./execute/sender.js";
 import { Tracker, type TradeOutcome } from "./execute/tracker.js";
 import { childLogger, type Logger } from "./log.js";
 import type { ChainIdentity, Records, TradeRecord } from "./record/records.js";
+import { unknownSymbols } from "./strategy/lists.js";
 import type { MarketPool } from "./venues/pools.js";
 
 /** How often (in handled blocks) the operator's ETH is checked against the runway. */
@@ -70,6 +73,46 @@ export interface ServiceSummary {
   readonly stoppedBy: string;
 }
 
+/** The service's state as the operator's surface shows it (`GET /api/status`). */
+export interface ServiceStatus {
+  readonly chainId: number | undefined;
+  readonly chain: string;
+  readonly genesisHash: string | undefined;
+  readonly executor: Address;
+  readonly operator: Address;
+  readonly live: boolean;
+  /** `running`, `paused` (by an operator), `tripped` (by the risk guard), `rpc_down`, `starting` or `stopping`. */
+  readonly state: "starting" | "running" | "paused" | "tripped" | "rpc_down" | "stopping";
+  readonly headBlock: number | undefined;
+  /** Milliseconds since the engine last handled a new head. */
+  readonly headAgeMs: number | undefined;
+  readonly operatorBalanceWei: bigint | undefined;
+  readonly runwayTrades: bigint | undefined;
+  readonly risk: {
+    readonly state: string | null;
+    readonly detail: string | null;
+    readonly since: string | null;
+    readonly consecutiveFailures: number;
+    readonly lossTodayWei: string;
+    readonly skipped: Readonly<Record<string, number>>;
+  };
+  readonly rpc: { readonly reachable: boolean; readonly downSince: string | null; readonly outages: number };
+  readonly preflightPassed: boolean;
+  readonly startedAt: string | undefined;
+  readonly summary: ServiceSummary;
+}
+
+/** What an operator's control was, and from where, for the audit log. */
+export interface ControlOrigin {
+  /** Where the request came from: `api 127.0.0.1`, `mcp`, `cli`. */
+  readonly from: string;
+}
+
+/** A configuration change an operator asked for that cannot be made. */
+export class LiveConfigError extends BaseError {
+  override readonly name = "LiveConfigError";
+}
+
 /**
  * The engine as a service: start (chain identity, preflight, reconciliation of every trade a
  * previous run left open, the first full read), then a loop over new heads — follow trades in
@@ -99,9 +142,28 @@ export class EngineService {
   private heads: HeadSubscription | undefined;
   private wake: (() => void) | undefined;
   private stopped: Promise<ServiceSummary> | undefined;
+  /** What the service tells its watchers: the API's stream, metrics and alerts subscribe here. */
+  readonly events: EventBus;
+  private preflightReport: PreflightReport | undefined;
+  private startedAt: Date | undefined;
+  private headSeenAt: number | undefined;
+  private lastRunway: { balanceWei: bigint; runwayTrades: bigint } | undefined;
 
   constructor(private readonly deps: ServiceDeps) {
     const { config, records, log } = deps;
+    this.events = new EventBus((name, error) =>
+      log.error("watcher_failed", { event: name, reason: (error as Error).message ?? String(error) }),
+    );
+    const observed = deps.provider as { onRequest?: (method: string, ms: number, ok: boolean) => void };
+    if ("onRequest" in observed)
+      observed.onRequest = (method, ms, ok) => {
+        if (this.events.has("rpcCall")) this.events.emit("rpcCall", { method, ms, ok });
+      };
+    records.onChange = (id) => {
+      if (!this.events.has("opportunity")) return;
+      const row = records.get(id);
+      if (row !== undefined) this.events.emit("opportunity", row);
+    };
     const saved = records.getMeta("risk");
     this.risk = new RiskGuard({
       maxConsecutiveFailures: config.maxConsecutiveFailures,
@@ -112,10 +174,12 @@ export class EngineService {
       onTrip: (reason, detail) => {
         log.warn("risk_trip", { reason, detail });
         this.audit("risk_trip", { reason, detail });
+        this.events.emit("risk", { kind: "trip", reason, detail });
       },
       onResume: (reason, by) => {
         log.info("risk_resumed", { after: reason, by });
         this.audit("risk_resume", { after: reason, by });
+        this.events.emit("risk", { kind: "resume", reason, detail: `resumed by ${by}` });
       },
       onChange: (state) => {
         try {
@@ -194,6 +258,7 @@ export class EngineService {
     records.bindChain(this.chain);
     records.claim();
     this.firstId = records.lastId();
+    this.startedAt = new Date();
     const report = await preflight({
       provider,
       expectedChainId: this.deps.book.chainId,
@@ -203,6 +268,8 @@ export class EngineService {
       minRunwayTrades: config.minRunwayTrades,
       priorityFeeWei: toUnits(config.priorityFeeGwei, 9),
     });
+    this.preflightReport = report;
+    this.lastRunway = { balanceWei: report.operatorBalanceWei, runwayTrades: BigInt(report.runwayTrades) };
     log.info("preflight_passed", {
       chainId: report.chainId,
       executor,
@@ -372,6 +439,147 @@ export class EngineService {
     return this.deps.records.list({ afterId: this.firstId });
   }
 
+  /** The RPC the service reads the chain through. */
+  get provider(): RpcProvider {
+    return this.deps.provider;
+  }
+
+  /** The configuration in force (live changes included). */
+  get config(): Readonly<EngineConfig> {
+    return this.deps.config;
+  }
+
+  /** Whether an operator paused sending. */
+  get paused(): boolean {
+    return this.risk.state === "paused";
+  }
+
+  /**
+   * Stops sending (the engine keeps watching, sizing and simulating; what it would send is
+   * recorded as filtered by the risk guard) until {@link resume}. Survives a restart.
+   * @returns false when it was paused already.
+   */
+  pause(origin: ControlOrigin): boolean {
+    if (this.paused) return false;
+    this.risk.pause();
+    this.control("pause", origin, {});
+    return true;
+  }
+
+  /**
+   * Resumes sending, whatever stopped it (an operator's pause or a risk trip).
+   * @returns false when nothing had stopped it.
+   */
+  resume(origin: ControlOrigin): boolean {
+    const was = this.risk.state;
+    if (was === undefined) return false;
+    this.risk.resume();
+    this.control("resume", origin, { was });
+    return true;
+  }
+
+  /**
+   * Changes limits while the engine runs: only {@link LIVE_KEYS}; `null` returns a key to its default.
+   * The result is checked by the engine's own schema (and the token lists against the address
+   * book) before anything changes; the change, with each key's old and new value, goes to the
+   * audit log. It lasts until the engine stops: put it in the configuration file to keep it.
+   * @throws LiveConfigError naming each key that cannot change or each value refused.
+   */
+  updateConfig(
+    patch: Readonly<Record<string, unknown>>,
+    origin: ControlOrigin,
+  ): Record<string, { from: unknown; to: unknown }> {
+    const config = this.deps.config as Record<string, unknown>;
+    const fixed = Object.keys(patch).filter((k) => !(LIVE_KEYS as readonly string[]).includes(k));
+    if (fixed.length > 0)
+      throw new LiveConfigError(`These keys cannot change while the engine runs: ${fixed.join(", ")}.`, {
+        details: `Live keys: ${LIVE_KEYS.join(", ")}. Change the others in the configuration file and restart.`,
+      });
+    const merged: Record<string, unknown> = { ...config };
+    for (const [key, value] of Object.entries(patch)) {
+      if (value === null) delete merged[key];
+      else merged[key] = value;
+    }
+    let next: EngineConfig;
+    try {
+      next = parseEngineConfig(merged);
+    } catch (error) {
+      if (error instanceof ConfigError)
+        throw new LiveConfigError(error.problems.join("; ") || error.shortMessage, {
+          details: "Nothing was changed.",
+        });
+      throw error;
+    }
+    const unknown = unknownSymbols(next, this.deps.symbols);
+    if (unknown.length > 0)
+      throw new LiveConfigError(`Unknown token(s) ${unknown.join(", ")}.`, {
+        details: `Use the symbols of the address book: ${Object.values(this.deps.symbols).join(", ")}.`,
+      });
+    const changes: Record<string, { from: unknown; to: unknown }> = {};
+    for (const key of LIVE_KEYS as readonly LiveKey[]) {
+      const before = config[key];
+      const after = next[key];
+      if (JSON.stringify(before) === JSON.stringify(after)) continue;
+      changes[key] = { from: before ?? null, to: after ?? null };
+      if (after === undefined) delete config[key];
+      else config[key] = after;
+    }
+    if ("maxGasPriceGwei" in changes) this.risk.setMaxGasPrice(toUnits(this.deps.config.maxGasPriceGwei, 9));
+    if (Object.keys(changes).length > 0) this.control("config_change", origin, { changes });
+    return changes;
+  }
+
+  /** The service's state now: see {@link ServiceStatus}. */
+  status(): ServiceStatus {
+    const risk = this.risk.snapshot();
+    const state = this.stopping
+      ? "stopping"
+      : this.startedAt === undefined || this.preflightReport === undefined
+        ? "starting"
+        : this.unreachableSince !== undefined
+          ? "rpc_down"
+          : risk.tripped === "paused"
+            ? "paused"
+            : risk.tripped !== null
+              ? "tripped"
+              : "running";
+    return {
+      chainId: this.chain?.chainId,
+      chain: this.deps.config.chain,
+      genesisHash: this.chain?.genesisHash,
+      executor: this.deps.executor,
+      operator: this.deps.operator.address,
+      live: this.deps.config.live,
+      state,
+      headBlock: this.handledHead,
+      headAgeMs: this.headSeenAt === undefined ? undefined : Date.now() - this.headSeenAt,
+      operatorBalanceWei: this.lastRunway?.balanceWei,
+      runwayTrades: this.lastRunway?.runwayTrades,
+      risk: {
+        state: risk.tripped,
+        detail: risk.trippedDetail,
+        since: risk.tripped === null ? null : new Date(risk.trippedAt).toISOString(),
+        consecutiveFailures: risk.consecutiveFailures,
+        lossTodayWei: risk.lossTodayWei,
+        skipped: risk.skipped,
+      },
+      rpc: {
+        reachable: this.unreachableSince === undefined,
+        downSince: this.unreachableSince === undefined ? null : new Date(this.unreachableSince).toISOString(),
+        outages: this.rpcOutages,
+      },
+      preflightPassed: this.preflightReport !== undefined,
+      startedAt: this.startedAt?.toISOString(),
+      summary: this.summary(),
+    };
+  }
+
+  private control(action: string, origin: ControlOrigin, detail: Record<string, unknown>): void {
+    this.deps.log.info("operator_control", { action, from: origin.from, ...detail });
+    this.audit(action, { from: origin.from, ...detail });
+    this.events.emit("control", { action, from: origin.from, detail });
+  }
+
   private async loopUntilStopped(): Promise<void> {
     const { provider, log, config } = this.deps;
     if (config.wsUrl !== undefined) {
@@ -385,6 +593,7 @@ export class EngineService {
           await this.assertSameChain();
           log.info("rpc_recovered", { downForMs: Date.now() - this.unreachableSince, head });
           this.audit("rpc_recovered", { downForMs: Date.now() - this.unreachableSince });
+          this.events.emit("rpc", { kind: "back", downForMs: Date.now() - this.unreachableSince });
           this.unreachableSince = undefined;
           this.sender?.resetNonce();
         }
@@ -409,6 +618,7 @@ export class EngineService {
               action: "not trading; retrying until it answers",
             });
             this.audit("rpc_unreachable", { reason: error.shortMessage });
+            this.events.emit("rpc", { kind: "lost", reason: error.shortMessage });
           }
         } else {
           this.blockErrors += 1;
@@ -444,9 +654,23 @@ export class EngineService {
     // Before anything acts on what the node says (the tracker rebroadcasts what it does not
     // have): a node swapped for another chain, or a failover to one, must not get our trades.
     await this.assertSameChain();
+    const began = performance.now();
     if (this.tracker !== undefined) this.onOutcomes(await this.tracker.check(head));
+    const latencies = this.engine.blockToTxMs;
+    const before = latencies.length;
+    const last = latencies[before - 1];
     await this.engine.onBlock(head);
+    if (this.handledHead !== head) this.headSeenAt = Date.now();
     this.handledHead = head;
+    // The window of samples drops its oldest when full: a new sample shows as a new last one.
+    const sample = latencies[latencies.length - 1];
+    const traded = latencies.length > before || (sample !== undefined && sample !== last);
+    this.events.emit("block", {
+      number: head,
+      at: new Date().toISOString(),
+      handledMs: performance.now() - began,
+      ...(traded && sample !== undefined ? { blockToTradeMs: sample } : {}),
+    });
     this.lastBlockError = undefined;
     if (this.deps.config.live && this.engine.stats.blocks % RUNWAY_EVERY_BLOCKS === 1) await this.checkRunway();
   }
@@ -463,6 +687,8 @@ export class EngineService {
     const perTrade = GAS_PER_TRADE * ((block?.baseFeePerGas ?? 0n) * 2n + toUnits(config.priorityFeeGwei, 9));
     const runway = perTrade === 0n ? 2n ** 64n : balance / perTrade;
     const low = runway < BigInt(config.minRunwayTrades);
+    this.lastRunway = { balanceWei: balance, runwayTrades: runway };
+    this.events.emit("runway", { low, balanceWei: balance, runwayTrades: runway });
     if (low && !this.runwayLow)
       log.warn("operator_runway_low", {
         balanceWei: balance,
@@ -478,6 +704,11 @@ export class EngineService {
     for (const o of outcomes) {
       const t = o.trade;
       const fields = { id: t.id, cycle: t.cycle, token: t.token, tx: t.txHash };
+      if (o.kind === "mined" || o.kind === "dropped" || o.kind === "reorged")
+        this.events.emit("trade", {
+          kind: o.kind === "mined" ? (o.succeeded ? "succeeded" : "reverted") : o.kind,
+          record: this.deps.records.get(t.id) ?? t,
+        });
       switch (o.kind) {
         case "mined":
           // The risk guard counted it already, in the same records transaction.

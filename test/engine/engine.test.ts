@@ -320,7 +320,7 @@ describe("keeping the view honest", () => {
       (e: unknown) => e,
     );
     expect(error).to.be.instanceOf(ConfigError);
-    expect((error as ConfigError).shortMessage).to.equal("tokenAllowlist: unknown token(s) PEPE.");
+    expect((error as ConfigError).shortMessage).to.equal("tokenAllowlist/tokenDenylist: unknown token(s) PEPE.");
     expect((error as ConfigError).details).to.match(/WETH, .*USDC/);
   });
 });

@@ -71,6 +71,8 @@ export class ResilientRpcProvider extends JsonRpcProvider {
   private current = 0;
   /** Requests retried after a transient fault, since start. */
   retries = 0;
+  /** Told of every attempt: its method, how long it took, and whether it was answered (metrics). */
+  onRequest: ((method: string, ms: number, ok: boolean) => void) | undefined = undefined;
   private downSince: number | undefined;
   private readonly timeoutMs: number;
   private readonly attempts: number;
@@ -103,14 +105,18 @@ export class ResilientRpcProvider extends JsonRpcProvider {
     let lastError: unknown;
     for (let attempt = 0; attempt < this.attempts; attempt++) {
       const url = this.activeUrl;
+      const began = performance.now();
+      const method = requests[0]?.method ?? "";
       try {
         const answers = await this.post(url, payload, requests);
+        this.onRequest?.(method, performance.now() - began, true);
         if (this.downSince !== undefined) {
           this.onHealth({ kind: "up", url, downForMs: Date.now() - this.downSince });
           this.downSince = undefined;
         }
         return answers;
       } catch (error) {
+        this.onRequest?.(method, performance.now() - began, false);
         if (!(error instanceof Transient)) throw error;
         lastError = error;
         this.retries += 1;

@@ -51,12 +51,14 @@ export class RiskGuard {
   private trippedDetail: string | undefined;
   private readonly skipped: Record<string, number> = {};
   private aboveCap = false;
+  private maxGasPriceWei: bigint;
   private readonly now: () => number;
   private readonly cooldownMs: number;
 
   constructor(private readonly options: RiskGuardOptions) {
     this.now = options.now ?? Date.now;
     this.cooldownMs = options.cooldownMs ?? 15 * 60_000;
+    this.maxGasPriceWei = options.maxGasPriceWei;
     this.day = this.today();
     const saved = options.restore;
     if (saved !== undefined) {
@@ -80,13 +82,10 @@ export class RiskGuard {
       this.skip(this.tripped);
       return false;
     }
-    if (baseFeeWei > this.options.maxGasPriceWei) {
+    if (baseFeeWei > this.maxGasPriceWei) {
       // Reported when the base fee crosses the cap, not for every candidate while it stays above.
       if (!this.aboveCap)
-        this.options.onTrip?.(
-          "gas_price_cap",
-          `base fee ${baseFeeWei} wei is above the cap ${this.options.maxGasPriceWei}`,
-        );
+        this.options.onTrip?.("gas_price_cap", `base fee ${baseFeeWei} wei is above the cap ${this.maxGasPriceWei}`);
       this.aboveCap = true;
       this.skip("gas_price_cap");
       return false;
@@ -122,6 +121,16 @@ export class RiskGuard {
     } else {
       this.changed();
     }
+  }
+
+  /** Changes the base-fee cap (a live configuration change). */
+  setMaxGasPrice(wei: bigint): void {
+    this.maxGasPriceWei = wei;
+  }
+
+  /** The base-fee cap in force. */
+  get gasPriceCapWei(): bigint {
+    return this.maxGasPriceWei;
   }
 
   /** Stops trading until {@link resume} is called. */

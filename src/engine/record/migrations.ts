@@ -79,6 +79,18 @@ const STEPS: ReadonlyArray<(db: DatabaseSync) => void> = [
     // a reorg with the same outcome is not counted twice.
     db.exec("ALTER TABLE opportunities ADD COLUMN risk_counted TEXT");
   },
+  (db) => {
+    // The operator's API filters and pages by these; without them a page of 100,000 records
+    // scans the table.
+    db.exec(`
+      CREATE INDEX IF NOT EXISTS opportunities_created ON opportunities (created_at);
+      CREATE INDEX IF NOT EXISTS opportunities_token ON opportunities (token, id);
+      CREATE INDEX IF NOT EXISTS opportunities_lender ON opportunities (lender, id);
+      CREATE INDEX IF NOT EXISTS opportunities_chain_id ON opportunities (chain_id, id);
+      CREATE INDEX IF NOT EXISTS opportunities_status_id ON opportunities (status, id);
+      CREATE INDEX IF NOT EXISTS events_kind ON events (kind, id);
+    `);
+  },
 ];
 
 /** The schema version this engine writes. */

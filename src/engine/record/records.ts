@@ -3,7 +3,9 @@ import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { DatabaseSync, type SQLInputValue } from "node:sqlite";
 import { BaseError } from "../../errors.js";
+import { type FunnelCounts, funnelCounts } from "./funnel.js";
 import { migrate } from "./migrations.js";
+import { orderOf, type ProfitPeriod, periodOf, type TradeQuery, whereOf } from "./query.js";
 
 /**
  * Where a trade got to. The live path runs detected → simulated → signed → sent → succeeded |
@@ -147,6 +149,30 @@ function isRunning(pid: number): boolean {
   }
 }
 
+/** One entry of the audit log. */
+export interface AuditEvent {
+  readonly id: number;
+  readonly at: string;
+  readonly kind: string;
+  readonly detail: Readonly<Record<string, unknown>>;
+}
+
+/** Mined trades of one period: see {@link Records.profit}. */
+export interface ProfitBucket {
+  /** The period's first day, `YYYY-MM-DD` (UTC). */
+  readonly period: string;
+  succeeded: number;
+  reverted: number;
+  /** Realised profit of succeeded trades per token, in base units. */
+  readonly profit: Array<{ token: string; decimals: number | null; amount: bigint }>;
+  realisedProfitUsd6: bigint;
+  /** Gas paid by every mined trade, succeeded or reverted. */
+  gasPaidWei: bigint;
+  gasPaidUsd6: bigint;
+  /** Dollars realised minus dollars of gas paid. */
+  netUsd6: bigint;
+}
+
 /** A write the database refused (locked past the busy timeout, disk full…). */
 export class RecordsWriteError extends BaseError {
   override readonly name = "RecordsWriteError";
@@ -215,8 +241,12 @@ function keep<T>(value: T | undefined): T | null | "__keep__" {
  */
 export class Records {
   readonly path: string;
+  /** Told the id of every record written or moved on, after its transaction commits. */
+  onChange: ((id: number) => void) | undefined;
   private readonly db: DatabaseSync;
   private chain: ChainIdentity | undefined;
+  /** Ids changed inside {@link atomically}, told once it commits. */
+  private changedInTransaction: number[] | undefined;
 
   /** @param busyTimeoutMs How long a write waits for a lock held by another reader or writer. */
   constructor(path: string, busyTimeoutMs = 10_000) {
@@ -316,7 +346,9 @@ export class Records {
           this.chain?.genesisHash ?? null,
         ),
     );
-    return Number(result.lastInsertRowid);
+    const id = Number(result.lastInsertRowid);
+    this.changed(id);
+    return id;
   }
 
   /** Moves a trade on: a new status, and whatever is known now. */
@@ -345,6 +377,7 @@ export class Records {
     const sql = `UPDATE opportunities SET ${columns.map(([c]) => `${c} = ?`).join(", ")},
       updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?`;
     this.write(() => this.db.prepare(sql).run(...columns.map(([, v]) => v), id));
+    this.changed(id);
   }
 
   /**
@@ -385,6 +418,7 @@ export class Records {
         throw error;
       }
     });
+    this.changed(id);
   }
 
   /**
@@ -393,14 +427,145 @@ export class Records {
    */
   atomically<T>(writes: () => T): T {
     this.write(() => this.db.exec("BEGIN IMMEDIATE"));
+    this.changedInTransaction = [];
+    let changed: number[] = [];
     try {
       const result = writes();
       this.db.exec("COMMIT");
+      changed = this.changedInTransaction;
       return result;
     } catch (error) {
       this.db.exec("ROLLBACK");
       throw error;
+    } finally {
+      this.changedInTransaction = undefined;
+      for (const id of new Set(changed)) this.changed(id);
     }
+  }
+
+  /**
+   * A page of the records matching `query`, and how many match in all.
+   * @example records.page({ status: ["succeeded"], token: "WETH", sort: "realisedProfitUsd6", limit: 20 })
+   */
+  page(query: TradeQuery): { total: number; rows: TradeRecord[] } {
+    const where = whereOf(query);
+    const total = Number(
+      (this.db.prepare(`SELECT COUNT(*) AS n FROM opportunities ${where.sql}`).get(...where.params) as Row).n,
+    );
+    const statement = this.db.prepare(`${SELECT} ${where.sql} ${orderOf(query)}`);
+    statement.setReadBigInts(true);
+    return { total, rows: (statement.all(...where.params) as Row[]).map(toRecord) };
+  }
+
+  /**
+   * Mined trades per period (UTC day, ISO week from Monday, or month): realised profit per token
+   * in base units, dollars realised, gas paid, and dollars net of gas. Newest period first.
+   */
+  profit(period: ProfitPeriod, chainId?: number): ProfitBucket[] {
+    const statement = this.db.prepare(
+      `SELECT ${periodOf(period)} AS period, status, token, decimals, realised_profit AS realisedProfit,
+         realised_profit_usd6 AS realisedProfitUsd6, gas_paid_wei AS gasPaidWei, gas_paid_usd6 AS gasPaidUsd6
+       FROM opportunities WHERE status IN ('succeeded', 'reverted')${chainId === undefined ? "" : " AND chain_id = ?"}
+       ORDER BY period DESC, id`,
+    );
+    statement.setReadBigInts(true);
+    const rows = (chainId === undefined ? statement.all() : statement.all(chainId)) as Row[];
+    const buckets = new Map<string, ProfitBucket>();
+    for (const r of rows) {
+      const key = String(r.period);
+      let b = buckets.get(key);
+      if (b === undefined) {
+        b = {
+          period: key,
+          succeeded: 0,
+          reverted: 0,
+          profit: [],
+          realisedProfitUsd6: 0n,
+          gasPaidWei: 0n,
+          gasPaidUsd6: 0n,
+          netUsd6: 0n,
+        };
+        buckets.set(key, b);
+      }
+      const gasUsd6 = big(r.gasPaidUsd6 ?? null) ?? 0n;
+      b.gasPaidWei += big(r.gasPaidWei ?? null) ?? 0n;
+      b.gasPaidUsd6 += gasUsd6;
+      b.netUsd6 -= gasUsd6;
+      if (r.status === "succeeded") {
+        b.succeeded += 1;
+        const amount = big(r.realisedProfit ?? null) ?? 0n;
+        const usd6 = big(r.realisedProfitUsd6 ?? null) ?? 0n;
+        const token = String(r.token);
+        const entry = b.profit.find((p) => p.token === token);
+        if (entry === undefined)
+          b.profit.push({ token, decimals: r.decimals === null ? null : Number(r.decimals), amount });
+        else entry.amount += amount;
+        b.realisedProfitUsd6 += usd6;
+        b.netUsd6 += usd6;
+      } else b.reverted += 1;
+    }
+    return [...buckets.values()];
+  }
+
+  /** How many records matching `query` reached each stage of the funnel (its sort and page are ignored). */
+  funnel(query: TradeQuery = {}): FunnelCounts {
+    const where = whereOf(query);
+    const rows = this.db
+      .prepare(
+        `SELECT status, amount_in = '0' AS unsized, COALESCE(reason LIKE 'risk guard%', 0) AS guarded, COUNT(*) AS n
+         FROM opportunities ${where.sql} GROUP BY 1, 2, 3`,
+      )
+      .all(...where.params) as Row[];
+    return funnelCounts(
+      rows.map((r) => ({
+        status: r.status as TradeStatus,
+        unsized: Number(r.unsized) === 1,
+        guarded: Number(r.guarded) === 1,
+        count: Number(r.n),
+      })),
+    );
+  }
+
+  /** The chains these records hold trades of, by id. */
+  chains(): number[] {
+    return (
+      this.db
+        .prepare("SELECT DISTINCT chain_id AS id FROM opportunities WHERE chain_id IS NOT NULL ORDER BY id")
+        .all() as Row[]
+    ).map((r) => Number(r.id));
+  }
+
+  /** A page of the audit log, newest first. */
+  auditPage(query: { kind?: string; afterId?: number; limit?: number; offset?: number }): {
+    total: number;
+    rows: AuditEvent[];
+  } {
+    const clauses: string[] = [];
+    const params: SQLInputValue[] = [];
+    if (query.kind !== undefined) {
+      clauses.push("kind = ?");
+      params.push(query.kind);
+    }
+    if (query.afterId !== undefined) {
+      clauses.push("id > ?");
+      params.push(query.afterId);
+    }
+    const where = clauses.length === 0 ? "" : `WHERE ${clauses.join(" AND ")}`;
+    const total = Number((this.db.prepare(`SELECT COUNT(*) AS n FROM events ${where}`).get(...params) as Row).n);
+    const rows = this.db
+      .prepare(
+        `SELECT id, at, kind, detail FROM events ${where} ORDER BY id DESC LIMIT ${Math.trunc(query.limit ?? 50)} OFFSET ${Math.trunc(query.offset ?? 0)}`,
+      )
+      .all(...params) as Row[];
+    return {
+      total,
+      rows: rows.map((r) => ({
+        id: Number(r.id),
+        at: String(r.at),
+        kind: String(r.kind),
+        detail: JSON.parse(String(r.detail)) as Record<string, unknown>,
+      })),
+    };
   }
 
   /** Every transaction signed for trade `id`, oldest first. */
@@ -495,6 +660,14 @@ export class Records {
         .prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
         .run(key, value),
     );
+  }
+
+  private changed(id: number): void {
+    if (this.changedInTransaction !== undefined) {
+      this.changedInTransaction.push(id);
+      return;
+    }
+    this.onChange?.(id);
   }
 
   close(): void {

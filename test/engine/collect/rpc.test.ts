@@ -72,6 +72,22 @@ describe("the resilient RPC provider", () => {
     provider.destroy();
   });
 
+  it("tells its observer of every attempt, answered or not, with the method (for the RPC metrics)", async () => {
+    const { url } = await start([{ status: 500, body: () => "Internal Server Error" }, ok("0x2a")]);
+    const provider = new ResilientRpcProvider([url], 31337, options);
+    const attempts: Array<[string, boolean]> = [];
+    provider.onRequest = (method, ms, ok) => {
+      expect(ms).to.be.at.least(0);
+      attempts.push([method, ok]);
+    };
+    expect(await provider.getBlockNumber()).to.equal(42);
+    expect(attempts).to.deep.equal([
+      ["eth_blockNumber", false],
+      ["eth_blockNumber", true],
+    ]);
+    provider.destroy();
+  });
+
   it("returns a JSON-RPC error with a success status as the node's answer, without retrying it", async () => {
     const { url, seen } = await start([rpcError(200, -32000, "nonce too low")]);
     const provider = new ResilientRpcProvider([url], 31337, options);
