@@ -8,6 +8,7 @@ import { startApi } from "../../src/api/server.js";
 import { address, urlWith } from "../../src/cli.js";
 import { type EngineConfig, loadEngineConfig } from "../../src/engine/config.js";
 import { childLogger, createLogger, type Logger } from "../../src/engine/log.js";
+import { SqliteRecordsReader } from "../../src/engine/record/reader.js";
 import { describeSummary, summaryJson } from "../../src/engine/record/report.js";
 import { EngineService, type ServiceDeps, type ServiceSummary } from "../../src/engine/service.js";
 import { BaseError } from "../../src/errors.js";
@@ -205,7 +206,7 @@ async function openSurface(
   const api = await startApi(
     {
       service,
-      records: deps.records,
+      records: new SqliteRecordsReader(deps.records),
       book: deps.book,
       symbols: deps.symbols,
       metrics,

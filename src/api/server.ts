@@ -14,7 +14,7 @@ import { z } from "zod";
 import type { AddressBook } from "../addressBook.js";
 import { LIVE_KEYS } from "../engine/config.js";
 import type { Logger } from "../engine/log.js";
-import type { Records } from "../engine/record/records.js";
+import type { RecordsReader } from "../engine/record/reader.js";
 import { type EngineService, LiveConfigError } from "../engine/service.js";
 import { BaseError } from "../errors.js";
 import type { EngineMetrics } from "../metrics/metrics.js";
@@ -53,7 +53,8 @@ const READY_MAX_HEAD_AGE_MS = 60_000;
 /** What the API serves: one running service, its records, and where its metrics are. */
 export interface ApiDeps {
   readonly service: EngineService;
-  readonly records: Records;
+  /** Where the surface reads the records: this engine's file, or the PostgreSQL several engines share. */
+  readonly records: RecordsReader;
   readonly book: AddressBook;
   readonly symbols: Readonly<Record<string, string>>;
   readonly metrics: EngineMetrics;
@@ -171,13 +172,16 @@ export async function buildApi(deps: ApiDeps): Promise<{ app: FastifyInstance; s
         ...(q.chainId === undefined ? {} : { chainId: q.chainId }),
         ...(q.since === undefined ? {} : { since: q.since }),
       };
-      const page = records.page({
-        ...filter,
-        ...(q.afterId === undefined ? {} : { afterId: q.afterId }),
-        limit: q.limit,
-        order: "desc",
-      });
-      return { funnel: records.funnel(filter), rows: page.rows.map(tradeView) };
+      const [page, funnel] = await Promise.all([
+        records.page({
+          ...filter,
+          ...(q.afterId === undefined ? {} : { afterId: q.afterId }),
+          limit: q.limit,
+          order: "desc",
+        }),
+        records.funnel(filter),
+      ]);
+      return { funnel, rows: page.rows.map(tradeView) };
     },
   );
 
@@ -192,7 +196,7 @@ export async function buildApi(deps: ApiDeps): Promise<{ app: FastifyInstance; s
     },
     async (request) => {
       const { status, ...rest } = request.query;
-      const page = records.page({
+      const page = await records.page({
         ...dropUndefined(rest),
         ...(status === undefined ? {} : { status: status as never }),
       });
@@ -206,6 +210,7 @@ export async function buildApi(deps: ApiDeps): Promise<{ app: FastifyInstance; s
       schema: {
         summary: "One trade by id, with its signed attempts",
         params: z.object({ id: z.coerce.number().int().positive() }),
+        querystring: z.object({ chainId: z.coerce.number().int().positive().optional() }).strict(),
         response: {
           200: tradeSchema.extend({
             attempts: z.array(
@@ -223,10 +228,10 @@ export async function buildApi(deps: ApiDeps): Promise<{ app: FastifyInstance; s
       },
     },
     async (request, reply) => {
-      const row = records.get(request.params.id);
+      const row = await records.get(request.params.id, request.query.chainId);
       if (row === undefined)
         return reply.code(404).send({ error: "not_found", message: `No trade ${request.params.id}.` });
-      const attempts = records.attempts(row.id).map((a) => ({
+      const attempts = (await records.attempts(row.id, request.query.chainId)).map((a) => ({
         hash: a.hash,
         nonce: a.nonce,
         maxFeePerGas: a.maxFeePerGas.toString(),
@@ -234,6 +239,17 @@ export async function buildApi(deps: ApiDeps): Promise<{ app: FastifyInstance; s
       }));
       return { ...tradeView(row), attempts };
     },
+  );
+
+  api.get(
+    "/api/chains",
+    {
+      schema: {
+        summary: "The chains the records hold, and the one this engine runs on",
+        response: { 200: z.object({ chains: z.array(z.number()), engine: z.number().nullable() }) },
+      },
+    },
+    async () => ({ chains: await records.chains(), engine: service.status().chainId ?? null }),
   );
 
   api.get(
@@ -247,7 +263,7 @@ export async function buildApi(deps: ApiDeps): Promise<{ app: FastifyInstance; s
     },
     async (request) => ({
       period: request.query.period,
-      buckets: records.profit(request.query.period, request.query.chainId).map(profitView),
+      buckets: (await records.profit(request.query.period, request.query.chainId)).map(profitView),
     }),
   );
 
@@ -261,7 +277,7 @@ export async function buildApi(deps: ApiDeps): Promise<{ app: FastifyInstance; s
       },
     },
     async (request) => {
-      const page = records.auditPage(dropUndefined(request.query));
+      const page = await records.auditPage(dropUndefined(request.query));
       return { total: page.total, rows: page.rows.map(auditView) };
     },
   );

@@ -6,6 +6,7 @@ import { API_TOKEN_NAME } from "../../src/api/auth.js";
 import { buildApi, startApi } from "../../src/api/server.js";
 import { formatAmount, formatUsd } from "../../src/engine/format.js";
 import { createLogger } from "../../src/engine/log.js";
+import { SqliteRecordsReader } from "../../src/engine/record/reader.js";
 import type { Records } from "../../src/engine/record/records.js";
 import type { EngineService } from "../../src/engine/service.js";
 import { executorAbi } from "../../src/executor/abi.js";
@@ -24,7 +25,7 @@ async function running(options: { token?: string } = { token: TOKEN }) {
   const api = await startApi(
     {
       service,
-      records,
+      records: new SqliteRecordsReader(records),
       book: f.replica.book,
       symbols: symbolsOf(f.replica.book),
       metrics,
@@ -346,7 +347,7 @@ describe("the operator's API without a token, or off loopback", () => {
   async function built(f: ExecutorFixture, service: EngineService, records: Records, host: string, token?: string) {
     return buildApi({
       service,
-      records,
+      records: new SqliteRecordsReader(records),
       book: f.replica.book,
       symbols: symbolsOf(f.replica.book),
       metrics: new EngineMetrics(service),

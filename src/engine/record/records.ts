@@ -243,6 +243,8 @@ export class Records {
   readonly path: string;
   /** Told the id of every record written or moved on, after its transaction commits. */
   onChange: ((id: number) => void) | undefined;
+  /** Told the id of every audit event appended. */
+  onEvent: ((id: number) => void) | undefined;
   private readonly db: DatabaseSync;
   private chain: ChainIdentity | undefined;
   /** Ids changed inside {@link atomically}, told once it commits. */
@@ -631,7 +633,8 @@ export class Records {
   /** Appends to the audit log: a risk trip or resumption, a start, a stop, a preflight result. */
   event(kind: string, detail: Record<string, unknown>): void {
     const json = JSON.stringify(detail, (_, v) => (typeof v === "bigint" ? v.toString() : v));
-    this.write(() => this.db.prepare("INSERT INTO events (kind, detail) VALUES (?, ?)").run(kind, json));
+    const result = this.write(() => this.db.prepare("INSERT INTO events (kind, detail) VALUES (?, ?)").run(kind, json));
+    this.onEvent?.(Number(result.lastInsertRowid));
   }
 
   /** The audit log, oldest first. */
