@@ -113,7 +113,10 @@ export async function buildApi(deps: ApiDeps): Promise<{ app: FastifyInstance; s
   app.addHook("onRequest", accessCheck({ token: deps.token, loopback }));
   const stream = new EventStream(service.events);
   app.addHook("onClose", async () => stream.close());
-  const origin = (request: { ip: string }) => ({ from: `api ${request.ip}` });
+  const origin = (request: { ip: string; headers: Record<string, unknown> }) => {
+    const agent = request.headers["user-agent"];
+    return { from: `api ${request.ip}`, ...(typeof agent === "string" ? { client: agent.slice(0, 80) } : {}) };
+  };
   const api = app.withTypeProvider<ZodTypeProvider>();
   const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema };
 

@@ -104,8 +104,10 @@ export interface ServiceStatus {
 
 /** What an operator's control was, and from where, for the audit log. */
 export interface ControlOrigin {
-  /** Where the request came from: `api 127.0.0.1`, `mcp`, `cli`. */
+  /** Where the request came from: `api 127.0.0.1`. */
   readonly from: string;
+  /** What sent it, as it says (an HTTP user agent: the dashboard's browser, `flash-arb-mcp/…`). */
+  readonly client?: string;
 }
 
 /** A configuration change an operator asked for that cannot be made. */
@@ -576,7 +578,11 @@ export class EngineService {
 
   private control(action: string, origin: ControlOrigin, detail: Record<string, unknown>): void {
     this.deps.log.info("operator_control", { action, from: origin.from, ...detail });
-    this.audit(action, { from: origin.from, ...detail });
+    this.audit(action, {
+      from: origin.from,
+      ...(origin.client === undefined ? {} : { client: origin.client }),
+      ...detail,
+    });
     this.events.emit("control", { action, from: origin.from, detail });
   }
 
