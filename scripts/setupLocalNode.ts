@@ -19,8 +19,12 @@ const connection = await network.create({ network: "localhost", override: { url:
 const provider = connection.ethers.provider;
 const [deployer, operator] = await connection.ethers.getSigners();
 if (deployer === undefined || operator === undefined) throw new Error("The node has fewer than two accounts.");
+// The chain ID is a guard against deploying with the dev keys anywhere but a node we started:
+// 31337, or the one `startLocalNode` asked its node for.
+const expectedChainId = Number(process.env.FLASH_ARB_NODE_CHAIN_ID ?? 31337);
 const chainId = Number((await provider.getNetwork()).chainId);
-if (chainId !== 31337) throw new Error(`Expected the local node (chain 31337), got chain ${chainId}.`);
+if (chainId !== expectedChainId)
+  throw new Error(`Expected the local node (chain ${expectedChainId}), got chain ${chainId}.`);
 if ((await provider.getBlockNumber()) !== 0) {
   throw new Error("The node already has blocks: the local setup needs a fresh node to give the same addresses.");
 }
@@ -28,7 +32,7 @@ if ((await provider.getBlockNumber()) !== 0) {
 const started = performance.now();
 const replica = await deployReplica(deployer);
 // A previous node's Ignition journal describes a chain that no longer exists.
-rmSync(fileURLToPath(new URL("../ignition/deployments/chain-31337", import.meta.url)), {
+rmSync(fileURLToPath(new URL(`../ignition/deployments/chain-${chainId}`, import.meta.url)), {
   recursive: true,
   force: true,
 });
@@ -37,7 +41,7 @@ const operatorAddress = (await operator.getAddress()) as Address;
 const plan = await planDeployment(provider, owner, replica.book, { owner, operators: [operatorAddress] });
 const { executor } = await connection.ignition.deploy(ExecutorModule, {
   parameters: ignitionParameters(plan) as never,
-  deploymentId: "chain-31337",
+  deploymentId: `chain-${chainId}`,
   displayUi: false,
 });
 const record = {

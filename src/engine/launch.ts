@@ -75,8 +75,11 @@ function setAsideOtherChain(path: string, chain: ChainIdentity, log: Logger): vo
   log.warn("records_set_aside", { from: path, to: aside, reason: "they belong to an earlier local chain" });
 }
 
-/** Reads the local node's record, or says how to make one. */
-export function readLocalRecord(path = LOCAL_RECORD_PATH): LocalRecord {
+/**
+ * Reads the local node's record, or says how to make one: `npm run node`'s by default, or the one
+ * `FLASH_ARB_LOCAL_RECORD` names (a node a test or benchmark started on another port and chain).
+ */
+export function readLocalRecord(path = process.env.FLASH_ARB_LOCAL_RECORD || LOCAL_RECORD_PATH): LocalRecord {
   if (!existsSync(path))
     throw new BaseError(`No local node record at ${path}.`, {
       details:

@@ -14,6 +14,8 @@ const READY_TIMEOUT_MS = 60_000;
 export interface LocalNodeOptions {
   readonly port?: number;
   readonly recordPath?: string;
+  /** Another chain ID than 31337: a second local chain beside the first. */
+  readonly chainId?: number;
 }
 
 /** A running local node; `stop` ends it (and only it). */
@@ -71,7 +73,8 @@ export async function startLocalNode(options: LocalNodeOptions = {}): Promise<Lo
   const rpcUrl = `http://${LOCAL_HOST}:${port}`;
   mkdirSync(`${root}deployments`, { recursive: true });
   const log = createWriteStream(`${root}deployments/node${port === LOCAL_PORT ? "" : `-${port}`}.log`);
-  const node = spawn(process.execPath, [hardhat, "node", "--hostname", LOCAL_HOST, "--port", String(port)], {
+  const chain = options.chainId === undefined ? [] : ["--chain-id", String(options.chainId)];
+  const node = spawn(process.execPath, [hardhat, "node", "--hostname", LOCAL_HOST, "--port", String(port), ...chain], {
     cwd: root,
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -92,6 +95,7 @@ export async function startLocalNode(options: LocalNodeOptions = {}): Promise<Lo
       env: {
         ...process.env,
         FLASH_ARB_NODE_URL: rpcUrl,
+        ...(options.chainId === undefined ? {} : { FLASH_ARB_NODE_CHAIN_ID: String(options.chainId) }),
         ...(options.recordPath === undefined ? {} : { FLASH_ARB_LOCAL_RECORD: options.recordPath }),
       },
     });
