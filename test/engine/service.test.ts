@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { Interface } from "ethers";
 import { network } from "hardhat";
 import { ChainReplacedError } from "../../src/engine/collect/chain.js";
+import { Records } from "../../src/engine/record/records.js";
 import { executorAbi } from "../../src/executor/abi.js";
 import { ethers, loadExecutor } from "../fixtures/executor.js";
 import { cheapenWethOnUniswapV2, serviceFor } from "./support/service.js";
@@ -79,5 +80,39 @@ describe("the engine service", () => {
     expect(await other.ethers.provider.getTransactionCount(operator)).to.equal(0);
     expect(records.all().map((r) => [r.id, r.status, r.txHash, r.minedBlockHash])).to.deep.equal(before);
     await other.close();
+  });
+
+  it("an operator's pause survives a restart, and the service's events tell watchers of it and of each trade", async () => {
+    const f = await loadExecutor();
+    const records = new Records(":memory:");
+    const first = (await serviceFor(f, true, { records })).service;
+    const seen: string[] = [];
+    first.events.on("control", (e) => seen.push(`control ${e.action} ${e.from}`));
+    first.events.on("trade", (e) => seen.push(`trade ${e.kind} ${e.record.id}`));
+    first.events.on("block", (e) => seen.push(`block ${e.number}`));
+    first.events.on("risk", (e) => seen.push(`risk ${e.kind} ${e.reason}`));
+    await first.start();
+    await cheapenWethOnUniswapV2(f);
+    await first.settle();
+    const landed = records.all().filter((r) => r.status === "succeeded");
+    expect(landed.length).to.be.greaterThan(0);
+    for (const row of landed) expect(seen).to.include(`trade succeeded ${row.id}`);
+    expect(seen).to.include(`block ${await ethers.provider.getBlockNumber()}`);
+    expect(first.pause({ from: "test" })).to.equal(true);
+    expect(seen).to.include.members(["control pause test", "risk trip paused"]);
+    await first.stop();
+    // A new process on the same records: still paused, and nothing is sent.
+    const second = (await serviceFor(f, true, { records })).service;
+    await second.start();
+    expect(second.paused).to.equal(true);
+    expect(second.status().state).to.equal("paused");
+    const operator = await f.operator.getAddress();
+    const nonce = await ethers.provider.getTransactionCount(operator);
+    await cheapenWethOnUniswapV2(f);
+    await second.settle();
+    expect(await ethers.provider.getTransactionCount(operator)).to.equal(nonce);
+    expect(second.resume({ from: "test" })).to.equal(true);
+    expect(second.status().state).to.equal("running");
+    await second.stop();
   });
 });
