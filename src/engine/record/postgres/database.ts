@@ -87,6 +87,11 @@ export async function openPostgres(url: string, options: OpenPostgresOptions = {
   // An idle connection the server closed (a restart, a failover) is reported here; the pool
   // drops it and opens another on next use. Without a listener the process would crash.
   pool.on("error", () => {});
+  // A connection that drops while in use fails its query (which the caller handles) and also
+  // emits an error on the client, which the pool listens for only while the client is idle.
+  pool.on("connect", (client) => {
+    client.on("error", () => {});
+  });
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({
       pool,
