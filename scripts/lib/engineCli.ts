@@ -6,8 +6,10 @@ import { startAlerts } from "../../src/alerts/notifier.js";
 import { API_TOKEN_NAME } from "../../src/api/auth.js";
 import { startApi } from "../../src/api/server.js";
 import { address, urlWith } from "../../src/cli.js";
+import { chainIdentity } from "../../src/engine/collect/chain.js";
 import { type EngineConfig, loadEngineConfig } from "../../src/engine/config.js";
 import { childLogger, createLogger, type Logger } from "../../src/engine/log.js";
+import { openRecordsStore, type RecordsStore } from "../../src/engine/record/postgres/index.js";
 import { SqliteRecordsReader } from "../../src/engine/record/reader.js";
 import { describeSummary, summaryJson } from "../../src/engine/record/report.js";
 import { EngineService, type ServiceDeps, type ServiceSummary } from "../../src/engine/service.js";
@@ -197,16 +199,33 @@ async function openSurface(
   const alerts = startAlerts(service.events, config, childLogger(log, { stage: "alerts" }), process.env, {
     chainId: deps.book.chainId,
   });
+  // With DATABASE_URL, the records are mirrored into PostgreSQL (the engine still writes each
+  // step to its own file first, never waiting on the network) and the API reads them there,
+  // beside other engines' chains. The mirror needs the chain the file is bound to.
+  let store: RecordsStore | undefined;
+  const url = process.env.DATABASE_URL;
+  if (url !== undefined && url !== "") {
+    deps.records.bindChain(await chainIdentity(deps.provider));
+    store = await openRecordsStore(url, deps.records, childLogger(log, { stage: "records_mirror" })).catch(
+      async (error: unknown) => {
+        await alerts.close();
+        metrics.close();
+        throw error;
+      },
+    );
+  }
   if (!config.apiEnabled)
     return async () => {
+      await store?.close();
       await alerts.close();
       metrics.close();
     };
+  const reader = store?.reader ?? new SqliteRecordsReader(deps.records);
   const token = process.env[API_TOKEN_NAME] || options.fallbackToken;
   const api = await startApi(
     {
       service,
-      records: new SqliteRecordsReader(deps.records),
+      records: reader,
       book: deps.book,
       symbols: deps.symbols,
       metrics,
@@ -216,6 +235,7 @@ async function openSurface(
     },
     config.apiPort,
   ).catch(async (error: unknown) => {
+    await store?.close();
     await alerts.close();
     metrics.close();
     throw error;
@@ -228,9 +248,12 @@ async function openSurface(
     metrics: `${api.url}/metrics`,
     controls: token === undefined ? `off: set ${API_TOKEN_NAME} to pause, resume and change limits` : "need the token",
   });
-  if (!process.stdout.isTTY || process.stderr.isTTY) process.stderr.write(`Dashboard: ${shown}\n`);
+  // Plain on stderr too, whatever the log format: the line a person looks for.
+  process.stderr.write(`Dashboard: ${shown}\n`);
   return async () => {
     await api.close();
+    // Before the records file closes: the mirror's last write reads from it.
+    await store?.close();
     await alerts.close();
     metrics.close();
   };

@@ -12,7 +12,8 @@ import { eventually, localMarket, scratch, spawnEngine, writeConfig } from "./su
 
 const executorInterface = new Interface(executorAbi());
 /** The test configuration: quick polling, one confirmation, a short wait for trades in flight at exit. */
-const FAST = { pollIntervalMs: 100, confirmations: 1, shutdownTimeoutMs: 3_000, rpcTimeoutMs: 2_000 };
+// apiPort 0: each engine its own free port, so that two at once do not collide.
+const FAST = { pollIntervalMs: 100, confirmations: 1, shutdownTimeoutMs: 3_000, rpcTimeoutMs: 2_000, apiPort: 0 };
 
 /** `npm run engine -- --live` with a configuration file and a records file, and `args`. */
 function live(config: string, database: string, ...args: string[]) {

@@ -38,11 +38,11 @@ export function writeConfig(dir: string, config: object): string {
 }
 
 /** Starts `scripts/engine.ts` the way `npm run engine` does, with `args`. */
-export function spawnEngine(args: readonly string[]): EngineProcess {
+export function spawnEngine(args: readonly string[], env: Readonly<Record<string, string>> = {}): EngineProcess {
   const child = spawn(
     process.execPath,
     ["--disable-warning=ExperimentalWarning", "--import", "tsx", "scripts/engine.ts", ...args],
-    { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LOG_LEVEL: "debug" } },
+    { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LOG_LEVEL: "debug", ...env } },
   );
   const lines: LogLine[] = [];
   let out = "";
@@ -94,9 +94,9 @@ export function spawnEngine(args: readonly string[]): EngineProcess {
 }
 
 /** The local node's replica, traded by account 2, for moving prices from a test. */
-export function localMarket(rpcUrl: string) {
+export function localMarket(rpcUrl: string, recordPath?: string) {
   const provider = new JsonRpcProvider(rpcUrl, undefined, { cacheTimeout: -1 });
-  const record = readLocalRecord() as ReturnType<typeof readLocalRecord> & { replica: ReplicaRecord };
+  const record = readLocalRecord(recordPath) as ReturnType<typeof readLocalRecord> & { replica: ReplicaRecord };
   return {
     provider,
     record,
