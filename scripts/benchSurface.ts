@@ -24,10 +24,19 @@ const options = createCommand("bench:surface", "Measure the operator surface's c
   .option("--requests <n>", "requests per query", positiveInteger, 200)
   .option("--moves <n>", "price moves per latency phase", positiveInteger, 12)
   .option("--phases <n>", "alternating phases with and without the surface", positiveInteger, 4)
+  .option("--postgres <url>", "also measure the API over the same records in PostgreSQL (a database it may fill)")
   .option("--out <file>", "write the report here (e.g. snapshots/surface.json)")
   .option("--json", "print one JSON line", false)
   .parse()
-  .opts<{ records: number; requests: number; moves: number; phases: number; out?: string; json: boolean }>();
+  .opts<{
+    records: number;
+    requests: number;
+    moves: number;
+    phases: number;
+    postgres?: string;
+    out?: string;
+    json: boolean;
+  }>();
 
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -200,22 +209,35 @@ const QUERIES = [
   "/api/trades?since=7d&sort=realisedProfitUsd6&order=desc&limit=50",
   "/api/trades?status=reverted&offset=5000&limit=50",
 ];
-const surface = await attachSurface(new SqliteRecordsReader(big));
-const perQuery: Record<string, { p50Ms: number; p99Ms: number }> = {};
-const all: number[] = [];
-for (const query of QUERIES) {
-  const times: number[] = [];
-  for (let i = 0; i < options.requests; i++) {
-    const began = performance.now();
-    const response = await fetch(`${surface.api.url}${query}`);
-    if (response.status !== 200) throw new Error(`${query}: HTTP ${response.status} ${await response.text()}`);
-    await response.arrayBuffer();
-    times.push(performance.now() - began);
+/** Latency of each query through the API over `reader`: p50 and p99 per query, and p99 over all. */
+async function measureApi(reader: RecordsReader) {
+  const surface = await attachSurface(reader);
+  const perQuery: Record<string, { p50Ms: number; p99Ms: number }> = {};
+  const all: number[] = [];
+  for (const query of QUERIES) {
+    const times: number[] = [];
+    for (let i = 0; i < options.requests; i++) {
+      const began = performance.now();
+      const response = await fetch(`${surface.api.url}${query}`);
+      if (response.status !== 200) throw new Error(`${query}: HTTP ${response.status} ${await response.text()}`);
+      await response.arrayBuffer();
+      times.push(performance.now() - began);
+    }
+    all.push(...times);
+    perQuery[query] = { p50Ms: round(quantile(times, 0.5)), p99Ms: round(quantile(times, 0.99)) };
   }
-  all.push(...times);
-  perQuery[query] = { p50Ms: round(quantile(times, 0.5)), p99Ms: round(quantile(times, 0.99)) };
+  await surface.close();
+  return { p99Ms: round(quantile(all, 0.99)), perQuery };
 }
-await surface.close();
+const sqlite = await measureApi(new SqliteRecordsReader(big));
+let postgres: Awaited<ReturnType<typeof measureApi>> | undefined;
+if (options.postgres !== undefined) {
+  const { openRecordsStore } = await import("../src/engine/record/postgres/index.js");
+  const store = await openRecordsStore(options.postgres, big, log);
+  await store.mirror.flush();
+  postgres = await measureApi(store.reader);
+  await store.close();
+}
 big.close();
 await service.stop("the end of the benchmark");
 deps.records.close();
@@ -225,13 +247,12 @@ for (const file of [bigFile, database]) rmSync(file, { force: true });
 
 const report = {
   latency,
-  latencyChangeP50: round((latency.withSurface.p50Ms / latency.without.p50Ms - 1) * 100),
+  latencyChangeP50Pct: round((latency.withSurface.p50Ms / latency.without.p50Ms - 1) * 100),
   api: {
-    store: "sqlite",
     records: options.records,
     requestsPerQuery: options.requests,
-    p99Ms: round(quantile(all, 0.99)),
-    perQuery,
+    sqlite,
+    ...(postgres === undefined ? {} : { postgres }),
   },
   measuredOn: new Date().toISOString().slice(0, 10),
 };
@@ -241,13 +262,13 @@ if (options.out !== undefined) {
 }
 if (options.json) console.log(JSON.stringify(report));
 else {
-  console.log(
-    `block→trade without the surface: p50 ${latency.without.p50Ms} ms, p99 ${latency.without.p99Ms} ms (${latency.without.samples} trades)`,
-  );
-  console.log(
-    `block→trade with the surface:    p50 ${latency.withSurface.p50Ms} ms, p99 ${latency.withSurface.p99Ms} ms (${latency.withSurface.samples} trades)`,
-  );
-  console.log(`GET /api/trades over ${options.records} records (SQLite): p99 ${report.api.p99Ms} ms`);
-  for (const [q, v] of Object.entries(perQuery)) console.log(`  ${q}: p50 ${v.p50Ms} ms, p99 ${v.p99Ms} ms`);
+  const line = (name: string, l: { p50Ms: number; p99Ms: number; samples: number }) =>
+    console.log(`block→trade ${name}: p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms (${l.samples} trades)`);
+  line("without the surface", latency.without);
+  line("with the surface   ", latency.withSurface);
+  for (const [store, result] of Object.entries({ sqlite, ...(postgres === undefined ? {} : { postgres }) })) {
+    console.log(`GET /api/trades over ${options.records} records (${store}): p99 ${result.p99Ms} ms`);
+    for (const [q, v] of Object.entries(result.perQuery)) console.log(`  ${q}: p50 ${v.p50Ms} ms, p99 ${v.p99Ms} ms`);
+  }
 }
 process.exit(0);
