@@ -3,6 +3,7 @@ import { Interface } from "ethers";
 import { network } from "hardhat";
 import { ChainReplacedError } from "../../src/engine/collect/chain.js";
 import { Records } from "../../src/engine/record/records.js";
+import type { EngineService } from "../../src/engine/service.js";
 import { executorAbi } from "../../src/executor/abi.js";
 import { ethers, loadExecutor } from "../fixtures/executor.js";
 import { cheapenWethOnUniswapV2, serviceFor } from "./support/service.js";
@@ -114,5 +115,37 @@ describe("the engine service", () => {
     expect(second.resume({ from: "test" })).to.equal(true);
     expect(second.status().state).to.equal("running");
     await second.stop();
+  });
+
+  it("a pause acknowledged while a trade's gas is estimated holds that trade back: nothing is signed or sent after it", async () => {
+    const f = await loadExecutor();
+    let service: EngineService | undefined;
+    let pausedDuringEstimate = false;
+    const base = ethers.provider;
+    // The node's provider, except that estimating gas (after the risk guard said yes) lets an operator pause first.
+    const provider = new Proxy(base, {
+      get(target, property, receiver) {
+        if (property === "estimateGas")
+          return async (tx: Parameters<typeof base.estimateGas>[0]) => {
+            if (!pausedDuringEstimate && service !== undefined) pausedDuringEstimate = service.pause({ from: "test" });
+            return target.estimateGas(tx);
+          };
+        const value = Reflect.get(target, property, receiver);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const made = await serviceFor(f, true, { provider });
+    service = made.service;
+    await service.start();
+    const operator = await f.operator.getAddress();
+    const nonce = await ethers.provider.getTransactionCount(operator);
+    await cheapenWethOnUniswapV2(f);
+    await service.settle();
+    expect(pausedDuringEstimate).to.equal(true);
+    expect(await ethers.provider.getTransactionCount(operator)).to.equal(nonce);
+    const rows = made.records.all();
+    expect(rows.filter((r) => r.txHash !== null)).to.deep.equal([]);
+    expect(rows.some((r) => r.status === "filtered" && r.reason === "risk guard: paused")).to.equal(true);
+    await service.stop();
   });
 });

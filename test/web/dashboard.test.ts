@@ -67,6 +67,8 @@ describe("the operator's dashboard in a browser", function () {
     ({ service, records } = await serviceFor(f, true, { config: { maxConsecutiveFailures: 100 } }));
     await service.start();
     running = service.run();
+    // The first head handled: the page's header has a block to show.
+    await service.idle();
     metrics = new EngineMetrics(service);
     api = await startApi(
       {
@@ -133,8 +135,9 @@ describe("the operator's dashboard in a browser", function () {
     expect(await page.getByTestId("chain").textContent()).to.equal(
       `${service.config.chain} · ${service.chainIdentity?.chainId}`,
     );
-    const head = service.status().headBlock ?? 0;
-    await page.waitForSelector(`[data-testid="head"]:has-text("#${head.toLocaleString("en-US")}")`);
+    const head = service.status().headBlock;
+    expect(head).to.be.a("number");
+    await page.waitForSelector(`[data-testid="head"]:has-text("#${(head as number).toLocaleString("en-US")}")`);
     expect(page.url()).to.equal(`${api?.url}/`);
     expect(await page.evaluate(() => sessionStorage.getItem("flash-arb.apiToken"))).to.equal(token);
     await page.waitForSelector('[data-testid="stream-state"]:text("live")');

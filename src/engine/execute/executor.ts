@@ -137,13 +137,18 @@ export class TradeExecutor {
     }
     const tip = toUnits(config.priorityFeeGwei, 9);
     this.deps.onSignedReady?.();
-    const result = await sender.send(id, {
-      to: this.deps.executor,
-      data,
-      gasLimit,
-      maxFeePerGas: baseFee * 2n + tip,
-      maxPriorityFeePerGas: tip,
-    });
+    const result = await sender.send(
+      id,
+      { to: this.deps.executor, data, gasLimit, maxFeePerGas: baseFee * 2n + tip, maxPriorityFeePerGas: tip },
+      // A pause or a trip that came while the gas was estimated or the send waited its turn.
+      () => (risk.state === undefined ? undefined : `risk guard: ${risk.state}`),
+    );
+    if (result.status === "withheld") {
+      this.countFiltered(result.reason);
+      records.update(id, { status: "filtered", reason: result.reason });
+      log.info("opportunity_filtered", { ...base, id, reason: result.reason });
+      return "filtered";
+    }
     if (result.status === "refused") {
       stats.sendFailed += 1;
       records.update(id, { status: "send_failed", reason: `the node refused it: ${result.reason}` });

@@ -25,7 +25,9 @@ export interface TradeTransaction {
 export type SendResult =
   | { readonly status: "sent"; readonly hash: string; readonly nonce: number }
   | { readonly status: "refused"; readonly reason: string }
-  | { readonly status: "unknown"; readonly hash: string; readonly nonce: number; readonly reason: string };
+  | { readonly status: "unknown"; readonly hash: string; readonly nonce: number; readonly reason: string }
+  /** Not signed into the records nor broadcast: `stillAllowed` said no at the last moment. */
+  | { readonly status: "withheld"; readonly reason: string };
 
 /** Node messages meaning the nonce is taken, possibly by this very transaction. */
 const MAYBE_OURS =
@@ -72,9 +74,17 @@ export class Sender {
     this.next = undefined;
   }
 
-  /** Signs `tx` for trade `id` with the next nonce, records it, broadcasts it. */
-  send(id: number, tx: TradeTransaction): Promise<SendResult> {
-    const run = this.queue.then(() => this.sendNow(id, tx));
+  /**
+   * Signs `tx` for trade `id` with the next nonce, records it, broadcasts it. `stillAllowed` is
+   * asked at the last moment, after signing and before the transaction is stored or broadcast:
+   * a pause acknowledged while this send waited its turn must hold it back.
+   */
+  send(
+    id: number,
+    tx: TradeTransaction,
+    stillAllowed: () => string | undefined = () => undefined,
+  ): Promise<SendResult> {
+    const run = this.queue.then(() => this.sendNow(id, tx, stillAllowed));
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -100,10 +110,13 @@ export class Sender {
     return this.broadcast(rawTx, parsed.hash as string, parsed.nonce);
   }
 
-  private async sendNow(id: number, tx: TradeTransaction): Promise<SendResult> {
+  private async sendNow(id: number, tx: TradeTransaction, stillAllowed: () => string | undefined): Promise<SendResult> {
     this.next ??= await this.provider.getTransactionCount(this.signer.address, "pending");
     const nonce = this.next;
     const signed = await this.sign(tx, nonce);
+    // No await between this check and the record: nothing can pause in between.
+    const refusal = stillAllowed();
+    if (refusal !== undefined) return { status: "withheld", reason: refusal };
     // Stored before broadcast: if the process dies after this line, the next start finds the
     // transaction by its hash (or sees its nonce used) instead of losing it.
     this.records.addSigned(id, signed);

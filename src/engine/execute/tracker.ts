@@ -194,7 +194,8 @@ export class Tracker {
       });
       this.sentAt.set(trade.id, this.now());
       if (result.status === "sent" && current.status === "signed") this.records.update(trade.id, { status: "sent" });
-      if (result.status !== "refused") out.push({ kind: "replaced", trade: current, hash: result.hash });
+      if (result.status === "sent" || result.status === "unknown")
+        out.push({ kind: "replaced", trade: current, hash: result.hash });
     }
     return out;
   }
@@ -222,7 +223,7 @@ export class Tracker {
       const updated = this.records.atomically(() => {
         this.records.update(trade.id, {
           status,
-          reason: succeeded ? "" : "the transaction reverted on chain",
+          reason: succeeded ? null : "the transaction reverted on chain",
           txHash: receipt.hash,
           minedBlock: receipt.blockNumber,
           minedBlockHash: receipt.blockHash,

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
@@ -90,7 +91,7 @@ export interface NewTrade {
 /** A change of status and whatever became known with it. */
 export interface TradeChange {
   readonly status: TradeStatus;
-  readonly reason?: string;
+  readonly reason?: string | null;
   readonly txHash?: string;
   readonly minedBlock?: number | null;
   readonly minedBlockHash?: string | null;
@@ -266,6 +267,16 @@ export class Records {
       });
     }
     migrate(this.db, path);
+  }
+
+  /** This file's own identity, made once (random) and kept: a shared store tells files apart by it. */
+  identity(): string {
+    let id = this.getMeta("records_id");
+    if (id === undefined) {
+      id = randomBytes(16).toString("hex");
+      this.setMeta("records_id", id);
+    }
+    return id;
   }
 
   /** The chain this file is bound to, if any. */

@@ -781,6 +781,36 @@ describe("the records in PostgreSQL", () => {
         await drop();
       }
     });
+
+    it("refuses a second records file of the same chain, which would overwrite the first's rows", async () => {
+      const { url, drop } = await freshDatabase();
+      try {
+        const first = freshRecords({ chainId: 1, genesisHash: GENESIS_A });
+        const { log } = recordingLog();
+        const store = await openRecordsStore(url, first, log);
+        writeSynthetic(first, 4);
+        await store.mirror.flush();
+        // Another engine's file on the same chain (a dry-run beside the live one, a new machine).
+        const second = freshRecords({ chainId: 1, genesisHash: GENESIS_A });
+        writeSynthetic(second, 2);
+        let refused: unknown;
+        await openRecordsStore(url, second, log).catch((error: unknown) => {
+          refused = error;
+        });
+        expect(refused).to.be.instanceOf(RecordsMirrorError);
+        expect((refused as Error).message).to.match(/Another records file already writes chain 1/);
+        // The first file's rows are intact, and it may reopen.
+        await store.close();
+        const again = await openRecordsStore(url, first, log);
+        const all: TradeQuery = { limit: 500 };
+        expect(await again.reader.page(all)).to.deep.equal(await new SqliteRecordsReader(first).page(all));
+        await again.close();
+        first.close();
+        second.close();
+      } finally {
+        await drop();
+      }
+    });
   });
 });
 

@@ -43,6 +43,7 @@ export async function openRecordsStore(
   const db = await openPostgres(url, options);
   const mirror = new RecordsMirror(db, records, log, options);
   try {
+    await mirror.claim();
     mirror.start();
   } catch (error) {
     await db.destroy();

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from "kysely";
+import { sql } from "kysely";
 import { BaseError } from "../../../errors.js";
 import type { Logger } from "../../log.js";
 import type { ChainIdentity, Records, TradeRecord } from "../records.js";
@@ -106,6 +107,7 @@ export class RecordsMirror {
   private readonly maxBackoffMs: number;
   private readonly where: string;
   private chain: ChainIdentity | undefined;
+  private recordsId: string | null = null;
   /** Ids changed since the last write took its snapshot. */
   private readonly pending = new Set<number>();
   /** Whether the next write must scan the records for what the database lacks. */
@@ -135,6 +137,38 @@ export class RecordsMirror {
   }
 
   /**
+   * Claims this chain in the database for this records file: one file writes each chain (local
+   * ids are only unique within a file, so a second file's rows would overwrite the first's).
+   * A chain first claimed now, or already claimed by this file, passes.
+   * @throws RecordsMirrorError when another records file writes this chain here.
+   */
+  async claim(): Promise<void> {
+    const chain = this.records.boundChain();
+    if (chain === undefined) return;
+    const mine = this.records.identity();
+    await this.db
+      .insertInto("chains")
+      .values({ genesis_hash: chain.genesisHash, chain_id: String(chain.chainId), records_id: mine })
+      .onConflict((oc) =>
+        oc.column("genesis_hash").doUpdateSet({ records_id: sql`COALESCE(chains.records_id, ${mine})` }),
+      )
+      .execute();
+    const row = await this.db
+      .selectFrom("chains")
+      .select("records_id")
+      .where("genesis_hash", "=", chain.genesisHash)
+      .executeTakeFirstOrThrow();
+    if (row.records_id !== mine)
+      throw new RecordsMirrorError(
+        `Another records file already writes chain ${chain.chainId} (genesis ${chain.genesisHash}) into ${this.where}.`,
+        {
+          details:
+            "One engine per chain writes to a shared database, always from the same records file: run that engine (its databasePath), or give this one another DATABASE_URL. Rows of two files would overwrite each other.",
+        },
+      );
+  }
+
+  /**
    * Subscribes to the records (keeping any handler already there) and starts catching up.
    * Returns at once; {@link flush} waits for the catch-up.
    * @throws RecordsMirrorError when the records are not bound to a chain yet.
@@ -148,6 +182,7 @@ export class RecordsMirror {
           "The mirror writes each record under its chain's id and genesis hash: start it after the engine service has started (it binds the records to the RPC's chain).",
       });
     this.chain = chain;
+    this.recordsId = this.records.identity();
     const previous = { change: this.records.onChange, event: this.records.onEvent };
     // Ours first: they never throw, so a handler before them that does cannot skip them.
     const hooks = {
@@ -285,7 +320,7 @@ export class RecordsMirror {
       written = await this.db.transaction().execute(async (trx) => {
         await trx
           .insertInto("chains")
-          .values({ genesis_hash: chain.genesisHash, chain_id: String(chain.chainId) })
+          .values({ genesis_hash: chain.genesisHash, chain_id: String(chain.chainId), records_id: this.recordsId })
           .onConflict((oc) => oc.column("genesis_hash").doNothing())
           .execute();
         // Locks the chain's row: two mirrors of one chain (which the records' claim forbids)

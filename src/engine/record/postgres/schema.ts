@@ -90,6 +90,8 @@ export interface ChainsTable {
   chain_id: Int8;
   first_seen_at: Defaulted<Date>;
   synced_through: NullableTimestamp;
+  /** The one records file that writes this chain (`Records.identity()`). */
+  records_id: string | null;
 }
 
 /** The schema as Kysely sees it. */
@@ -210,6 +212,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
         .addColumn("chain_id", "bigint", (c) => c.notNull())
         .addColumn("first_seen_at", TIME, (c) => c.notNull().defaultTo(sql`now()`))
         .addColumn("synced_through", TIME)
+        .addColumn("records_id", "text")
         .execute();
       await db.schema.createIndex("chains_chain_id").on("chains").column("chain_id").execute();
     },
