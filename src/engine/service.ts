@@ -153,6 +153,8 @@ export class EngineService {
 
   constructor(private readonly deps: ServiceDeps) {
     const { config, records, log } = deps;
+    // Before start, too, "this run" is what comes after the records as they are now.
+    this.firstId = records.lastId();
     this.events = new EventBus((name, error) =>
       log.error("watcher_failed", { event: name, reason: (error as Error).message ?? String(error) }),
     );
@@ -390,22 +392,9 @@ export class EngineService {
 
   /** This run's summary so far. */
   summary(): ServiceSummary {
-    const rows = this.deps.records.list({ afterId: this.firstId });
-    const count = (status: TradeRecord["status"]) => rows.filter((r) => r.status === status).length;
-    const realisedProfit: Record<string, bigint> = {};
-    let realisedProfitUsd6 = 0n;
-    let gasUsed = 0n;
-    let gasPaidWei = 0n;
-    let gasPaidUsd6 = 0n;
-    for (const row of rows) {
-      if (row.status === "succeeded" && row.realisedProfit !== null) {
-        realisedProfit[row.token] = (realisedProfit[row.token] ?? 0n) + row.realisedProfit;
-        realisedProfitUsd6 += row.realisedProfitUsd6 ?? 0n;
-      }
-      gasUsed += row.gasUsed ?? 0n;
-      gasPaidWei += row.gasPaidWei ?? 0n;
-      gasPaidUsd6 += row.gasPaidUsd6 ?? 0n;
-    }
+    const totals = this.deps.records.totals(this.firstId);
+    const count = (status: TradeRecord["status"]) => totals.byStatus[status] ?? 0;
+    const { realisedProfit, realisedProfitUsd6, gasUsed, gasPaidWei, gasPaidUsd6 } = totals;
     const s = this.engine.stats;
     return {
       blocks: s.blocks,

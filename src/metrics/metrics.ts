@@ -32,7 +32,7 @@ export class EngineMetrics {
     collectDefaultMetrics({ register: this.registry, prefix: "flasharb_" });
     const opportunities = new Counter({
       name: "flasharb_opportunities_total",
-      help: "Opportunities by each status they reached (filtered, detected, simulated, dry_run, sent, succeeded…)",
+      help: "Opportunities entering each status (filtered, detected, simulated, dry_run, sent, succeeded…); a trade a reorg sends back to sent enters its outcome again",
       labelNames: ["chain", "status"],
       registers: r,
     });
@@ -105,7 +105,13 @@ export class EngineMetrics {
       labelNames: ["chain", "reason"],
       registers: r,
     });
-    const status = () => this.source.status();
+    // One status per scrape, however many gauges read it.
+    let cached: { at: number; value: ServiceStatus } | undefined;
+    const status = () => {
+      const now = performance.now();
+      if (cached === undefined || now - cached.at > 100) cached = { at: now, value: this.source.status() };
+      return cached.value;
+    };
     new Gauge({
       name: "flasharb_head_block",
       help: "The last head the engine handled",
@@ -164,6 +170,8 @@ export class EngineMetrics {
       events.on("opportunity", (row) => {
         // Each status a record reaches is counted once, however often the record is rewritten.
         if (this.seenStatus.get(row.id) === row.status) return;
+        // Most recently changed last: the oldest-changed record is the one forgotten.
+        this.seenStatus.delete(row.id);
         this.seenStatus.set(row.id, row.status);
         if (this.seenStatus.size > 10_000) this.seenStatus.delete(this.seenStatus.keys().next().value as number);
         opportunities.inc({ chain: String(row.chainId ?? chain()), status: row.status });

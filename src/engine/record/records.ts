@@ -150,6 +150,17 @@ function isRunning(pid: number): boolean {
   }
 }
 
+/** What a run's records add up to: see {@link Records.totals}. */
+export interface RunTotals {
+  readonly byStatus: Partial<Record<TradeStatus, number>>;
+  /** Realised profit of succeeded trades per token symbol, in base units. */
+  readonly realisedProfit: Record<string, bigint>;
+  realisedProfitUsd6: bigint;
+  gasUsed: bigint;
+  gasPaidWei: bigint;
+  gasPaidUsd6: bigint;
+}
+
 /** One entry of the audit log. */
 export interface AuditEvent {
   readonly id: number;
@@ -537,6 +548,45 @@ export class Records {
         count: Number(r.n),
       })),
     );
+  }
+
+  /**
+   * What the records above id `afterId` add up to: the count per status, and over mined trades
+   * the realised profit per token, dollars, gas used and paid. Counted in SQL; only mined rows
+   * are read (their amounts are summed exactly as bigints), so it stays cheap however many
+   * opportunities were filtered.
+   */
+  totals(afterId: number): RunTotals {
+    const byStatus: Partial<Record<TradeStatus, number>> = {};
+    for (const r of this.db
+      .prepare("SELECT status, COUNT(*) AS n FROM opportunities WHERE id > ? GROUP BY status")
+      .all(afterId) as Row[])
+      byStatus[r.status as TradeStatus] = Number(r.n);
+    const statement = this.db.prepare(
+      `SELECT status, token, realised_profit AS realisedProfit, realised_profit_usd6 AS realisedProfitUsd6,
+         gas_used AS gasUsed, gas_paid_wei AS gasPaidWei, gas_paid_usd6 AS gasPaidUsd6
+       FROM opportunities WHERE id > ? AND (gas_used IS NOT NULL OR realised_profit IS NOT NULL)`,
+    );
+    statement.setReadBigInts(true);
+    const totals: RunTotals = {
+      byStatus,
+      realisedProfit: {},
+      realisedProfitUsd6: 0n,
+      gasUsed: 0n,
+      gasPaidWei: 0n,
+      gasPaidUsd6: 0n,
+    };
+    for (const r of statement.all(afterId) as Row[]) {
+      if (r.status === "succeeded" && r.realisedProfit !== null) {
+        const token = String(r.token);
+        totals.realisedProfit[token] = (totals.realisedProfit[token] ?? 0n) + BigInt(r.realisedProfit as string);
+        totals.realisedProfitUsd6 += big(r.realisedProfitUsd6 ?? null) ?? 0n;
+      }
+      totals.gasUsed += big(r.gasUsed ?? null) ?? 0n;
+      totals.gasPaidWei += big(r.gasPaidWei ?? null) ?? 0n;
+      totals.gasPaidUsd6 += big(r.gasPaidUsd6 ?? null) ?? 0n;
+    }
+    return totals;
   }
 
   /** The chains these records hold trades of, by id. */
