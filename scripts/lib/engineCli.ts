@@ -7,6 +7,7 @@ import { API_TOKEN_NAME } from "../../src/api/auth.js";
 import { startApi } from "../../src/api/server.js";
 import { address, urlWith } from "../../src/cli.js";
 import { chainIdentity } from "../../src/engine/collect/chain.js";
+import { publicUrl } from "../../src/engine/collect/publicUrl.js";
 import { type EngineConfig, loadEngineConfig } from "../../src/engine/config.js";
 import { childLogger, createLogger, type Logger } from "../../src/engine/log.js";
 import { openRecordsStore, type RecordsStore } from "../../src/engine/record/postgres/index.js";
@@ -151,7 +152,7 @@ export async function serve(
     stopOnSignal(service, log);
     log.info("running", {
       live: config.live,
-      rpc: deps.provider.urls,
+      rpc: deps.provider.urls?.map(publicUrl),
       database: config.databasePath,
       stop: "Ctrl+C or SIGTERM",
     });

@@ -37,7 +37,7 @@ import {
   tradesQuery,
 } from "./schemas.js";
 import { EventStream } from "./stream.js";
-import { auditView, jsonSafe, profitView, statusView, tradeView } from "./views.js";
+import { auditView, profitView, publicConfig, statusView, tradeView } from "./views.js";
 
 /** The built dashboard (`npm run build`). */
 const WEB_ROOT = fileURLToPath(new URL("../../dist/web/", import.meta.url));
@@ -293,7 +293,7 @@ export async function buildApi(deps: ApiDeps): Promise<{ app: FastifyInstance; s
         response: { 200: z.object({ config: z.record(z.string(), z.unknown()), liveKeys: z.array(z.string()) }) },
       },
     },
-    async () => ({ config: jsonSafe(service.config) as Record<string, unknown>, liveKeys: [...LIVE_KEYS] }),
+    async () => ({ config: publicConfig(service.config), liveKeys: [...LIVE_KEYS] }),
   );
 
   api.patch(
@@ -314,7 +314,7 @@ export async function buildApi(deps: ApiDeps): Promise<{ app: FastifyInstance; s
     },
     async (request) => {
       const changes = service.updateConfig(request.body as Record<string, unknown>, origin(request));
-      return { changes, config: jsonSafe(service.config) as Record<string, unknown> };
+      return { changes, config: publicConfig(service.config) };
     },
   );
 

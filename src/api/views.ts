@@ -1,5 +1,6 @@
 import { formatUnits } from "ethers";
 import { transactionUrl } from "../addressBooks/explorers.js";
+import { publicUrl } from "../engine/collect/publicUrl.js";
 import { formatAmount, formatUsd } from "../engine/format.js";
 import { funnelPosition } from "../engine/record/funnel.js";
 import type { AuditEvent, ProfitBucket, TradeRecord } from "../engine/record/records.js";
@@ -95,4 +96,19 @@ export function jsonSafe(value: unknown): unknown {
   if (value !== null && typeof value === "object")
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonSafe(v)]));
   return value;
+}
+
+/**
+ * The configuration as the API shows it: every endpoint URL without its path, query or user
+ * part (where providers put API keys), as logs show them.
+ */
+export function publicConfig(config: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out = jsonSafe(config) as Record<string, unknown>;
+  for (const key of ["rpcUrl", "wsUrl"]) if (typeof out[key] === "string") out[key] = publicUrl(out[key] as string);
+  if (Array.isArray(out.rpcFallbackUrls)) out.rpcFallbackUrls = (out.rpcFallbackUrls as string[]).map(publicUrl);
+  if (Array.isArray(out.alerts))
+    out.alerts = (out.alerts as Array<Record<string, unknown>>).map((a) =>
+      typeof a.url === "string" ? { ...a, url: publicUrl(a.url) } : a,
+    );
+  return out;
 }

@@ -9,6 +9,7 @@ import { aTokensOf } from "./collect/aaveReserves.js";
 import { chainIdentity } from "./collect/chain.js";
 import { discoverPools } from "./collect/discovery.js";
 import { liveBook, NetworkError } from "./collect/network.js";
+import { publicUrl } from "./collect/publicUrl.js";
 import { ResilientRpcProvider, type RpcHealthEvent } from "./collect/rpc.js";
 import type { EngineConfig } from "./config.js";
 import type { LocalSigner } from "./execute/sender.js";
@@ -107,7 +108,7 @@ export async function launch(options: LaunchOptions): Promise<ServiceDeps & { pr
         rpcLog.warn("rpc_failover", { from: event.from, to: event.to, reason: event.reason });
     },
   });
-  await checkChain(provider, config.rpcUrl, book.chainId);
+  await checkChain(provider, publicUrl(config.rpcUrl), book.chainId);
   const executor = (
     options.executor !== undefined
       ? await resolveExecutor(provider, { executor: options.executor })

@@ -372,6 +372,25 @@ describe("the operator's API without a token, or off loopback", () => {
     await app.close();
   });
 
+  it("shows the configuration's endpoints without the path, query or user part where API keys live", async () => {
+    const f = await loadExecutor();
+    const { service, records } = await serviceFor(f, false, {
+      config: {
+        rpcUrl: "https://eth.example.invalid/v2/SECRET_KEY",
+        rpcFallbackUrls: ["https://user:SECRET_PASS@fallback.example.invalid"],
+        alerts: [{ type: "webhook", url: "https://hooks.example.invalid/services/SECRET_HOOK" }],
+      },
+    });
+    const { app } = await built(f, service, records, "127.0.0.1");
+    const answer = await app.inject({ method: "GET", url: "/api/config", headers: { host: "127.0.0.1" } });
+    expect(answer.body).to.not.match(/SECRET/);
+    const config = answer.json().config;
+    expect(config.rpcUrl).to.equal("https://eth.example.invalid/…");
+    expect(config.rpcFallbackUrls).to.deep.equal(["https://fallback.example.invalid/…"]);
+    expect(config.alerts[0].url).to.equal("https://hooks.example.invalid/…");
+    await app.close();
+  });
+
   it("will not listen off loopback without a token, and there reads need it too", async () => {
     const f = await loadExecutor();
     const { service, records } = await serviceFor(f, false);

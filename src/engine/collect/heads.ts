@@ -1,4 +1,5 @@
 import type { Logger } from "../log.js";
+import { publicUrl } from "./publicUrl.js";
 
 /** The longest wait between reconnection attempts. */
 const MAX_BACKOFF_MS = 30_000;
@@ -46,7 +47,7 @@ export class HeadSubscription {
       if (body.id === 1) {
         if (body.error !== undefined) {
           this.log.warn("heads_subscription_refused", {
-            url: this.url,
+            url: publicUrl(this.url),
             reason: body.error.message,
             action: "polling only",
           });
@@ -55,8 +56,8 @@ export class HeadSubscription {
           return;
         }
         this.backoffMs = 500;
-        if (this.lost) this.log.info("heads_subscription_restored", { url: this.url });
-        else this.log.info("heads_subscribed", { url: this.url });
+        if (this.lost) this.log.info("heads_subscription_restored", { url: publicUrl(this.url) });
+        else this.log.info("heads_subscribed", { url: publicUrl(this.url) });
         this.lost = false;
         return;
       }
@@ -65,7 +66,8 @@ export class HeadSubscription {
     };
     socket.onclose = () => {
       if (this.closed) return;
-      if (!this.lost) this.log.warn("heads_subscription_lost", { url: this.url, action: "polling, and reconnecting" });
+      if (!this.lost)
+        this.log.warn("heads_subscription_lost", { url: publicUrl(this.url), action: "polling, and reconnecting" });
       this.lost = true;
       this.retry = setTimeout(() => this.start(), this.backoffMs);
       this.retry.unref();

@@ -1,5 +1,6 @@
 import { type JsonRpcPayload, JsonRpcProvider, type JsonRpcResult, Network } from "ethers";
 import { BaseError } from "../../errors.js";
+import { publicUrl } from "./publicUrl.js";
 
 /** No RPC URL gave a usable answer after every retry. */
 export class RpcUnavailableError extends BaseError {
@@ -111,7 +112,7 @@ export class ResilientRpcProvider extends JsonRpcProvider {
         const answers = await this.post(url, payload, requests);
         this.onRequest?.(method, performance.now() - began, true);
         if (this.downSince !== undefined) {
-          this.onHealth({ kind: "up", url, downForMs: Date.now() - this.downSince });
+          this.onHealth({ kind: "up", url: publicUrl(url), downForMs: Date.now() - this.downSince });
           this.downSince = undefined;
         }
         return answers;
@@ -122,14 +123,19 @@ export class ResilientRpcProvider extends JsonRpcProvider {
         this.retries += 1;
         this.onHealth({
           kind: "retry",
-          url,
+          url: publicUrl(url),
           method: requests[0]?.method ?? "",
           attempt: attempt + 1,
           reason: error.message,
         });
         if (this.urls.length > 1) {
           const next = (this.current + 1) % this.urls.length;
-          this.onHealth({ kind: "failover", from: url, to: this.urls[next] as string, reason: error.message });
+          this.onHealth({
+            kind: "failover",
+            from: publicUrl(url),
+            to: publicUrl(this.urls[next] as string),
+            reason: error.message,
+          });
           this.current = next;
         }
         if (attempt + 1 < this.attempts) await sleep(this.backoffMs * 2 ** attempt);
@@ -138,29 +144,37 @@ export class ResilientRpcProvider extends JsonRpcProvider {
     const reason = lastError instanceof Error ? lastError.message : String(lastError);
     if (this.downSince === undefined) {
       this.downSince = Date.now();
-      this.onHealth({ kind: "down", url: this.activeUrl, reason });
+      this.onHealth({ kind: "down", url: publicUrl(this.activeUrl), reason });
     }
     const method = requests[0]?.method ?? "a request";
     throw new RpcUnavailableError(`No RPC answered ${method} after ${this.attempts} attempts: ${reason}`, {
-      details: `Tried ${this.urls.join(", ")}. The engine keeps trying and resumes when one answers.`,
+      details: `Tried ${this.urls.map(publicUrl).join(", ")}. The engine keeps trying and resumes when one answers.`,
       cause: lastError,
     });
   }
 
-  private async post(url: string, payload: unknown, requests: readonly JsonRpcPayload[]): Promise<JsonRpcResult[]> {
+  private async post(
+    endpoint: string,
+    payload: unknown,
+    requests: readonly JsonRpcPayload[],
+  ): Promise<JsonRpcResult[]> {
+    // Messages name the endpoint without its path: that is where providers put the API key.
+    const url = publicUrl(endpoint);
+    const { target, authorization } = withoutCredentials(endpoint);
     let response: Response;
     let text: string;
     try {
-      response = await fetch(url, {
+      response = await fetch(target, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", ...(authorization === undefined ? {} : { authorization }) },
         body: JSON.stringify(payload),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
       text = await response.text();
     } catch (cause) {
       const why = cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : "";
-      throw new Transient(`no answer from ${url} (${why})`);
+      // The fetch error may quote the URL it was given.
+      throw new Transient(`no answer from ${url} (${why.split(target).join(url)})`);
     }
     let body: unknown;
     try {
@@ -186,6 +200,19 @@ export class ResilientRpcProvider extends JsonRpcProvider {
     }
     return answers as unknown as JsonRpcResult[];
   }
+}
+
+/**
+ * `endpoint` without its user part, and that part as an HTTP Basic authorization: fetch refuses
+ * URLs with credentials, and some node providers authenticate this way.
+ */
+function withoutCredentials(endpoint: string): { target: string; authorization?: string } {
+  const url = new URL(endpoint);
+  if (url.username === "" && url.password === "") return { target: endpoint };
+  const user = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  url.username = "";
+  url.password = "";
+  return { target: url.toString(), authorization: `Basic ${Buffer.from(user).toString("base64")}` };
 }
 
 /** JSON-RPC errors that say "not now" rather than "no": rate limits and a node behind its peers. */

@@ -88,6 +88,23 @@ describe("the resilient RPC provider", () => {
     provider.destroy();
   });
 
+  it("never names an endpoint's path, query or user part (where API keys live) in its errors and events", async () => {
+    const { url } = await start([{ status: 503, body: () => "down" }]);
+    const events: RpcHealthEvent[] = [];
+    const keyed = `${url.replace("http://", "http://user:pass@")}/v2/SECRET_KEY?apikey=SECRET2`;
+    const provider = new ResilientRpcProvider([keyed], 31337, {
+      ...options,
+      attempts: 2,
+      onHealth: (e) => events.push(e),
+    });
+    const error = await rejection(provider.getBlockNumber());
+    expect(error).to.be.instanceOf(RpcUnavailableError);
+    const said = `${error?.message} ${JSON.stringify(events)}`;
+    expect(said).to.not.match(/SECRET|pass/);
+    expect(said).to.include(`${url}/…`);
+    provider.destroy();
+  });
+
   it("returns a JSON-RPC error with a success status as the node's answer, without retrying it", async () => {
     const { url, seen } = await start([rpcError(200, -32000, "nonce too low")]);
     const provider = new ResilientRpcProvider([url], 31337, options);
