@@ -47,7 +47,6 @@ const TRIP_REASONS: Readonly<Record<TripReason, string>> = {
   consecutive_failures: "too many failed trades in a row",
   daily_loss_limit: "the daily loss limit on reverted trades was reached",
   gas_price_cap: "the gas price is above the configured cap",
-  paused: "an operator paused trading",
 };
 
 /**

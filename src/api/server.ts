@@ -326,7 +326,7 @@ export async function buildApi(deps: ApiDeps): Promise<{ app: FastifyInstance; s
           summary:
             action === "pause"
               ? "Stop sending trades (watching, sizing and simulating go on)"
-              : "Resume sending, whatever stopped it",
+              : "End an operator's pause (a trip of the risk guard stays: see /api/risk/reset)",
           security: [{ bearer: [] }],
           response: { 200: controlResult, ...errors },
         },
@@ -336,6 +336,19 @@ export async function buildApi(deps: ApiDeps): Promise<{ app: FastifyInstance; s
         return { changed, state: service.status().state };
       },
     );
+
+  api.post(
+    "/api/risk/reset",
+    {
+      schema: {
+        summary:
+          "Clear a trip of the risk guard (consecutive failures, the daily loss limit) before it clears itself; a pause stays",
+        security: [{ bearer: [] }],
+        response: { 200: controlResult, ...errors },
+      },
+    },
+    async (request) => ({ changed: service.resetRisk(origin(request)), state: service.status().state }),
+  );
 
   api.get(
     "/api/owner-actions",

@@ -89,6 +89,9 @@ export interface ServiceStatus {
   readonly operatorBalanceWei: bigint | undefined;
   readonly runwayTrades: bigint | undefined;
   readonly risk: {
+    /** Paused by an operator (apart from the guard's own trips). */
+    readonly paused: boolean;
+    /** The guard's own trip, if any. */
     readonly state: string | null;
     readonly detail: string | null;
     readonly since: string | null;
@@ -442,7 +445,7 @@ export class EngineService {
 
   /** Whether an operator paused sending. */
   get paused(): boolean {
-    return this.risk.state === "paused";
+    return this.risk.isPaused;
   }
 
   /**
@@ -451,21 +454,31 @@ export class EngineService {
    * @returns false when it was paused already.
    */
   pause(origin: ControlOrigin): boolean {
-    if (this.paused) return false;
-    this.risk.pause();
+    if (!this.risk.pause()) return false;
     this.control("pause", origin, {});
     return true;
   }
 
   /**
-   * Resumes sending, whatever stopped it (an operator's pause or a risk trip).
-   * @returns false when nothing had stopped it.
+   * Ends an operator's pause. A trip of the risk guard is not cleared by it: see {@link resetRisk}.
+   * @returns false when it was not paused.
    */
   resume(origin: ControlOrigin): boolean {
-    const was = this.risk.state;
+    if (!this.risk.resume()) return false;
+    this.control("resume", origin, { stillTripped: this.risk.trippedBy ?? null });
+    return true;
+  }
+
+  /**
+   * Clears a trip of the risk guard (consecutive failures, the daily loss limit) before it
+   * clears itself: the operator has looked at why it tripped. An operator's pause stays.
+   * @returns false when the guard was not tripped.
+   */
+  resetRisk(origin: ControlOrigin): boolean {
+    const was = this.risk.trippedBy;
     if (was === undefined) return false;
-    this.risk.resume();
-    this.control("resume", origin, { was });
+    this.risk.reset();
+    this.control("risk_reset", origin, { was });
     return true;
   }
 
@@ -529,7 +542,7 @@ export class EngineService {
         ? "starting"
         : this.unreachableSince !== undefined
           ? "rpc_down"
-          : risk.tripped === "paused"
+          : risk.paused === true
             ? "paused"
             : risk.tripped !== null
               ? "tripped"
@@ -547,6 +560,7 @@ export class EngineService {
       operatorBalanceWei: this.lastRunway?.balanceWei,
       runwayTrades: this.lastRunway?.runwayTrades,
       risk: {
+        paused: risk.paused === true,
         state: risk.tripped,
         detail: risk.trippedDetail,
         since: risk.tripped === null ? null : new Date(risk.trippedAt).toISOString(),

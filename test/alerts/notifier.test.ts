@@ -318,7 +318,7 @@ describe("alerts", () => {
       detail: "3 failed transactions in a row; resuming in 15 minutes",
     });
     bus.emit("control", { action: "pause", from: "api 127.0.0.1", detail: {} });
-    bus.emit("risk", { kind: "resume", reason: "paused", detail: "resumed by operator" });
+    bus.emit("risk", { kind: "resume", reason: "gas_price_cap", detail: "resumed by base_fee" });
     bus.emit("rpc", { kind: "lost", reason: "RPC unreachable after 4 attempts" });
     bus.emit("rpc", { kind: "back", downForMs: 83_000 });
     bus.emit("runway", { low: true, balanceWei: 1n, runwayTrades: 0n });
@@ -336,7 +336,10 @@ describe("alerts", () => {
         "Trading stopped: too many failed trades in a row\n3 failed transactions in a row; resuming in 15 minutes",
       ],
       ["control", "Operator action: pause by api 127.0.0.1"],
-      ["risk_resumed", "Trading resumed (it had stopped because an operator paused trading)\nresumed by operator"],
+      [
+        "risk_resumed",
+        "Trading resumed (it had stopped because the gas price is above the configured cap)\nresumed by base_fee",
+      ],
     ]);
     expect(payloads(s.to("/rpc")).map((p) => [p.event, p.text, p.data])).to.deep.equal([
       [

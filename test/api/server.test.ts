@@ -193,6 +193,21 @@ describe("the operator's API", () => {
     expect(await ethers.provider.getTransactionCount(operator)).to.be.greaterThan(nonce);
   });
 
+  it("resume ends only a pause; a trip of the risk guard is cleared by POST /api/risk/reset, with the token, audited", async () => {
+    for (let i = 0; i < 3; i++) r.service.risk.fail("send_failed");
+    expect((await r.get("/api/status")).body.state).to.equal("tripped");
+    expect((await r.send("POST", "/api/resume")).body).to.deep.equal({ changed: false, state: "tripped" });
+    await r.send("POST", "/api/pause");
+    const both = (await r.get("/api/status")).body;
+    expect([both.state, both.risk.paused, both.risk.state]).to.deep.equal(["paused", true, "consecutive_failures"]);
+    expect((await r.send("POST", "/api/resume")).body).to.deep.equal({ changed: true, state: "tripped" });
+    expect((await r.send("POST", "/api/risk/reset", undefined, null)).status).to.equal(401);
+    expect((await r.send("POST", "/api/risk/reset")).body).to.deep.equal({ changed: true, state: "running" });
+    expect((await r.send("POST", "/api/risk/reset")).body.changed).to.equal(false);
+    const audit = await r.get("/api/audit?kind=risk_reset");
+    expect(audit.body.rows[0].detail).to.include({ from: "api 127.0.0.1", was: "consecutive_failures" });
+  });
+
   it("PATCH /api/config changes only the keys named, checked by the engine's schema, and audits old and new", async () => {
     const before = { ...r.service.config };
     const ok = await r.send("PATCH", "/api/config", { minProfitUsd: 1_000_000, tokenDenylist: ["DAI"] });

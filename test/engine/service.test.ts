@@ -100,7 +100,7 @@ describe("the engine service", () => {
     for (const row of landed) expect(seen).to.include(`trade succeeded ${row.id}`);
     expect(seen).to.include(`block ${await ethers.provider.getBlockNumber()}`);
     expect(first.pause({ from: "test" })).to.equal(true);
-    expect(seen).to.include.members(["control pause test", "risk trip paused"]);
+    expect(seen).to.include("control pause test");
     await first.stop();
     // A new process on the same records: still paused, and nothing is sent.
     const second = (await serviceFor(f, true, { records })).service;

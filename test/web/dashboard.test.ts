@@ -232,7 +232,8 @@ describe("the operator's dashboard in a browser", function () {
     const fresh = records.list({ afterId: lastId });
     expect(fresh.filter((r) => r.reason === "risk guard: paused").length).to.be.greaterThan(0);
     expect(fresh.filter((r) => r.txHash !== null)).to.deep.equal([]);
-    await page.waitForSelector('[data-testid="risk-state"]:has-text("paused")');
+    await page.waitForSelector('[data-testid="risk-paused"]:text-is("paused")');
+    expect(await page.getByTestId("risk-state").textContent()).to.equal("clear");
   });
 
   it("resumes from the page, and the next dislocation is traded again", async () => {

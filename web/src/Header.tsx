@@ -6,7 +6,11 @@ import { errorText } from "./hooks";
 /** What each state means, in words. */
 const STATES: Record<EngineState, { label: string; words: (s: Status) => string }> = {
   running: { label: "Running", words: (s) => (s.live ? "trading live" : "dry run: simulating, not sending") },
-  paused: { label: "Paused", words: () => "paused by an operator: watching and simulating, not sending" },
+  paused: {
+    label: "Paused",
+    words: (s) =>
+      `paused by an operator: watching and simulating, not sending${s.risk?.state ? `; the risk guard is also tripped (${s.risk.state})` : ""}`,
+  },
   tripped: { label: "Tripped", words: (s) => `stopped by the risk guard: ${s.risk?.detail ?? s.risk?.state ?? ""}` },
   rpc_down: {
     label: "RPC down",
@@ -27,7 +31,7 @@ export function Header(props: {
   const { status } = props;
   const [busy, setBusy] = useState(false);
   const [controlError, setControlError] = useState<string | undefined>(undefined);
-  const control = async (action: "pause" | "resume") => {
+  const control = async (action: "pause" | "resume" | "risk/reset") => {
     setBusy(true);
     setControlError(undefined);
     try {
@@ -96,11 +100,22 @@ export function Header(props: {
         <button
           type="button"
           data-testid="resume"
-          disabled={busy || state === "running"}
+          disabled={busy || status?.risk?.paused !== true}
           onClick={() => void control("resume")}
         >
           Resume
         </button>
+        {status?.risk?.state ? (
+          <button
+            type="button"
+            data-testid="reset-risk"
+            disabled={busy}
+            title="Clear the risk guard's trip now instead of waiting for it to clear itself"
+            onClick={() => void control("risk/reset")}
+          >
+            Clear trip
+          </button>
+        ) : null}
         {controlError === undefined ? null : (
           <p class="error" data-testid="control-error">
             {controlError}

@@ -9,6 +9,10 @@ export function Risk(props: { status: Status | undefined }) {
   const skipped = Object.entries(risk?.skipped ?? {});
   return (
     <dl class="pairs" data-testid="risk">
+      <dt>Operator</dt>
+      <dd data-testid="risk-paused" class={risk?.paused ? "bad" : "good"}>
+        {risk === undefined ? "—" : risk.paused ? "paused" : "not paused"}
+      </dd>
       <dt>Guard</dt>
       <dd data-testid="risk-state" class={risk?.state ? "bad" : "good"}>
         {risk?.state ? `${risk.state}: ${risk.detail ?? ""}` : "clear"}

@@ -16,6 +16,8 @@ export interface Status {
   readonly operatorBalanceWei?: string;
   readonly runwayTrades?: string;
   readonly risk?: {
+    /** Paused by an operator (apart from the guard's own trip, `state`). */
+    readonly paused: boolean;
     readonly state: string | null;
     readonly detail: string | null;
     readonly since: string | null;

@@ -1,5 +1,5 @@
-/** Why the guard stopped trading. */
-export type TripReason = "consecutive_failures" | "daily_loss_limit" | "gas_price_cap" | "paused";
+/** Why the guard stopped trading by itself. (An operator's pause is apart from trips.) */
+export type TripReason = "consecutive_failures" | "daily_loss_limit" | "gas_price_cap";
 
 /** What kind of failure the guard is told of. */
 export type FailureKind = "reverted" | "send_failed" | "estimate_failed";
@@ -11,6 +11,8 @@ export interface RiskState {
   readonly lossTodayWei: string;
   readonly day: string;
   readonly tripped: TripReason | null;
+  /** Paused by an operator: kept apart from a trip, so that resuming the one never clears the other. */
+  readonly paused?: boolean;
   readonly trippedAt: number;
   readonly trippedDetail: string | null;
   /** What the guard has kept from being sent, by reason, since its state was created. */
@@ -25,8 +27,8 @@ export interface RiskGuardOptions {
   /** How long trading stays stopped after consecutive failures. */
   readonly cooldownMs?: number;
   readonly onTrip?: (reason: TripReason, detail: string) => void;
-  /** Called when trading resumes, by itself (cooldown over, new day) or by hand. */
-  readonly onResume?: (reason: TripReason, by: "cooldown" | "new_day" | "operator") => void;
+  /** Called when trading resumes, by itself (cooldown over, new day, base fee back under the cap) or by hand. */
+  readonly onResume?: (reason: TripReason, by: "cooldown" | "new_day" | "base_fee" | "operator") => void;
   /** Called with the new state after every change: persist it here. */
   readonly onChange?: (state: RiskState) => void;
   /** The state a previous run left (from the records). */
@@ -47,6 +49,7 @@ export class RiskGuard {
   private lossToday = 0n;
   private day: string;
   private tripped: TripReason | undefined;
+  private paused = false;
   private trippedAt = 0;
   private trippedDetail: string | undefined;
   private readonly skipped: Record<string, number> = {};
@@ -65,7 +68,10 @@ export class RiskGuard {
       this.consecutiveFailures = saved.consecutiveFailures;
       this.lossToday = BigInt(saved.lossTodayWei);
       this.day = saved.day;
-      this.tripped = saved.tripped ?? undefined;
+      // A state written before pauses were kept apart had the pause as a trip.
+      const legacyPause = (saved.tripped as string | null) === "paused";
+      this.paused = saved.paused === true || legacyPause;
+      this.tripped = legacyPause ? undefined : (saved.tripped ?? undefined);
       this.trippedAt = saved.trippedAt;
       this.trippedDetail = saved.trippedDetail ?? undefined;
       Object.assign(this.skipped, saved.skipped);
@@ -77,6 +83,10 @@ export class RiskGuard {
     this.rollDay();
     if (this.tripped === "consecutive_failures" && this.now() - this.trippedAt >= this.cooldownMs) {
       this.resumeWith("cooldown");
+    }
+    if (this.paused) {
+      this.skip("paused");
+      return false;
     }
     if (this.tripped !== undefined) {
       this.skip(this.tripped);
@@ -90,6 +100,7 @@ export class RiskGuard {
       this.skip("gas_price_cap");
       return false;
     }
+    if (this.aboveCap) this.options.onResume?.("gas_price_cap", "base_fee");
     this.aboveCap = false;
     return true;
   }
@@ -133,18 +144,51 @@ export class RiskGuard {
     return this.maxGasPriceWei;
   }
 
-  /** Stops trading until {@link resume} is called. */
-  pause(): void {
-    this.trip("paused", "paused by the operator");
+  /**
+   * Stops trading until {@link resume} is called, whatever the guard's own state: a trip stays
+   * recorded beside the pause, and is still there (or has cleared itself) after it.
+   * @returns false when it was paused already.
+   */
+  pause(): boolean {
+    if (this.paused) return false;
+    this.paused = true;
+    this.changed();
+    return true;
   }
 
-  /** Resumes trading by hand, whatever tripped the guard. */
-  resume(): void {
-    this.resumeWith("operator");
+  /**
+   * Ends an operator's pause; a trip the guard is in stays.
+   * @returns false when it was not paused.
+   */
+  resume(): boolean {
+    if (!this.paused) return false;
+    this.paused = false;
+    this.changed();
+    return true;
   }
 
-  /** Why trading is stopped, or undefined while it is allowed. */
-  get state(): TripReason | undefined {
+  /**
+   * Clears a trip by hand (consecutive failures, the daily loss limit) before it clears itself.
+   * @returns the reason cleared, or undefined when it was not tripped.
+   */
+  reset(): TripReason | undefined {
+    const was = this.tripped;
+    if (was !== undefined) this.resumeWith("operator");
+    return was;
+  }
+
+  /** Why trading is stopped — an operator's pause first, else the guard's trip — or undefined while it is allowed. */
+  get state(): TripReason | "paused" | undefined {
+    return this.paused ? "paused" : this.tripped;
+  }
+
+  /** Whether an operator paused trading. */
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  /** The guard's own trip, if any, whether or not an operator also paused. */
+  get trippedBy(): TripReason | undefined {
     return this.tripped;
   }
 
@@ -155,13 +199,14 @@ export class RiskGuard {
       lossTodayWei: this.lossToday.toString(),
       day: this.day,
       tripped: this.tripped ?? null,
+      paused: this.paused,
       trippedAt: this.trippedAt,
       trippedDetail: this.trippedDetail ?? null,
       skipped: { ...this.skipped },
     };
   }
 
-  private resumeWith(by: "cooldown" | "new_day" | "operator"): void {
+  private resumeWith(by: "cooldown" | "new_day" | "base_fee" | "operator"): void {
     const was = this.tripped;
     this.tripped = undefined;
     this.trippedDetail = undefined;

@@ -21,18 +21,20 @@ describe("the risk guard", () => {
     guard.record(false, 10n);
     expect(guard.state).to.equal("consecutive_failures");
     expect(guard.allows(1n)).to.equal(false);
-    guard.resume();
+    // Resuming ends a pause only; a trip is cleared by reset.
+    expect(guard.resume()).to.equal(false);
+    expect(guard.allows(1n)).to.equal(false);
+    expect(guard.reset()).to.equal("consecutive_failures");
     expect(guard.allows(1n)).to.equal(true);
     guard.record(false, 2_000n);
     expect(guard.state).to.equal("daily_loss_limit");
-    guard.resume();
+    guard.reset();
     guard.pause();
     expect(guard.state).to.equal("paused");
     expect(trips.map(([reason]) => reason)).to.deep.equal([
       "gas_price_cap",
       "consecutive_failures",
       "daily_loss_limit",
-      "paused",
     ]);
   });
 
@@ -115,5 +117,56 @@ describe("the risk guard", () => {
     expect(second.snapshot().skipped).to.deep.equal({ consecutive_failures: 2 });
     // A fresh guard without the persisted state would have let it through.
     expect(new RiskGuard(options).allows(1n)).to.equal(true);
+  });
+
+  it("keeps an operator's pause apart from a trip: neither pausing nor resuming loses or clears the trip", () => {
+    const resumed: string[] = [];
+    const guard = new RiskGuard({
+      maxConsecutiveFailures: 10,
+      dailyLossLimitWei: 10n,
+      maxGasPriceWei: 100n,
+      onResume: (reason, by) => resumed.push(`${reason} by ${by}`),
+    });
+    guard.record(false, 11n);
+    expect(guard.state).to.equal("daily_loss_limit");
+    expect(guard.pause()).to.equal(true);
+    expect(guard.state).to.equal("paused");
+    expect(guard.trippedBy).to.equal("daily_loss_limit");
+    expect(guard.snapshot().trippedDetail).to.equal("11 wei of gas lost on reverts today");
+    expect(guard.resume()).to.equal(true);
+    expect(guard.state).to.equal("daily_loss_limit");
+    expect(guard.allows(1n)).to.equal(false);
+    // A restart keeps both apart; a state saved when a pause was a trip reads as a pause.
+    const restored = new RiskGuard({
+      maxConsecutiveFailures: 10,
+      dailyLossLimitWei: 10n,
+      maxGasPriceWei: 100n,
+      restore: { ...guard.snapshot(), paused: true },
+    });
+    expect([restored.isPaused, restored.trippedBy]).to.deep.equal([true, "daily_loss_limit"]);
+    const legacy = new RiskGuard({
+      maxConsecutiveFailures: 10,
+      dailyLossLimitWei: 10n,
+      maxGasPriceWei: 100n,
+      restore: { ...guard.snapshot(), tripped: "paused" as never, paused: undefined as never },
+    });
+    expect([legacy.isPaused, legacy.trippedBy]).to.deep.equal([true, undefined]);
+    expect(resumed).to.deep.equal([]);
+  });
+
+  it("says when the base fee is back under the cap, once, as it said when it went above", () => {
+    const events: string[] = [];
+    const guard = new RiskGuard({
+      maxConsecutiveFailures: 3,
+      dailyLossLimitWei: 1_000n,
+      maxGasPriceWei: 100n,
+      onTrip: (reason) => events.push(`trip ${reason}`),
+      onResume: (reason, by) => events.push(`resume ${reason} ${by}`),
+    });
+    expect(guard.allows(101n)).to.equal(false);
+    expect(guard.allows(150n)).to.equal(false);
+    expect(guard.allows(99n)).to.equal(true);
+    expect(guard.allows(98n)).to.equal(true);
+    expect(events).to.deep.equal(["trip gas_price_cap", "resume gas_price_cap base_fee"]);
   });
 });
