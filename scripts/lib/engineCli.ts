@@ -16,6 +16,7 @@ import { describeSummary, summaryJson } from "../../src/engine/record/report.js"
 import { EngineService, type ServiceDeps, type ServiceSummary } from "../../src/engine/service.js";
 import { BaseError } from "../../src/errors.js";
 import { EngineMetrics } from "../../src/metrics/metrics.js";
+import { readSecret } from "../../src/ops/secrets.js";
 
 /** The address books a run can take: the local node's record, or a live chain's. */
 const CHAINS = ["localhost", ...Object.keys(LIVE_BOOKS)];
@@ -178,6 +179,18 @@ export async function serve(
   }
 }
 
+/**
+ * The API's token: the environment's `FLASH_ARB_API_TOKEN`, or on a live chain the keystore's
+ * entry of that name (`npx hardhat keystore set FLASH_ARB_API_TOKEN`).
+ */
+async function apiToken(chain: string): Promise<string | undefined> {
+  const fromEnv = process.env[API_TOKEN_NAME];
+  if (fromEnv !== undefined && fromEnv !== "") return fromEnv;
+  if (chain === "localhost") return undefined;
+  const { hooks } = (await import("hardhat")).default;
+  return readSecret(hooks, API_TOKEN_NAME);
+}
+
 /** How `serve` opens the operator's surface. */
 export interface SurfaceOptions {
   /** The token for the API's writes when the environment has none (the demo makes one up). */
@@ -222,7 +235,7 @@ async function openSurface(
       metrics.close();
     };
   const reader = store?.reader ?? new SqliteRecordsReader(deps.records);
-  const token = process.env[API_TOKEN_NAME] || options.fallbackToken;
+  const token = (await apiToken(config.chain)) || options.fallbackToken;
   const api = await startApi(
     {
       service,

@@ -65,6 +65,7 @@ export const profitQuery = z
 export const auditQuery = z
   .object({
     kind: z.string().min(1).max(64).optional(),
+    chainId: z.coerce.number().int().positive().optional(),
     ...page,
   })
   .strict();

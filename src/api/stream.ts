@@ -5,6 +5,8 @@ import { jsonSafe, tradeView } from "./views.js";
 /** A client further behind than this many bytes is cut off rather than buffered without end. */
 const MAX_BUFFERED_BYTES = 1 << 20;
 const HEARTBEAT_MS = 15_000;
+/** At most this many streams at once: a dashboard or two, not whatever a local process opens. */
+export const MAX_STREAM_CLIENTS = 32;
 
 /** The events the stream carries, each as the API shows it. */
 const STREAMED: { [K in ServiceEventName]?: (e: ServiceEvents[K]) => unknown } = {
@@ -45,6 +47,13 @@ export class EventStream {
 
   /** Takes over `reply` as an event stream until the client goes. */
   attach(request: FastifyRequest, reply: FastifyReply): void {
+    if (this.clients.size >= MAX_STREAM_CLIENTS) {
+      void reply
+        .code(503)
+        .header("retry-after", "10")
+        .send({ error: "too_many_streams", message: `At most ${MAX_STREAM_CLIENTS} live streams at once.` });
+      return;
+    }
     reply.hijack();
     reply.raw.writeHead(200, {
       "content-type": "text/event-stream; charset=utf-8",

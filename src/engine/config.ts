@@ -124,11 +124,17 @@ export const engineConfigSchema = z
     /** The largest loan, in dollars. */
     maxLoanUsd: z.number().finite().positive().max(1e12).default(2_000_000),
     /** Trade only cycles whose tokens are all in this list (symbols); all tokens when absent. */
-    tokenAllowlist: z.array(z.string().min(1)).optional(),
+    tokenAllowlist: z
+      .array(z.string().min(1))
+      .min(1, "an empty allowlist would trade nothing: leave the key out")
+      .optional(),
     /** Never trade a cycle through any of these tokens (symbols). */
     tokenDenylist: z.array(z.string().min(1)).default([]),
     /** Trade only cycles whose pools are all in this list (addresses); all pools when absent. */
-    poolAllowlist: z.array(addressSchema).optional(),
+    poolAllowlist: z
+      .array(addressSchema)
+      .min(1, "an empty allowlist would trade nothing: leave the key out")
+      .optional(),
     /** Never trade a cycle through any of these pools (addresses). */
     poolDenylist: z.array(addressSchema).default([]),
     /** Tip paid to the block producer. */

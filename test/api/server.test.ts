@@ -4,6 +4,7 @@ import { Interface } from "ethers";
 import { symbolsOf } from "../../src/addressBook.js";
 import { API_TOKEN_NAME } from "../../src/api/auth.js";
 import { buildApi, startApi } from "../../src/api/server.js";
+import { MAX_STREAM_CLIENTS } from "../../src/api/stream.js";
 import { formatAmount, formatUsd } from "../../src/engine/format.js";
 import { createLogger } from "../../src/engine/log.js";
 import { SqliteRecordsReader } from "../../src/engine/record/reader.js";
@@ -56,6 +57,15 @@ async function running(options: { token?: string } = { token: TOKEN }) {
 }
 
 type Running = Awaited<ReturnType<typeof running>>;
+
+/** Polls `check` until it is true (a closed stream is noticed by the server a moment later). */
+async function eventuallyTrue(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("not within the time");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 describe("the operator's API", () => {
   let r: Running;
@@ -140,6 +150,7 @@ describe("the operator's API", () => {
     expect((await r.get("/api/trades?sort=luck")).body.message).to.match(/^sort:/);
     expect((await r.get("/api/trades?limit=100000")).status).to.equal(400);
     expect((await r.get("/api/trades?since=yesterday")).body.message).to.match(/since/);
+    expect((await r.get("/api/trades?since=3000000d")).body.message).to.match(/further back than a date can go/);
     expect((await r.get("/api/trades?colour=red")).body.message).to.match(/colour/);
     expect((await r.get("/api/trades/999999")).status).to.equal(404);
   });
@@ -244,6 +255,7 @@ describe("the operator's API", () => {
       [{ minProfitUsd: 10, maxProfitUsd: 5 }, /maxProfitUsd: must not be below minProfitUsd/],
       [{ tokenDenylist: ["PEPE"] }, /PEPE/],
       [{ poolDenylist: ["0x1234"] }, /poolDenylist/],
+      [{ tokenAllowlist: [] }, /tokenAllowlist: an empty allowlist would trade nothing/],
       [{}, /at least one key/],
     ];
     for (const [body, message] of cases) {
@@ -324,6 +336,22 @@ describe("the operator's API", () => {
     const schema = patch.requestBody.content["application/json"].schema;
     expect(Object.keys(schema.properties)).to.include.members(["minProfitUsd", "tokenDenylist", "poolAllowlist"]);
     expect(schema.properties).to.not.have.property("rpcUrl");
+  });
+
+  it("serves at most MAX_STREAM_CLIENTS live streams at once, and a closed one frees its place", async () => {
+    const controllers: AbortController[] = [];
+    const open = async () => {
+      const controller = new AbortController();
+      controllers.push(controller);
+      return fetch(`${r.api.url}/api/stream`, { signal: controller.signal });
+    };
+    for (let i = 0; i < MAX_STREAM_CLIENTS; i++) expect((await open()).status).to.equal(200);
+    const refused = await open();
+    expect(refused.status).to.equal(503);
+    expect(((await refused.json()) as { error: string }).error).to.equal("too_many_streams");
+    (controllers[0] as AbortController).abort();
+    await eventuallyTrue(async () => (await open()).status === 200);
+    for (const c of controllers) c.abort();
   });
 
   it("streams opportunities and trades as server-sent events while they happen", async () => {

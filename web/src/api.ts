@@ -226,8 +226,12 @@ export function write<T>(method: "POST" | "PATCH", path: string, body?: unknown)
   return request<T>(method, path, tokenForWrite(), body);
 }
 
-/** The live stream's address (EventSource cannot send headers: the token goes in the query). */
+/**
+ * The live stream's address. EventSource cannot send headers, so off loopback (where reads need
+ * the token) it goes in the query; on loopback it is not needed there and stays out of URLs.
+ */
 export function streamUrl(): string {
   const token = storedToken();
-  return withQuery("api/stream", token === null ? {} : { access_token: token });
+  const loopback = ["127.0.0.1", "localhost", "[::1]"].includes(window.location.hostname);
+  return withQuery("api/stream", token === null || loopback ? {} : { access_token: token });
 }

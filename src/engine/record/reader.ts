@@ -49,17 +49,19 @@ export class SqliteRecordsReader implements RecordsReader {
   }
 
   async auditPage(query: AuditQuery) {
-    // One engine's file holds one chain.
-    const { chainId: _chain, ...rest } = query;
+    // One engine's file holds one chain: another chain's log is empty.
+    const { chainId, ...rest } = query;
+    if (chainId !== undefined && chainId !== this.records.boundChain()?.chainId) return { total: 0, rows: [] };
     return this.records.auditPage(rest);
   }
 
-  async get(id: number) {
-    return this.records.get(id);
+  async get(id: number, chainId?: number) {
+    const row = this.records.get(id);
+    return chainId === undefined || row?.chainId === chainId ? row : undefined;
   }
 
-  async attempts(id: number) {
-    return this.records.attempts(id);
+  async attempts(id: number, chainId?: number) {
+    return (await this.get(id, chainId)) === undefined ? [] : this.records.attempts(id);
   }
 
   async chains() {

@@ -70,7 +70,8 @@ export function parseSince(text: string, now: Date = new Date()): string {
     const unit = RELATIVE_UNITS_MS[relative[2] as string] as number;
     if (count === 0) throw bad("a time ago must be above zero");
     const at = new Date(now.getTime() - count * unit);
-    if (Number.isNaN(at.getTime())) throw bad("that is further back than a date can go");
+    // Records carry years 0001–9999 (ISO 8601 without an extended year); so does PostgreSQL's text form.
+    if (Number.isNaN(at.getTime()) || at.getUTCFullYear() < 1) throw bad("that is further back than a date can go");
     return at.toISOString();
   }
   const iso =
