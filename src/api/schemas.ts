@@ -21,6 +21,9 @@ const statuses = z
   .transform((text) => text.split(",").map((s) => s.trim()))
   .pipe(z.array(z.enum(TRADE_STATUSES as [string, ...string[]])).min(1));
 
+/** `GET /api/trades` counts matches up to this many unless asked for an exact count. */
+export const TOTAL_CAP = 5_000;
+
 const page = {
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
@@ -41,6 +44,12 @@ export const tradesQuery = z
     since: time.optional().describe("ISO date or date-time, or 30m / 24h / 7d ago"),
     until: time.optional(),
     sort: z.enum(Object.keys(SORT_COLUMNS) as [keyof typeof SORT_COLUMNS]).default("id"),
+    count: z
+      .enum(["capped", "exact"])
+      .default("capped")
+      .describe(
+        `capped: count matches up to ${TOTAL_CAP.toLocaleString("en-US")} (totalIsExact says whether it reached them all); exact: count all, slower over a long history`,
+      ),
     order: z.enum(["asc", "desc"]).default("desc"),
     ...page,
   })
@@ -135,7 +144,7 @@ export const funnelSchema = z.object(
   },
 );
 
-export const tradesPage = z.object({ total: z.number(), rows: z.array(tradeSchema) });
+export const tradesPage = z.object({ total: z.number(), totalIsExact: z.boolean(), rows: z.array(tradeSchema) });
 export const opportunitiesPage = z.object({ funnel: funnelSchema, rows: z.array(tradeSchema) });
 
 export const profitSchema = z.object({

@@ -32,6 +32,7 @@ import {
   profitQuery,
   profitSchema,
   statusSchema,
+  TOTAL_CAP,
   tradeSchema,
   tradesPage,
   tradesQuery,
@@ -198,12 +199,18 @@ export async function buildApi(deps: ApiDeps): Promise<{ app: FastifyInstance; s
       },
     },
     async (request) => {
-      const { status, ...rest } = request.query;
+      const { status, count, ...rest } = request.query;
       const page = await records.page({
         ...dropUndefined(rest),
         ...(status === undefined ? {} : { status: status as never }),
+        ...(count === "exact" ? {} : { countCap: TOTAL_CAP }),
       });
-      return { total: page.total, rows: page.rows.map(tradeView) };
+      const totalIsExact = count === "exact" || page.total <= TOTAL_CAP;
+      return {
+        total: Math.min(page.total, count === "exact" ? page.total : TOTAL_CAP),
+        totalIsExact,
+        rows: page.rows.map(tradeView),
+      };
     },
   );
 

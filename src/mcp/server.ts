@@ -503,9 +503,10 @@ function describeOpportunities(page: z.infer<typeof opportunitiesPage>): string 
 }
 
 function describeTrades(page: z.infer<typeof tradesPage>, offset: number): string {
+  const total = page.totalIsExact ? `${page.total}` : `${page.total} or more`;
   if (page.rows.length === 0)
-    return page.total === 0 ? "No trades match." : `No trades on this page; ${page.total} match in all.`;
-  const range = `${offset + 1}–${offset + page.rows.length} of ${page.total}`;
+    return page.total === 0 ? "No trades match." : `No trades on this page; ${total} match in all.`;
+  const range = `${offset + 1}–${offset + page.rows.length} of ${total}`;
   return [`Trades ${range} matching:`, ...page.rows.map(tradeLine)].join("\n");
 }
 

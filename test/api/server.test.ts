@@ -143,6 +143,17 @@ describe("the operator's API", () => {
     expect(values).to.deep.equal([...values].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0)));
   });
 
+  it("counts matches up to its cap unless asked for an exact count, and says which it gave", async () => {
+    const capped = await r.get("/api/trades?limit=1");
+    const exact = await r.get("/api/trades?limit=1&count=exact");
+    expect(capped.body.totalIsExact).to.equal(true);
+    expect(exact.body.total).to.equal(capped.body.total);
+    // Over the cap (a records file far longer than this run's), the capped count stops there.
+    expect(r.records.page({ countCap: 3 }).total).to.equal(4);
+    expect(r.records.page({}).total).to.equal(r.records.all().length);
+    expect((await r.get("/api/trades?count=some")).status).to.equal(400);
+  });
+
   it("refuses a bad filter with 400 and a message naming it", async () => {
     const bad = await r.get("/api/trades?status=won");
     expect(bad.status).to.equal(400);

@@ -110,7 +110,7 @@ export function Trades(props: { chainId: number | undefined; version: number }) 
         <span class="summary">
           {total === 0 ? "No records" : `${countText(offset + 1)}–${countText(offset + (data?.rows.length ?? 0))} of `}
           {total === 0 ? null : <strong data-testid="trades-total">{total}</strong>}
-          {total === 0 ? null : " records"}
+          {total === 0 ? null : data?.totalIsExact === false ? " records or more" : " records"}
         </span>
         <button
           type="button"
@@ -123,7 +123,7 @@ export function Trades(props: { chainId: number | undefined; version: number }) 
         <button
           type="button"
           data-testid="page-next"
-          disabled={offset + PAGE_SIZE >= total}
+          disabled={offset + PAGE_SIZE >= total && data?.totalIsExact !== false}
           onClick={() => setOffset(offset + PAGE_SIZE)}
         >
           Older →

@@ -98,6 +98,8 @@ export interface Trade {
 
 export interface TradesPage {
   readonly total: number;
+  /** False when the API stopped counting at its cap: there are more than `total`. */
+  readonly totalIsExact: boolean;
   readonly rows: readonly Trade[];
 }
 

@@ -31,6 +31,11 @@ export interface TradeQuery {
   readonly order?: "asc" | "desc";
   readonly limit?: number;
   readonly offset?: number;
+  /**
+   * Count matches only up to this many (the total is then a lower bound): an exact count of a
+   * broad filter over a long history reads every matching row. Exact when absent.
+   */
+  readonly countCap?: number;
 }
 
 /** The WHERE clause and its parameters for `query`. */

@@ -473,9 +473,11 @@ export class Records {
    */
   page(query: TradeQuery): { total: number; rows: TradeRecord[] } {
     const where = whereOf(query);
-    const total = Number(
-      (this.db.prepare(`SELECT COUNT(*) AS n FROM opportunities ${where.sql}`).get(...where.params) as Row).n,
-    );
+    const counted =
+      query.countCap === undefined
+        ? `SELECT COUNT(*) AS n FROM opportunities ${where.sql}`
+        : `SELECT COUNT(*) AS n FROM (SELECT 1 FROM opportunities ${where.sql} LIMIT ${Math.trunc(query.countCap) + 1})`;
+    const total = Number((this.db.prepare(counted).get(...where.params) as Row).n);
     const statement = this.db.prepare(`${SELECT} ${where.sql} ${orderOf(query)}`);
     statement.setReadBigInts(true);
     return { total, rows: (statement.all(...where.params) as Row[]).map(toRecord) };

@@ -385,6 +385,10 @@ describe("the records in PostgreSQL", () => {
         sort: "createdAt",
       },
       { status: ["succeeded", "reverted"], sort: "realisedProfitUsd6", order: "desc", limit: 500 },
+      // Counted up to a cap: the same lower bound from both.
+      { countCap: 3 },
+      { status: ["filtered"], countCap: 2 },
+      { countCap: 1_000_000 },
     ];
     for (const sort of ["id", "createdAt", "block", "expectedProfitUsd6", "realisedProfitUsd6", "gasPaidUsd6"] as const)
       for (const order of ["asc", "desc"] as const)

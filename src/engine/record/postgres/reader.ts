@@ -123,7 +123,17 @@ export class PostgresRecordsReader implements RecordsReader {
     if (column !== "id") rows = rows.orderBy(column, (o) => (order === "asc" ? o.asc() : o.desc()).nullsLast());
     rows = rows.orderBy("local_id", order).orderBy("created_at", order).orderBy("genesis_hash", order);
     const [count, page] = await Promise.all([
-      filtered.select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow(),
+      query.countCap === undefined
+        ? filtered.select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow()
+        : this.db
+            .selectFrom(
+              filtered
+                .select(sql<number>`1`.as("one"))
+                .limit(Math.trunc(query.countCap) + 1)
+                .as("capped"),
+            )
+            .select((eb) => eb.fn.countAll<string>().as("n"))
+            .executeTakeFirstOrThrow(),
       rows
         .limit(Math.trunc(query.limit ?? 50))
         .offset(Math.trunc(query.offset ?? 0))
