@@ -82,12 +82,17 @@ export function whereOf(query: TradeQuery): { sql: string; params: SQLInputValue
 
 /** The ORDER BY, LIMIT and OFFSET of `query` (ties broken by id, so pages never overlap). */
 export function orderOf(query: TradeQuery): string {
+  return `${sortOf(query)} LIMIT ${Math.trunc(query.limit ?? 50)} OFFSET ${Math.trunc(query.offset ?? 0)}`;
+}
+
+/** The ORDER BY of `query` alone. */
+export function sortOf(query: TradeQuery): string {
   const column = SORT_COLUMNS[query.sort ?? "id"];
   const order = query.order === "asc" ? "ASC" : "DESC";
   const tie = column === "id" ? "" : `, id ${order}`;
   // NULLs (not yet realised, not priced) last whichever the direction.
   const nulls = column === "id" ? "" : `${column} IS NULL, `;
-  return `ORDER BY ${nulls}${column} ${order}${tie} LIMIT ${Math.trunc(query.limit ?? 50)} OFFSET ${Math.trunc(query.offset ?? 0)}`;
+  return `ORDER BY ${nulls}${column} ${order}${tie}`;
 }
 
 /** The periods profit is summed over. */

@@ -6,7 +6,7 @@ import { DatabaseSync, type SQLInputValue } from "node:sqlite";
 import { BaseError } from "../../errors.js";
 import { type FunnelCounts, funnelCounts } from "./funnel.js";
 import { migrate } from "./migrations.js";
-import { orderOf, type ProfitPeriod, periodOf, type TradeQuery, whereOf } from "./query.js";
+import { orderOf, type ProfitPeriod, periodOf, sortOf, type TradeQuery, whereOf } from "./query.js";
 
 /**
  * Where a trade got to. The live path runs detected → simulated → signed → sent → succeeded |
@@ -478,7 +478,11 @@ export class Records {
         ? `SELECT COUNT(*) AS n FROM opportunities ${where.sql}`
         : `SELECT COUNT(*) AS n FROM (SELECT 1 FROM opportunities ${where.sql} LIMIT ${Math.trunc(query.countCap) + 1})`;
     const total = Number((this.db.prepare(counted).get(...where.params) as Row).n);
-    const statement = this.db.prepare(`${SELECT} ${where.sql} ${orderOf(query)}`);
+    // The page's ids first, from the indexes where they cover the filter and the sort; then
+    // only those rows are read whole (a signed row carries its raw transaction).
+    const statement = this.db.prepare(
+      `${SELECT} WHERE id IN (SELECT id FROM opportunities ${where.sql} ${orderOf(query)}) ${sortOf(query)}`,
+    );
     statement.setReadBigInts(true);
     return { total, rows: (statement.all(...where.params) as Row[]).map(toRecord) };
   }
