@@ -235,6 +235,12 @@ if (options.postgres !== undefined) {
   const { openRecordsStore } = await import("../src/engine/record/postgres/index.js");
   const store = await openRecordsStore(options.postgres, big, log);
   await store.mirror.flush();
+  // Statistics as autovacuum keeps them on a running database (a bulk load has none yet).
+  const { Client } = (await import("pg")).default;
+  const client = new Client({ connectionString: options.postgres });
+  await client.connect();
+  await client.query("ANALYZE");
+  await client.end();
   postgres = await measureApi(store.reader);
   await store.close();
 }
