@@ -1,6 +1,4 @@
-import { randomBytes } from "node:crypto";
 import { expect } from "chai";
-import pg from "pg";
 import { symbolsOf } from "../../src/addressBook.js";
 import { startApi } from "../../src/api/server.js";
 import { createLogger } from "../../src/engine/log.js";
@@ -9,25 +7,12 @@ import { type RecordsReader, SqliteRecordsReader } from "../../src/engine/record
 import type { Records } from "../../src/engine/record/records.js";
 import type { EngineService } from "../../src/engine/service.js";
 import { EngineMetrics } from "../../src/metrics/metrics.js";
+import { freshDatabase, requirePostgres } from "../engine/support/postgres.js";
 import { afterOneDislocation, cheapenWethOnUniswapV2 } from "../engine/support/service.js";
 import type { ExecutorFixture } from "../fixtures/executor.js";
 
-/** The server the test creates its database on; without it the suite is skipped (and fails in CI). */
-const SERVER_URL = process.env.FLASH_ARB_TEST_DATABASE_URL ?? "";
-
-/** Runs `statement` on the test server's own database. */
-async function onServer(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: SERVER_URL });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
 describe("the operator's API over the records in PostgreSQL", () => {
-  const database = `flasharb_test_${randomBytes(6).toString("hex")}`;
+  let database: Awaited<ReturnType<typeof freshDatabase>> | undefined;
   let f: ExecutorFixture;
   let service: EngineService;
   let records: Records;
@@ -57,22 +42,11 @@ describe("the operator's API over the records in PostgreSQL", () => {
   let postgresUrl: string;
 
   before(async function () {
-    if (SERVER_URL === "") {
-      if (process.env.CI === "true")
-        throw new Error(
-          "FLASH_ARB_TEST_DATABASE_URL is not set: CI must run the PostgreSQL API tests against a server.",
-        );
-      console.log(
-        "      skipped: set FLASH_ARB_TEST_DATABASE_URL (postgres://user@127.0.0.1:5432/postgres) to test the API over PostgreSQL",
-      );
-      this.skip();
-    }
+    requirePostgres.call(this);
     this.timeout(120_000);
-    await onServer(`CREATE DATABASE ${database}`);
-    const url = new URL(SERVER_URL);
-    url.pathname = `/${database}`;
+    database = await freshDatabase();
     ({ f, service, records } = await afterOneDislocation(true));
-    store = await openRecordsStore(url.toString(), records, createLogger(true));
+    store = await openRecordsStore(database.url, records, createLogger(true));
     // Another price move while the mirror runs: these records reach PostgreSQL as they are written.
     await cheapenWethOnUniswapV2(f);
     await service.settle();
@@ -88,7 +62,7 @@ describe("the operator's API over the records in PostgreSQL", () => {
     }
     await service?.stop();
     await store?.close();
-    if (SERVER_URL !== "") await onServer(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await database?.drop();
   });
 
   /** The body of `path` from both APIs. */
