@@ -1,5 +1,6 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { EventBus } from "../engine/events.js";
+import { funnelPosition } from "../engine/record/funnel.js";
 import type { TradeStatus } from "../engine/record/records.js";
 import type { ServiceStatus } from "../engine/service.js";
 
@@ -34,6 +35,12 @@ export class EngineMetrics {
       name: "flasharb_opportunities_total",
       help: "Opportunities entering each status (filtered, detected, simulated, dry_run, sent, succeeded…); a trade a reorg sends back to sent enters its outcome again",
       labelNames: ["chain", "status"],
+      registers: r,
+    });
+    const ended = new Counter({
+      name: "flasharb_opportunity_outcomes_total",
+      help: "Opportunities by the funnel stage they ended at (found, sized, simulated, sent, landed, lost) and how (stopped, landed, lost)",
+      labelNames: ["chain", "stage", "outcome"],
       registers: r,
     });
     const trades = new Counter({
@@ -174,7 +181,10 @@ export class EngineMetrics {
         this.seenStatus.delete(row.id);
         this.seenStatus.set(row.id, row.status);
         if (this.seenStatus.size > 10_000) this.seenStatus.delete(this.seenStatus.keys().next().value as number);
-        opportunities.inc({ chain: String(row.chainId ?? chain()), status: row.status });
+        const c = String(row.chainId ?? chain());
+        opportunities.inc({ chain: c, status: row.status });
+        const { stage, outcome } = funnelPosition(row);
+        if (outcome !== "pending") ended.inc({ chain: c, stage, outcome });
       }),
       events.on("trade", (e) => {
         const c = String(e.record.chainId ?? chain());

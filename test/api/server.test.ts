@@ -324,6 +324,9 @@ describe("the operator's API", () => {
     const text = (await r.get("/metrics")).body as string;
     const succeeded = r.records.all().filter((x) => x.status === "succeeded").length;
     expect(text).to.include(`flasharb_trades_total{chain="31337",outcome="succeeded"} ${succeeded}`);
+    expect(text).to.include(
+      `flasharb_opportunity_outcomes_total{chain="31337",stage="landed",outcome="landed"} ${succeeded}`,
+    );
     expect(text).to.match(/flasharb_state\{chain="31337",state="running"\} 1/);
     expect(text).to.match(/flasharb_block_to_trade_seconds_count\{chain="31337"\} [1-9]/);
   });
