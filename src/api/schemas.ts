@@ -33,8 +33,8 @@ export const tradesQuery = z
   .object({
     chainId: z.coerce.number().int().positive().optional(),
     status: statuses.optional().describe("comma-separated statuses"),
-    token: z.string().min(1).max(32).optional().describe("token symbol"),
-    lender: z.string().min(1).max(32).optional(),
+    token: z.string().min(1).max(32).optional().describe("token symbol, as the address book writes it (WETH, USDC)"),
+    lender: z.string().min(1).max(32).optional().describe("AaveV3, BalancerV2 or UniswapV3, as written"),
     venue: z
       .string()
       .min(1)
@@ -59,7 +59,12 @@ export const opportunitiesQuery = z
   .object({
     chainId: z.coerce.number().int().positive().optional(),
     since: time.optional(),
-    afterId: z.coerce.number().int().min(0).optional(),
+    afterId: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe("only opportunities above this id, oldest first: poll with the last id seen"),
     limit: page.limit,
   })
   .strict();
@@ -95,7 +100,11 @@ export const configPatch = z
     },
   )
   .strict()
-  .refine((p) => Object.keys(p).length > 0, "name at least one key to change");
+  .refine((p) => Object.keys(p).length > 0, {
+    message: `name at least one key to change: ${LIVE_KEYS.join(", ")}`,
+    // Not on top of an unknown key's own message.
+    when: (payload) => payload.issues.length === 0,
+  });
 
 /** A key's own schema without its default or optionality: an absent key must stay absent, not become its default. */
 function liveValue(schema: z.ZodType): z.ZodType {
@@ -183,6 +192,7 @@ export const statusSchema = z
     operator: z.string(),
     live: z.boolean(),
     operatorBalanceWei: z.string().optional(),
+    operatorBalanceBlock: z.number().optional(),
     runwayTrades: z.string().optional(),
   })
   .passthrough();

@@ -181,7 +181,8 @@ export async function buildApi(deps: ApiDeps): Promise<{ app: FastifyInstance; s
           ...filter,
           ...(q.afterId === undefined ? {} : { afterId: q.afterId }),
           limit: q.limit,
-          order: "desc",
+          // Following new ones (afterId): the oldest first, so that polling misses none.
+          order: q.afterId === undefined ? "desc" : "asc",
         }),
         records.funnel(filter),
       ]);

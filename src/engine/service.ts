@@ -86,7 +86,9 @@ export interface ServiceStatus {
   readonly headBlock: number | undefined;
   /** Milliseconds since the engine last handled a new head. */
   readonly headAgeMs: number | undefined;
+  /** The operator's ETH as read at block {@link operatorBalanceBlock} (at start, then every 20 blocks when live). */
   readonly operatorBalanceWei: bigint | undefined;
+  readonly operatorBalanceBlock: number | undefined;
   readonly runwayTrades: bigint | undefined;
   readonly risk: {
     /** Paused by an operator (apart from the guard's own trips). */
@@ -142,7 +144,8 @@ export class EngineService {
   private lastBlockError: string | undefined;
   private runwayLow = false;
   private fatal: Error | undefined;
-  private stoppedBy = "caller";
+  /** Why the run stopped; empty while it runs. */
+  private stoppedBy = "";
   private idleWaiters: Array<() => void> = [];
   private heads: HeadSubscription | undefined;
   private wake: (() => void) | undefined;
@@ -152,7 +155,7 @@ export class EngineService {
   private preflightReport: PreflightReport | undefined;
   private startedAt: Date | undefined;
   private headSeenAt: number | undefined;
-  private lastRunway: { balanceWei: bigint; runwayTrades: bigint } | undefined;
+  private lastRunway: { balanceWei: bigint; runwayTrades: bigint; block: number } | undefined;
 
   constructor(private readonly deps: ServiceDeps) {
     const { config, records, log } = deps;
@@ -276,7 +279,11 @@ export class EngineService {
       priorityFeeWei: toUnits(config.priorityFeeGwei, 9),
     });
     this.preflightReport = report;
-    this.lastRunway = { balanceWei: report.operatorBalanceWei, runwayTrades: BigInt(report.runwayTrades) };
+    this.lastRunway = {
+      balanceWei: report.operatorBalanceWei,
+      runwayTrades: BigInt(report.runwayTrades),
+      block: await provider.getBlockNumber(),
+    };
     log.info("preflight_passed", {
       chainId: report.chainId,
       executor,
@@ -558,6 +565,7 @@ export class EngineService {
       headBlock: this.handledHead,
       headAgeMs: this.headSeenAt === undefined ? undefined : Date.now() - this.headSeenAt,
       operatorBalanceWei: this.lastRunway?.balanceWei,
+      operatorBalanceBlock: this.lastRunway?.block,
       runwayTrades: this.lastRunway?.runwayTrades,
       risk: {
         paused: risk.paused === true,
@@ -696,7 +704,7 @@ export class EngineService {
     const perTrade = GAS_PER_TRADE * ((block?.baseFeePerGas ?? 0n) * 2n + toUnits(config.priorityFeeGwei, 9));
     const runway = perTrade === 0n ? 2n ** 64n : balance / perTrade;
     const low = runway < BigInt(config.minRunwayTrades);
-    this.lastRunway = { balanceWei: balance, runwayTrades: runway };
+    this.lastRunway = { balanceWei: balance, runwayTrades: runway, block: block?.number ?? this.handledHead ?? 0 };
     this.events.emit("runway", { low, balanceWei: balance, runwayTrades: runway });
     if (low && !this.runwayLow)
       log.warn("operator_runway_low", {

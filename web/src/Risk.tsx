@@ -9,7 +9,7 @@ export function Risk(props: { status: Status | undefined }) {
   const skipped = Object.entries(risk?.skipped ?? {});
   return (
     <dl class="pairs" data-testid="risk">
-      <dt>Operator</dt>
+      <dt>Paused by operator</dt>
       <dd data-testid="risk-paused" class={risk?.paused ? "bad" : "good"}>
         {risk === undefined ? "—" : risk.paused ? "paused" : "not paused"}
       </dd>

@@ -6,6 +6,7 @@ import { encodeLoan, encodeRoute } from "../../executor/route.js";
 import { RpcUnavailableError } from "../collect/rpc.js";
 import { type EngineConfig, toUnits } from "../config.js";
 import type { EngineStats } from "../engine.js";
+import { formatAmount } from "../format.js";
 import type { Logger } from "../log.js";
 import type { Records } from "../record/records.js";
 import type { Candidate } from "../strategy/candidate.js";
@@ -113,7 +114,11 @@ export class TradeExecutor {
       log.info("dry_run", { ...base, id, simulatedProfit: simulated, to: this.deps.executor, data });
       return "dry_run";
     }
-    records.update(id, { status: "simulated", reason: `simulated profit ${simulated}` });
+    const decimals = this.deps.decimalsOf(c.cycle.token);
+    records.update(id, {
+      status: "simulated",
+      reason: `simulated profit ${decimals === undefined ? `${simulated} base units of ${symbol}` : formatAmount(simulated, decimals, symbol)}`,
+    });
     const latest = await this.deps.provider.getBlock("latest");
     const baseFee = latest?.baseFeePerGas ?? 0n;
     if (!risk.allows(baseFee)) {
