@@ -47,15 +47,21 @@ export function closedFormGuess(cycle: Cycle): number | undefined {
 
 /**
  * The input in [1, maxAmountIn] that maximises `output(a) − a − fee(a)`, with every evaluation
- * made by the pools' exact integer math. Every pool's output is concave in its input, so the
- * profit is unimodal: a ternary search over a bracket finds the best input. The bracket starts
- * a sliver wide around the closed-form optimum (`guess`, or `closedFormGuess`), which is exact
- * but for rounding while every V3 hop stays in its current tick range, and widens sixteen-fold
- * around the best point found for as long as that point lands on its edge or a point a
- * thousandth away does better (a hop crossed a tick, or a lender's fee moved the optimum).
- * The search stops when the bracket is a hundred-thousandth of its upper end wide (the profit
- * is flat at the top, so this gives up far less than 0.01% of it) or a few wei wide. Returns
- * undefined when no input is profitable.
+ * made by the pools' exact integer math.
+ *
+ * Every pool's output is concave in its input, so but for rounding the profit is unimodal: the
+ * search probes the closed-form optimum (`guess`, or `closedFormGuess`) and points a factor of
+ * four either side of it (no probe pays: no size does), scans a coarse geometric grid around the
+ * best probe, then runs a ternary search in a bracket that starts a sliver wide and widens
+ * sixteen-fold while its best point lands on the edge or a point a little way off does better
+ * (a hop crossed a tick, or a lender's fee moved the optimum); a last grid over ±6% catches a
+ * top flat to within rounding, and the input is slid down to the least one that still gets the
+ * same output.
+ *
+ * Where some hop's output near the optimum is under a hundred million units (a thin pool, a
+ * token with few decimals), rounding makes the profit a saw whose teeth peak only at their left
+ * edges: there the best of a grid search and of a search over that hop's output (the least input
+ * for each output) is taken instead. Returns undefined when no input is profitable.
  */
 export function sizeCycle(
   cycle: Cycle,
@@ -63,25 +69,49 @@ export function sizeCycle(
   fee: (amount: bigint) => bigint,
   guess?: number,
 ): Sizing | undefined {
-  // Cheap rejection: if a small trade loses, the marginal rate is below one and no size wins.
-  // Small means next to the closed-form optimum where there is one, not to the loan cap, which
-  // may be far larger than the pools.
+  // Cheap rejection: no probe pays, so no size does. The probes are the closed-form optimum and
+  // points a factor of four apart on either side of it (the loan cap's powers of eight without
+  // one): a single small trial misses the small optima of 6- and 8-decimal tokens, and a trial
+  // far below the optimum loses to rounding in a thin pool where the optimum itself pays.
   const start = guess ?? closedFormGuess(cycle);
-  // A million wei at least, so that rounding alone does not make the probe lose.
-  const small =
-    start !== undefined && start >= 1
-      ? BigInt(Math.floor(Math.min(start, Number(maxAmountIn)) / 1_000))
-      : maxAmountIn / 1_000_000n;
-  const atLeast = small < 1_000_000n ? 1_000_000n : small;
-  const probe = atLeast < maxAmountIn ? atLeast : maxAmountIn;
-  if (probe <= 0n || cycleOutput(cycle, probe) <= probe) return undefined;
+  const profitAt = (a: bigint): bigint => cycleOutput(cycle, a) - a - fee(a);
+  // Where a hop's output near the optimum is under a hundred million units (a thin pool, a
+  // token with few decimals), rounding makes the profit a saw: teeth a unit of that output
+  // apart, each peaking at its left edge, and profitable only there. Probes miss the teeth and
+  // a search that assumes one peak climbs the nearest one; the saw is searched by grids instead
+  // (dearer, and rare where pools are deep).
+  // Judged at the closed form's optimum whatever the caller guessed: a guess far off would see
+  // a saw in any cycle.
+  const optimum = closedFormGuess(cycle);
+  const around =
+    optimum !== undefined && optimum >= 1 ? BigInt(Math.floor(Math.min(optimum, Number(maxAmountIn)))) : maxAmountIn;
+  if (around >= 1n && smallestHopOutput(cycle, around) < QUANTIZED_BELOW) {
+    const byGrid = gridSearch(profitAt, around, maxAmountIn, fee, cycle);
+    const byStep = bottleneckSearch(cycle, around, maxAmountIn, fee);
+    const found = byStep !== undefined && (byGrid === undefined || byStep.profit > byGrid.profit) ? byStep : byGrid;
+    return found !== undefined && found.profit > 0n ? found : undefined;
+  }
+  let probe: { amount: bigint; profit: bigint } | undefined;
+  for (const amount of probes(start, maxAmountIn)) {
+    const profit = profitAt(amount);
+    if (profit > 0n && (probe === undefined || profit > probe.profit)) probe = { amount, profit };
+  }
+  if (probe === undefined) return undefined;
   let found: Sizing;
-  if (start === undefined || !(start >= 1)) {
-    found = ternary(cycle, 1n, maxAmountIn, fee);
-  } else {
-    // The probe is profitable, so the optimum is not below it.
-    let centre = BigInt(Math.floor(Math.min(start, Number(maxAmountIn))));
-    if (centre < probe) centre = probe;
+  {
+    // Around the best of a coarse geometric scan near the best probe: where small amounts make
+    // the profit a staircase of rounding, the search must start on the right stair.
+    let centre = probe.amount;
+    let centreProfit = probe.profit;
+    const from = centre / 64n > 0n ? centre / 64n : 1n;
+    const to = centre * 64n < maxAmountIn ? centre * 64n : maxAmountIn;
+    for (const a of geometric(from, to, COARSE_POINTS)) {
+      const profit = profitAt(a);
+      if (profit > centreProfit) {
+        centre = a;
+        centreProfit = profit;
+      }
+    }
     let width = centre / 50_000n + 2n;
     for (;;) {
       const lo = centre - width > 0n ? centre - width : 1n;
@@ -89,18 +119,261 @@ export function sizeCycle(
       found = ternary(cycle, lo, hi, fee);
       if (lo === 1n && hi === maxAmountIn) break;
       const atEdge = (found.amountIn === lo && lo > 1n) || (found.amountIn === hi && hi < maxAmountIn);
-      // A point a thousandth away that does better means the bracket sat on a flat step of
-      // rounding, not on the peak.
-      const step = found.amountIn / 1_000n + 1n;
-      const beaten = [found.amountIn - step, found.amountIn + step].some(
-        (a) => a >= 1n && a <= maxAmountIn && cycleOutput(cycle, a) - a - fee(a) > found.profit,
-      );
+      // A point a little way off that does better means the bracket sat on a flat step of
+      // rounding (wide where an output token has few decimals), not on the peak.
+      const beaten = [1_000n, 50n, 8n]
+        .flatMap((part) => [found.amountIn - found.amountIn / part - 1n, found.amountIn + found.amountIn / part + 1n])
+        .some((a) => a >= 1n && a <= maxAmountIn && profitAt(a) > found.profit);
       if (!atEdge && !beaten && found.profit > 0n) break;
       if (found.profit > 0n) centre = found.amountIn;
       width *= 16n;
     }
   }
-  return found.profit > 0n ? found : undefined;
+  if (found.profit <= 0n) return undefined;
+  return leftEdge(cycle, polish(cycle, found, maxAmountIn, fee), fee);
+}
+
+/**
+ * Where the top is flat to within rounding (a large input, a small profit), the search can stop
+ * on a point a few percent off the best one: a grid of 24 points over ±6% around it, and a
+ * search again around whichever of them does better.
+ */
+function polish(cycle: Cycle, found: Sizing, cap: bigint, fee: (amount: bigint) => bigint): Sizing {
+  const span = found.amountIn / 16n;
+  if (span < 24n) return found;
+  let best = found;
+  for (let i = 0n; i <= 24n; i++) {
+    const a = found.amountIn - span + (2n * span * i) / 24n;
+    if (a < 1n || a > cap) continue;
+    const out = cycleOutput(cycle, a);
+    const lenderFee = fee(a);
+    const profit = out - a - lenderFee;
+    if (profit > best.profit) best = { amountIn: a, amountOut: out, lenderFee, profit };
+  }
+  if (best === found) return found;
+  const step = span / 12n + 1n;
+  const lo = best.amountIn - step > 0n ? best.amountIn - step : 1n;
+  const hi = best.amountIn + step < cap ? best.amountIn + step : cap;
+  const again = ternary(cycle, lo, hi, fee);
+  return again.profit > best.profit ? again : best;
+}
+
+/** A hop output under this many units makes the profit a saw of rounding. */
+const QUANTIZED_BELOW = 100_000_000n;
+
+/** The smallest output of any hop of `cycle` for `amountIn`. */
+function smallestHopOutput(cycle: Cycle, amountIn: bigint): bigint {
+  let amount = amountIn;
+  let least = amountIn;
+  for (const hop of cycle.hops) {
+    amount = amountOut(hop.pool, hop.tokenIn, hop.tokenOut, amount);
+    if (amount < least) least = amount;
+  }
+  return least;
+}
+
+/**
+ * The best input by grids, for a profit that is a saw: a geometric grid from a 4,096th of
+ * `around` to 4,096 times it (within the cap), then linear grids zooming in on the best few
+ * points (several: teeth) until every unit of the last windows is tried.
+ */
+function gridSearch(
+  profitAt: (a: bigint) => bigint,
+  around: bigint,
+  cap: bigint,
+  fee: (amount: bigint) => bigint,
+  cycle: Cycle,
+): Sizing | undefined {
+  const keep = 12;
+  const linear = 64n;
+  const seen = new Map<bigint, bigint>();
+  const consider = (a: bigint) => {
+    let profit = seen.get(a);
+    if (profit === undefined) {
+      profit = profitAt(a);
+      seen.set(a, profit);
+    }
+    return profit;
+  };
+  const lo = around / 1_024n > 0n ? around / 1_024n : 1n;
+  const hi = around * 1_024n < cap ? around * 1_024n : cap;
+  const first = geometric(lo, hi, 1_024);
+  let grids = [{ points: first, profits: first.map(consider) }];
+  for (let depth = 0; depth < 64 && grids.length > 0; depth++) {
+    const ranked = grids
+      .flatMap((g) => g.profits.map((profit, i) => ({ profit, points: g.points, i })))
+      .sort((x, y) => (y.profit > x.profit ? 1 : y.profit < x.profit ? -1 : 0))
+      .slice(0, keep);
+    grids = [];
+    for (const { points, i } of ranked) {
+      const from = points[Math.max(0, i - 1)] as bigint;
+      const to = points[Math.min(points.length - 1, i + 1)] as bigint;
+      if (to - from <= linear) {
+        for (let a = from; a <= to; a++) consider(a);
+        continue;
+      }
+      const next: bigint[] = [];
+      for (let k = 0n; k <= linear; k++) next.push(from + ((to - from) * k) / linear);
+      grids.push({ points: next, profits: next.map(consider) });
+    }
+  }
+  // Each of the best points slid to the left edge of its stair: the peak of its tooth.
+  let best: Sizing | undefined;
+  const ranked = [...seen].sort(([, x], [, y]) => (y > x ? 1 : y < x ? -1 : 0)).slice(0, keep);
+  for (const [amountIn, profit] of ranked) {
+    const edge = leftEdge(
+      cycle,
+      { amountIn, amountOut: cycleOutput(cycle, amountIn), lenderFee: fee(amountIn), profit },
+      fee,
+    );
+    if (best === undefined || edge.profit > best.profit) best = edge;
+  }
+  return best;
+}
+
+/**
+ * The best input where one hop's output (the bottleneck: the smallest near the optimum) is a
+ * small integer `m`. Everything after that hop depends on `m` alone, and for a given `m` the
+ * least input that reaches it is the most profitable; so the search is over `m` — each step the
+ * least input for it, by bisection — rather than over the input, where the profit is a saw.
+ */
+function bottleneckSearch(
+  cycle: Cycle,
+  around: bigint,
+  cap: bigint,
+  fee: (amount: bigint) => bigint,
+): Sizing | undefined {
+  let k = 0;
+  let least: bigint | undefined;
+  let amount = around;
+  cycle.hops.forEach((hop, i) => {
+    amount = amountOut(hop.pool, hop.tokenIn, hop.tokenOut, amount);
+    if (least === undefined || amount < least) {
+      least = amount;
+      k = i;
+    }
+  });
+  const prefix = (a: bigint) => {
+    let x = a;
+    for (let i = 0; i <= k && x > 0n; i++) {
+      const hop = cycle.hops[i] as Cycle["hops"][number];
+      x = amountOut(hop.pool, hop.tokenIn, hop.tokenOut, x);
+    }
+    return x;
+  };
+  const suffix = (m: bigint) => {
+    let x = m;
+    for (let i = k + 1; i < cycle.hops.length && x > 0n; i++) {
+      const hop = cycle.hops[i] as Cycle["hops"][number];
+      x = amountOut(hop.pool, hop.tokenIn, hop.tokenOut, x);
+    }
+    return x;
+  };
+  const lo = around / 1_024n > 0n ? around / 1_024n : 1n;
+  const hi = around * 1_024n < cap ? around * 1_024n : cap;
+  /** The least input in [lo, hi] whose bottleneck output reaches `m`. */
+  const leastInput = (m: bigint): bigint | undefined => {
+    if (prefix(hi) < m) return undefined;
+    let a = lo;
+    let b = hi;
+    while (a < b) {
+      const mid = (a + b) / 2n;
+      if (prefix(mid) >= m) b = mid;
+      else a = mid + 1n;
+    }
+    return a;
+  };
+  const cache = new Map<bigint, Sizing | undefined>();
+  const at = (m: bigint): Sizing | undefined => {
+    if (cache.has(m)) return cache.get(m);
+    const a = leastInput(m);
+    let sizing: Sizing | undefined;
+    if (a !== undefined) {
+      const out = suffix(prefix(a));
+      const lenderFee = fee(a);
+      sizing = { amountIn: a, amountOut: out, lenderFee, profit: out - a - lenderFee };
+    }
+    cache.set(m, sizing);
+    return sizing;
+  };
+  const value = (m: bigint) => at(m)?.profit ?? -(2n ** 255n);
+  let mLo = prefix(lo) > 0n ? prefix(lo) : 1n;
+  let mHi = prefix(hi);
+  if (mHi < mLo) return undefined;
+  while (mHi - mLo > 64n) {
+    const third = (mHi - mLo) / 3n;
+    const m1 = mLo + third;
+    const m2 = mHi - third;
+    const p1 = value(m1);
+    const p2 = value(m2);
+    if (p1 < p2) mLo = m1 + 1n;
+    else if (p1 > p2) mHi = m2;
+    else {
+      mLo = m1;
+      mHi = m2;
+    }
+  }
+  let best: Sizing | undefined;
+  for (let m = mLo; m <= mHi; m++) {
+    const s = at(m);
+    if (s !== undefined && (best === undefined || s.profit > best.profit)) best = s;
+  }
+  return best;
+}
+
+/** Points of the coarse scan, geometric between its ends. */
+const COARSE_POINTS = 48;
+
+/** `n` points from `lo` to `hi` (inclusive), each a constant ratio above the last. */
+function geometric(lo: bigint, hi: bigint, n: number): bigint[] {
+  if (hi <= lo) return [lo];
+  const ratio = (Number(hi) / Number(lo)) ** (1 / (n - 1));
+  const out: bigint[] = [];
+  for (let i = 0; i < n; i++) {
+    const a = i === n - 1 ? hi : BigInt(Math.floor(Number(lo) * ratio ** i));
+    if (a >= lo && a <= hi && (out.length === 0 || a > (out.at(-1) as bigint))) out.push(a);
+  }
+  return out;
+}
+
+/**
+ * The smallest input that still gets `found`'s output: the output is a staircase of rounding
+ * (it never falls as the input grows), and on a stair every unit less paid in is a unit more
+ * profit. A binary search; the lender's fee only falls with the input.
+ */
+function leftEdge(cycle: Cycle, found: Sizing, fee: (amount: bigint) => bigint): Sizing {
+  let lo = 1n;
+  let hi = found.amountIn;
+  while (lo < hi) {
+    const mid = (lo + hi) / 2n;
+    if (cycleOutput(cycle, mid) >= found.amountOut) hi = mid;
+    else lo = mid + 1n;
+  }
+  if (hi === found.amountIn) return found;
+  const amountOut = cycleOutput(cycle, hi);
+  const lenderFee = fee(hi);
+  const profit = amountOut - hi - lenderFee;
+  return profit > found.profit ? { amountIn: hi, amountOut, lenderFee, profit } : found;
+}
+
+/**
+ * The probes of the cheap rejection: `start` (the closed-form optimum) within [1, cap], then
+ * points a factor of four below it down to one unit and above it up to the cap; without a
+ * start, the cap and its eighths down to one unit.
+ */
+function probes(start: number | undefined, cap: bigint): bigint[] {
+  if (cap < 1n) return [];
+  const out: bigint[] = [];
+  if (start === undefined || !(start >= 1)) {
+    for (let a = cap; a >= 1n && out.length < 64; a /= 8n) out.push(a);
+    return out;
+  }
+  const centre = BigInt(Math.floor(Math.min(start, Number(cap))));
+  const clamped = centre < 1n ? 1n : centre > cap ? cap : centre;
+  out.push(clamped);
+  for (let a = clamped / 4n; a >= 1n && out.length < 32; a /= 4n) out.push(a);
+  for (let a = clamped * 4n, n = 0; a <= cap && n < 4; a *= 4n, n++) out.push(a);
+  return out;
 }
 
 function ternary(cycle: Cycle, low: bigint, high: bigint, fee: (amount: bigint) => bigint): Sizing {
@@ -111,8 +384,17 @@ function ternary(cycle: Cycle, low: bigint, high: bigint, fee: (amount: bigint) 
     const third = (hi - lo) / 3n;
     const m1 = lo + third;
     const m2 = hi - third;
-    if (profitAt(m1) < profitAt(m2)) lo = m1 + 1n;
-    else hi = m2;
+    const p1 = profitAt(m1);
+    const p2 = profitAt(m2);
+    if (p1 < p2) lo = m1 + 1n;
+    else if (p1 > p2) hi = m2;
+    else if (profitAt(hi) > p2) lo = m2;
+    else if (profitAt(lo) > p1) hi = m1;
+    else {
+      // Both on one flat step of rounding: the peak is between them, or the step is the peak.
+      lo = m1;
+      hi = m2;
+    }
   }
   let best: Sizing | undefined;
   for (const a of hi - lo <= 2n ? [lo, lo + 1n, hi] : [lo, (lo + hi) / 2n, hi]) {
