@@ -5,19 +5,13 @@
 // Prints a table, or one JSON line with --json; writes snapshots/surface.json with --out.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { DatabaseSync } from "node:sqlite";
-import { parseUnits } from "ethers";
 import { startApi } from "../src/api/server.js";
 import { createCommand, positiveInteger } from "../src/cli.js";
-import { parseEngineConfig } from "../src/engine/config.js";
-import { launch, readLocalRecord } from "../src/engine/launch.js";
 import { createLogger } from "../src/engine/log.js";
 import { type RecordsReader, SqliteRecordsReader } from "../src/engine/record/reader.js";
 import { Records, type TradeStatus } from "../src/engine/record/records.js";
-import { EngineService } from "../src/engine/service.js";
 import { EngineMetrics } from "../src/metrics/metrics.js";
-import { startLocalNode } from "../src/ops/localNode.js";
-import { dislocate, findPool } from "../src/replica/market.js";
-import { attachReplica, type ReplicaRecord } from "../src/replica/record.js";
+import { startLocalEngine } from "./lib/localEngine.js";
 
 const options = createCommand("bench:surface", "Measure the operator surface's cost to the engine and its API's speed.")
   .option("--records <n>", "records in the API benchmark's file", positiveInteger, 100_000)
@@ -45,36 +39,13 @@ const quantile = (xs: number[], q: number) => {
 const round = (x: number) => Math.round(x * 100) / 100;
 
 // ---- (1) block→trade latency with and without the surface, on one engine
-const recordPath = `${process.cwd()}/cache/bench-surface-node.json`;
-const node = await startLocalNode({ port: 8548, recordPath });
-const database = `cache/bench-surface-${Date.now()}.sqlite`;
-const config = parseEngineConfig({
-  live: true,
-  chain: "localhost",
-  rpcUrl: node.rpcUrl,
-  databasePath: database,
-  confirmations: 1,
-  pollIntervalMs: 100,
-});
 const log = createLogger({ level: "warn" });
-const deps = await launch({ config, log, localRecordPath: recordPath });
-const record = readLocalRecord(recordPath) as ReturnType<typeof readLocalRecord> & { replica: ReplicaRecord };
-const trader = await deps.provider.getSigner(2);
-const replica = attachReplica(record.replica, trader);
-const service = new EngineService(deps);
-await service.start();
-void service.run();
-const moves = [
-  () => dislocate(replica, findPool(replica, "uniswapV2", "WETH", "USDC"), trader, "WETH", parseUnits("12", 18)),
-  () => dislocate(replica, findPool(replica, "sushiswap", "WETH", "USDC"), trader, "USDC", parseUnits("30000", 6)),
-  () => dislocate(replica, findPool(replica, "uniswapV3", "WETH", "USDC", 500), trader, "WETH", parseUnits("10", 18)),
-  () => dislocate(replica, findPool(replica, "uniswapV2", "WETH", "DAI"), trader, "DAI", parseUnits("25000", 18)),
-];
-let move = 0;
+const local = await startLocalEngine({ port: 8548, name: "bench-surface", confirmations: 1, pollIntervalMs: 100, log });
+const { deps, service } = local;
 async function phase(): Promise<number[]> {
   const from = service.engine.blockToTxMs.length;
   for (let i = 0; i < options.moves; i++) {
-    await (moves[move++ % moves.length] as () => Promise<bigint>)();
+    await local.move();
     await service.idle();
   }
   return service.engine.blockToTxMs.slice(from);
@@ -245,11 +216,8 @@ if (options.postgres !== undefined) {
   await store.close();
 }
 big.close();
-await service.stop("the end of the benchmark");
-deps.records.close();
-deps.provider.destroy();
-await node.stop();
-for (const file of [bigFile, database]) rmSync(file, { force: true });
+await local.close("the end of the benchmark");
+for (const file of [bigFile, local.databasePath]) rmSync(file, { force: true });
 
 const report = {
   latency,

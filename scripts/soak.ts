@@ -2,15 +2,9 @@
 // few blocks, sampling the process's memory (after a full garbage collection) as it goes. Reports
 // the heap and RSS after the first five minutes and at the end, and writes snapshots/soak.json.
 import { mkdirSync, writeFileSync } from "node:fs";
-import { parseUnits } from "ethers";
 import { createCommand, positiveInteger } from "../src/cli.js";
-import { parseEngineConfig } from "../src/engine/config.js";
-import { launch, readLocalRecord } from "../src/engine/launch.js";
 import { createLogger } from "../src/engine/log.js";
-import { EngineService } from "../src/engine/service.js";
-import { startLocalNode } from "../src/ops/localNode.js";
-import { dislocate, findPool } from "../src/replica/market.js";
-import { attachReplica, type ReplicaRecord } from "../src/replica/record.js";
+import { startLocalEngine } from "./lib/localEngine.js";
 
 const options = createCommand("soak", "Run the engine for a long time on the local node and measure its memory.")
   .option("--minutes <n>", "how long to run", positiveInteger, 30)
@@ -30,39 +24,20 @@ const sample = () => {
 
 const started = performance.now();
 // Its own port and record, so that the soak can run beside `npm run node` and the tests.
-const recordPath = `${process.cwd()}/cache/soak-node.json`;
-const node = await startLocalNode({ port: 8547, recordPath });
-const database = `cache/soak-${Date.now()}.sqlite`;
-const config = parseEngineConfig({
-  live: true,
-  chain: "localhost",
-  rpcUrl: node.rpcUrl,
-  databasePath: database,
+const local = await startLocalEngine({
+  port: 8547,
+  name: "soak",
   confirmations: 2,
   pollIntervalMs: 250,
+  log: createLogger({ level: "warn" }),
 });
-const deps = await launch({ config, log: createLogger({ level: "warn" }), localRecordPath: recordPath });
-const record = readLocalRecord(recordPath) as ReturnType<typeof readLocalRecord> & { replica: ReplicaRecord };
-const trader = await deps.provider.getSigner(2);
-const replica = attachReplica(record.replica, trader);
-const service = new EngineService(deps);
-await service.start();
-void service.run();
-const moves = [
-  () => dislocate(replica, findPool(replica, "uniswapV2", "WETH", "USDC"), trader, "WETH", parseUnits("12", 18)),
-  () => dislocate(replica, findPool(replica, "sushiswap", "WETH", "USDC"), trader, "USDC", parseUnits("30000", 6)),
-  () => dislocate(replica, findPool(replica, "uniswapV3", "WETH", "USDC", 500), trader, "WETH", parseUnits("10", 18)),
-  () => dislocate(replica, findPool(replica, "uniswapV2", "WETH", "DAI"), trader, "DAI", parseUnits("25000", 18)),
-];
 const samples: Array<ReturnType<typeof sample>> = [];
 let baseline: ReturnType<typeof sample> | undefined;
 const end = started + options.minutes * 60_000;
-let move = 0;
 while (performance.now() < end) {
-  await (moves[move % moves.length] as () => Promise<bigint>)();
-  move += 1;
+  await local.move();
   await new Promise((r) => setTimeout(r, options.every * 1_000));
-  if (move % 15 === 0) {
+  if (local.moved % 15 === 0) {
     const s = sample();
     samples.push(s);
     if (baseline === undefined && s.atMinutes >= options.warmup) baseline = s;
@@ -71,14 +46,11 @@ while (performance.now() < end) {
     );
   }
 }
-const summary = await service.stop("the end of the soak");
+const summary = await local.close("the end of the soak");
 const last = sample();
-deps.records.close();
-deps.provider.destroy();
-await node.stop();
 const report = {
   minutes: options.minutes,
-  priceMoves: move,
+  priceMoves: local.moved,
   blocks: summary.blocks,
   succeeded: summary.succeeded,
   reverted: summary.reverted,

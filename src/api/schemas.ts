@@ -29,18 +29,23 @@ const page = {
   offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
 };
 
+/** The trade filters the API and the MCP server's `trades` tool share, as each one takes them. */
+export const tradeFilterFields = {
+  token: z.string().min(1).max(32).optional().describe("token symbol, as the address book writes it (WETH, USDC)"),
+  lender: z.string().min(1).max(32).optional().describe("AaveV3, BalancerV2 or UniswapV3, as written"),
+  venue: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .describe("a venue as pool names start, any case: Uniswap V2, Uniswap V3, Sushiswap, Balancer"),
+};
+
 export const tradesQuery = z
   .object({
     chainId: z.coerce.number().int().positive().optional(),
     status: statuses.optional().describe("comma-separated statuses"),
-    token: z.string().min(1).max(32).optional().describe("token symbol, as the address book writes it (WETH, USDC)"),
-    lender: z.string().min(1).max(32).optional().describe("AaveV3, BalancerV2 or UniswapV3, as written"),
-    venue: z
-      .string()
-      .min(1)
-      .max(64)
-      .optional()
-      .describe("a venue as pool names start: Uniswap V2, Uniswap V3, Sushiswap, Balancer"),
+    ...tradeFilterFields,
     since: time.optional().describe("ISO date or date-time, or 30m / 24h / 7d ago"),
     until: time.optional(),
     sort: z.enum(Object.keys(SORT_COLUMNS) as [keyof typeof SORT_COLUMNS]).default("id"),

@@ -13,6 +13,7 @@ import type {
   tradeSchema,
   tradesPage,
 } from "../api/schemas.js";
+import { tradeFilterFields } from "../api/schemas.js";
 import { formatUsd } from "../engine/format.js";
 import type { Logger } from "../engine/log.js";
 import { SORT_COLUMNS } from "../engine/record/query.js";
@@ -283,14 +284,7 @@ export function createMcpServer(options: McpServerOptions): McpServer {
           .union([statusEnum, z.array(statusEnum).min(1)])
           .optional()
           .describe("one status or several (succeeded, reverted, dry_run, filtered…)"),
-        token: z.string().min(1).max(32).optional().describe("the borrowed token's symbol, e.g. WETH"),
-        lender: z.string().min(1).max(32).optional().describe("AaveV3, BalancerV2 or UniswapV3"),
-        venue: z
-          .string()
-          .min(1)
-          .max(64)
-          .optional()
-          .describe("a venue as pool names start: Uniswap V2, Uniswap V3, Sushiswap, Balancer"),
+        ...tradeFilterFields,
         since: since.optional(),
         until: since.optional(),
         sort: z

@@ -185,6 +185,20 @@ export interface ProfitBucket {
   netUsd6: bigint;
 }
 
+/** A period with nothing mined yet, to add trades to. */
+export function emptyBucket(period: string): ProfitBucket {
+  return {
+    period,
+    succeeded: 0,
+    reverted: 0,
+    profit: [],
+    realisedProfitUsd6: 0n,
+    gasPaidWei: 0n,
+    gasPaidUsd6: 0n,
+    netUsd6: 0n,
+  };
+}
+
 /** A write the database refused (locked past the busy timeout, disk full…). */
 export class RecordsWriteError extends BaseError {
   override readonly name = "RecordsWriteError";
@@ -505,16 +519,7 @@ export class Records {
       const key = String(r.period);
       let b = buckets.get(key);
       if (b === undefined) {
-        b = {
-          period: key,
-          succeeded: 0,
-          reverted: 0,
-          profit: [],
-          realisedProfitUsd6: 0n,
-          gasPaidWei: 0n,
-          gasPaidUsd6: 0n,
-          netUsd6: 0n,
-        };
+        b = emptyBucket(key);
         buckets.set(key, b);
       }
       const gasUsd6 = big(r.gasPaidUsd6 ?? null) ?? 0n;

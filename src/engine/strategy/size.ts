@@ -4,12 +4,60 @@ import type { Cycle } from "./cycles.js";
 
 /** The output of a whole cycle for `amountIn`, hop by hop, with each pool's exact math. */
 export function cycleOutput(cycle: Cycle, amountIn: bigint): bigint {
+  return throughHops(cycle, 0, cycle.hops.length, amountIn);
+}
+
+/** The output of hops `from` (inclusive) to `to` (exclusive) of `cycle` for `amountIn`. */
+function throughHops(cycle: Cycle, from: number, to: number, amountIn: bigint): bigint {
   let amount = amountIn;
-  for (const hop of cycle.hops) {
+  for (let i = from; i < to && amount > 0n; i++) {
+    const hop = cycle.hops[i] as Cycle["hops"][number];
     amount = amountOut(hop.pool, hop.tokenIn, hop.tokenOut, amount);
-    if (amount === 0n) return 0n;
   }
   return amount;
+}
+
+/** The least `x` in [lo, hi] with `f(x) ≥ target`, for `f` that never falls (`f(hi) ≥ target`). */
+function leastReaching(lo: bigint, hi: bigint, f: (x: bigint) => bigint, target: bigint): bigint {
+  let a = lo;
+  let b = hi;
+  while (a < b) {
+    const mid = (a + b) / 2n;
+    if (f(mid) >= target) b = mid;
+    else a = mid + 1n;
+  }
+  return a;
+}
+
+/**
+ * Narrows [lo, hi] around the peak of `value` by thirds until `narrow(lo, hi)`. Where both
+ * thirds tie (a flat step of rounding), the ends say which side rises; if neither does, the
+ * peak is between them or the step is the peak.
+ */
+function narrowToPeak(
+  low: bigint,
+  high: bigint,
+  value: (x: bigint) => bigint,
+  narrow: (lo: bigint, hi: bigint) => boolean,
+): [bigint, bigint] {
+  let lo = low;
+  let hi = high;
+  while (!narrow(lo, hi)) {
+    const third = (hi - lo) / 3n;
+    const m1 = lo + third;
+    const m2 = hi - third;
+    const p1 = value(m1);
+    const p2 = value(m2);
+    if (p1 < p2) lo = m1 + 1n;
+    else if (p1 > p2) hi = m2;
+    else if (value(hi) > p2) lo = m2;
+    else if (value(lo) > p1) hi = m1;
+    else {
+      lo = m1;
+      hi = m2;
+    }
+  }
+  return [lo, hi];
 }
 
 /** A sized opportunity: the input, the cycle's output, and the profit after the lender's fee. */
@@ -253,36 +301,12 @@ function bottleneckSearch(
       k = i;
     }
   });
-  const prefix = (a: bigint) => {
-    let x = a;
-    for (let i = 0; i <= k && x > 0n; i++) {
-      const hop = cycle.hops[i] as Cycle["hops"][number];
-      x = amountOut(hop.pool, hop.tokenIn, hop.tokenOut, x);
-    }
-    return x;
-  };
-  const suffix = (m: bigint) => {
-    let x = m;
-    for (let i = k + 1; i < cycle.hops.length && x > 0n; i++) {
-      const hop = cycle.hops[i] as Cycle["hops"][number];
-      x = amountOut(hop.pool, hop.tokenIn, hop.tokenOut, x);
-    }
-    return x;
-  };
+  const prefix = (a: bigint) => throughHops(cycle, 0, k + 1, a);
+  const suffix = (m: bigint) => throughHops(cycle, k + 1, cycle.hops.length, m);
   const lo = around / 1_024n > 0n ? around / 1_024n : 1n;
   const hi = around * 1_024n < cap ? around * 1_024n : cap;
   /** The least input in [lo, hi] whose bottleneck output reaches `m`. */
-  const leastInput = (m: bigint): bigint | undefined => {
-    if (prefix(hi) < m) return undefined;
-    let a = lo;
-    let b = hi;
-    while (a < b) {
-      const mid = (a + b) / 2n;
-      if (prefix(mid) >= m) b = mid;
-      else a = mid + 1n;
-    }
-    return a;
-  };
+  const leastInput = (m: bigint): bigint | undefined => (prefix(hi) < m ? undefined : leastReaching(lo, hi, prefix, m));
   const cache = new Map<bigint, Sizing | undefined>();
   const at = (m: bigint): Sizing | undefined => {
     if (cache.has(m)) return cache.get(m);
@@ -297,22 +321,10 @@ function bottleneckSearch(
     return sizing;
   };
   const value = (m: bigint) => at(m)?.profit ?? -(2n ** 255n);
-  let mLo = prefix(lo) > 0n ? prefix(lo) : 1n;
-  let mHi = prefix(hi);
-  if (mHi < mLo) return undefined;
-  while (mHi - mLo > 64n) {
-    const third = (mHi - mLo) / 3n;
-    const m1 = mLo + third;
-    const m2 = mHi - third;
-    const p1 = value(m1);
-    const p2 = value(m2);
-    if (p1 < p2) mLo = m1 + 1n;
-    else if (p1 > p2) mHi = m2;
-    else {
-      mLo = m1;
-      mHi = m2;
-    }
-  }
+  const first = prefix(lo) > 0n ? prefix(lo) : 1n;
+  const last = prefix(hi);
+  if (last < first) return undefined;
+  const [mLo, mHi] = narrowToPeak(first, last, value, (a, b) => b - a <= 64n);
   let best: Sizing | undefined;
   for (let m = mLo; m <= mHi; m++) {
     const s = at(m);
@@ -342,13 +354,7 @@ function geometric(lo: bigint, hi: bigint, n: number): bigint[] {
  * profit. A binary search; the lender's fee only falls with the input.
  */
 function leftEdge(cycle: Cycle, found: Sizing, fee: (amount: bigint) => bigint): Sizing {
-  let lo = 1n;
-  let hi = found.amountIn;
-  while (lo < hi) {
-    const mid = (lo + hi) / 2n;
-    if (cycleOutput(cycle, mid) >= found.amountOut) hi = mid;
-    else lo = mid + 1n;
-  }
+  const hi = leastReaching(1n, found.amountIn, (a) => cycleOutput(cycle, a), found.amountOut);
   if (hi === found.amountIn) return found;
   const amountOut = cycleOutput(cycle, hi);
   const lenderFee = fee(hi);
@@ -378,24 +384,8 @@ function probes(start: number | undefined, cap: bigint): bigint[] {
 
 function ternary(cycle: Cycle, low: bigint, high: bigint, fee: (amount: bigint) => bigint): Sizing {
   const profitAt = (a: bigint): bigint => cycleOutput(cycle, a) - a - fee(a);
-  let lo = low;
-  let hi = high;
-  while (hi - lo > 2n && (hi - lo) * 100_000n > hi) {
-    const third = (hi - lo) / 3n;
-    const m1 = lo + third;
-    const m2 = hi - third;
-    const p1 = profitAt(m1);
-    const p2 = profitAt(m2);
-    if (p1 < p2) lo = m1 + 1n;
-    else if (p1 > p2) hi = m2;
-    else if (profitAt(hi) > p2) lo = m2;
-    else if (profitAt(lo) > p1) hi = m1;
-    else {
-      // Both on one flat step of rounding: the peak is between them, or the step is the peak.
-      lo = m1;
-      hi = m2;
-    }
-  }
+  // A few wei wide, or a hundred-thousandth of the upper end: the top is flat there.
+  const [lo, hi] = narrowToPeak(low, high, profitAt, (a, b) => b - a <= 2n || (b - a) * 100_000n <= b);
   let best: Sizing | undefined;
   for (const a of hi - lo <= 2n ? [lo, lo + 1n, hi] : [lo, (lo + hi) / 2n, hi]) {
     if (a > hi) continue;

@@ -2,7 +2,14 @@ import { type Expression, type ExpressionBuilder, type Kysely, type Selectable, 
 import { type FunnelCounts, funnelCounts } from "../funnel.js";
 import { type ProfitPeriod, SORT_COLUMNS, type TradeQuery } from "../query.js";
 import type { AuditQuery, RecordsReader } from "../reader.js";
-import type { AuditEvent, ProfitBucket, SignedAttempt, TradeRecord, TradeStatus } from "../records.js";
+import {
+  type AuditEvent,
+  emptyBucket,
+  type ProfitBucket,
+  type SignedAttempt,
+  type TradeRecord,
+  type TradeStatus,
+} from "../records.js";
 import { describePostgres } from "./database.js";
 import type { Database, OpportunitiesTable } from "./schema.js";
 
@@ -193,16 +200,7 @@ export class PostgresRecordsReader implements RecordsReader {
     for (const r of rows) {
       let b = buckets.get(r.period);
       if (b === undefined) {
-        b = {
-          period: r.period,
-          succeeded: 0,
-          reverted: 0,
-          profit: [],
-          realisedProfitUsd6: 0n,
-          gasPaidWei: 0n,
-          gasPaidUsd6: 0n,
-          netUsd6: 0n,
-        };
+        b = emptyBucket(r.period);
         buckets.set(r.period, b);
       }
       const usd6 = BigInt(r.usd6);
