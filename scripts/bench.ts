@@ -1,7 +1,9 @@
-// `npm run bench [-- --json] [-- --pools N]`: the engine's speed on a synthetic market of
-// Uniswap V2 and V3 pools (10,000 by default over 300 tokens), its sizing accuracy against an
-// exhaustive grid, and — on the in-process replica — the time from a new block to a
-// simulated, signed-ready trade. Prints a table, or one JSON line with --json.
+// `npm run bench [-- --json] [-- --pools N] [-- --tokens T] [-- --scaling]`: the engine's speed
+// and memory on a synthetic market of Uniswap V2 and V3 pools (10,000 by default over 300
+// tokens), its sizing held against an independent search per category of random cycle, and —
+// on the in-process replica — the time from a new block to a simulated, signed-ready trade.
+// `--scaling` adds the table from 1,000 to 100,000 pools, each row in a process of its own (so
+// that its memory is its own). Prints tables, or one JSON line with --json.
 import { getAddress, parseUnits } from "ethers";
 import { type Address, symbolsOf } from "../src/addressBook.js";
 import { createCommand, positiveInteger } from "../src/cli.js";
@@ -27,16 +29,30 @@ const values = createCommand(
 )
   .option("--json", "print one JSON line of results instead of a table", false)
   .option("--pools <count>", "pools in the synthetic market", positiveInteger, 10_000)
-  .option("--rounds <count>", "dislocated blocks the engine handles on the replica", positiveInteger, 8)
+  .option(
+    "--tokens <count>",
+    "tokens in the synthetic market (default: one per 33 pools, at least 20)",
+    positiveInteger,
+  )
+  .option("--rounds <count>", "dislocated blocks the engine handles on the replica (0: none)", Number, 8)
+  .option("--sizing-cycles <count>", "random cycles per category held against the independent search", Number, 50)
+  .option("--scaling", "also measure the scan from 1,000 to 100,000 pools over 30 to 3,000 tokens", false)
+  .option("--scan-only", "measure the scan alone and print it as JSON (one row of --scaling)", false)
   .parse()
-  .opts<{ json: boolean; pools: number; rounds: number }>();
+  .opts<{
+    json: boolean;
+    pools: number;
+    tokens?: number;
+    rounds: number;
+    sizingCycles: number;
+    scaling: boolean;
+    scanOnly: boolean;
+  }>();
 // Loaded only once the flags parse: `--help` and a flag error then answer without Hardhat's
 // start-up or node:sqlite's experimental-feature warning around their one line. Still loaded
 // before anything is timed, as the static imports were.
-const { network } = await import("hardhat");
-const { Records } = await import("../src/engine/record/records.js");
 const POOLS = values.pools;
-const TOKENS = Math.max(20, Math.round(POOLS / 33));
+const TOKENS = values.tokens ?? Math.max(20, Math.round(POOLS / 33));
 const HUBS = 3;
 
 // A deterministic generator, so every run measures the same market.
@@ -112,9 +128,10 @@ const FLOOR_USD = 3 + 250_000 * 10e-9 * 3_000;
 const floor = (base: Address) => (FLOOR_USD / (price[tokens.indexOf(base)] as number)) * 1e18;
 
 // Full scan: every two- and three-hop cycle from the hubs; those whose marginal rates multiply
-// above one are sized in closed form and costed; the best pool-disjoint ones that clear the
-// floor are sized exactly. The graph is built once and patched as pools change; the scan is
-// timed on the built graph, as the median of 21 runs (the first ones also warm the JIT).
+// above one and whose upper bound can clear the floor are sized in closed form and costed; the
+// best pool-disjoint ones are sized exactly. The graph is built once and patched as pools
+// change; the scan is timed on the built graph, as the median of 21 runs (the first ones also
+// warm the JIT), and split into its three stages.
 let started = performance.now();
 const graph = new RateGraph(pools);
 const buildMs = performance.now() - started;
@@ -123,28 +140,41 @@ let chosen: Estimate[] = [];
 let sized: { estimate: Estimate; sizing: Sizing }[] = [];
 let cycles = 0;
 const scans: number[] = [];
+const walks: number[] = [];
+const selects: number[] = [];
+const sizings: number[] = [];
 for (let run = 0; run < 21; run++) {
   started = performance.now();
   aboveFloor = [];
   cycles = graph.scan(hubs, (found) => aboveFloor.push(found), floor);
+  const walked = performance.now();
   chosen = disjointBest(aboveFloor);
+  const selected = performance.now();
   sized = [];
   for (const estimate of chosen) {
     const sizing = sizeCycle(estimate.cycle, cap, noFee, estimate.amountIn);
     if (sizing !== undefined) sized.push({ estimate, sizing });
   }
-  scans.push(performance.now() - started);
+  const done = performance.now();
+  scans.push(done - started);
+  walks.push(walked - started);
+  selects.push(selected - walked);
+  sizings.push(done - selected);
 }
+const walkedSteps = graph.walkedSteps;
+const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] as number;
 const fullScanColdMs = scans[0] as number;
-scans.sort((x, y) => x - y);
-const fullScanMs = scans[10] as number;
-// How many cycles pass the marginal-rate test alone (each is also sized in closed form).
+const fullScanMs = median(scans);
+const walkMs = median(walks);
+// How many cycles pass the marginal-rate test alone.
 let atMargin = 0;
 graph.scan(hubs, () => {
   atMargin += 1;
 });
 
-// Sizing accuracy: our profit over the best of a 4,000-point grid, for up to 20 sized cycles.
+// Sizing accuracy on the scan's own cycles: our profit over the best of a 4,000-point grid, for
+// up to 20 sized cycles (the random cycles of every category are held against the independent
+// search below).
 let sizingAccuracy = 1;
 for (const { estimate, sizing } of sized.slice(0, 20)) {
   let grid = 0n;
@@ -171,80 +201,165 @@ for (let n = 0; n < 200; n++) {
   for (const estimate of disjointBest(through)) sizeCycle(estimate.cycle, cap, noFee, estimate.amountIn);
   samples.push(performance.now() - started);
 }
-samples.sort((x, y) => x - y);
-const incrementalMs = samples[Math.floor(samples.length / 2)] as number;
-
-// Block to transaction, with the real engine on the in-process replica.
-const { ethers } = await network.create();
-const [deployer, owner, operator, trader] = await ethers.getSigners();
-if (deployer === undefined || owner === undefined || operator === undefined || trader === undefined)
-  throw new Error("missing signers");
-const replica = await deployReplica(deployer);
-const executor = await deployExecutor(deployer, replica.book, {
-  owner: (await owner.getAddress()) as Address,
-  operators: [(await operator.getAddress()) as Address],
-});
-const book = replica.book;
-const operatorAddress = (await operator.getAddress()) as Address;
-const service = new EngineService({
-  provider: ethers.provider,
-  operator: { address: operatorAddress, signer: devWallet(operatorAddress, ethers.provider) },
-  executor: (await executor.getAddress()) as Address,
-  book,
-  pools: replicaMarketPools(replica.pools, replica.tokenAddresses, book),
-  baseTokens: [book.tokens.WETH, book.tokens.USDC, book.tokens.DAI],
-  symbols: symbolsOf(book),
-  aTokens: Object.fromEntries(
-    Object.entries(replica.aave.aTokens).map(([s, a]) => [replica.tokenAddresses[s as ReplicaTokenSymbol], a]),
-  ) as Record<Address, Address>,
-  config: parseEngineConfig({ live: true, confirmations: 1 }),
-  records: new Records(":memory:"),
-  log: createLogger(true),
-});
-await service.start();
-for (let round = 0; round < values.rounds; round++) {
-  const pool =
-    round % 2 === 0
-      ? findPool(replica, "uniswapV2", "WETH", "USDC")
-      : findPool(replica, "uniswapV3", "WETH", "USDC", 500);
-  await dislocate(replica, pool, trader, "WETH", parseUnits(String(20 + round), 18));
-  await service.settle();
-}
-const engine = service.engine;
-const latencies = [...engine.blockToTxMs].sort((x, y) => x - y);
-const pct = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
-const result = {
-  fullScanMs: Number(fullScanMs.toFixed(2)),
-  incrementalMs: Number(incrementalMs.toFixed(3)),
-  sizingAccuracy,
-  blockToTxP50Ms: Number(pct(0.5).toFixed(1)),
-  blockToTxP99Ms: Number(pct(0.99).toFixed(1)),
+const incrementalMs = median(samples);
+// The process's peak resident memory: the market's pools, the graph and the scans' garbage.
+const peakRssMb = process.resourceUsage().maxRSS / 1024;
+const scan = {
   pools: pools.length,
+  tokens: TOKENS,
   cycles,
-  fullScanColdMs: Number(fullScanColdMs.toFixed(2)),
-  graphBuildMs: Number(buildMs.toFixed(2)),
+  graphBuildMs: round(buildMs, 1),
   atMargin,
   aboveFloor: aboveFloor.length,
   sizedExactly: chosen.length,
   profitable: sized.length,
+  fullScanMs: round(fullScanMs, 2),
+  fullScanColdMs: round(fullScanColdMs, 2),
+  walkMs: round(walkMs, 2),
+  selectMs: round(median(selects), 2),
+  sizeMs: round(median(sizings), 2),
+  walkedSteps,
+  nsPerStep: round((walkMs * 1e6) / Math.max(1, walkedSteps), 1),
+  incrementalMs: round(incrementalMs, 4),
+  peakRssMb: round(peakRssMb, 0),
+  sizingAccuracy,
+};
+if (values.scanOnly) {
+  console.log(JSON.stringify(scan));
+  process.exit(0);
+}
+
+// The scaling table: each size in a process of its own, so each row's memory is its own.
+const SCALING: [number, number][] = [
+  [1_000, 30],
+  [1_000, 300],
+  [10_000, 30],
+  [10_000, 300],
+  [10_000, 3_000],
+  [30_000, 300],
+  [30_000, 3_000],
+  [100_000, 300],
+  [100_000, 3_000],
+];
+const scaling: (typeof scan)[] = [];
+if (values.scaling) {
+  const { execFileSync } = await import("node:child_process");
+  for (const [p, t] of SCALING) {
+    const out = execFileSync(
+      process.execPath,
+      [...process.execArgv, process.argv[1] as string, "--scan-only", "--pools", String(p), "--tokens", String(t)],
+      { encoding: "utf8", maxBuffer: 1 << 20 },
+    );
+    scaling.push(JSON.parse(out.trim().split("\n").at(-1) as string));
+  }
+}
+
+// Sizing held against the independent search (the property suite's generator and search, at a
+// larger count), per category.
+const { auditSizing } = await import("../test/engine/strategy/support/sizingAudit.js");
+const audit = auditSizing(values.sizingCycles, 20261201);
+
+// Block to transaction, with the real engine on the in-process replica (skipped at --rounds 0).
+async function blockToTx(rounds: number): Promise<{ p50: number; p99: number } | undefined> {
+  if (rounds === 0) return undefined;
+  const { network } = await import("hardhat");
+  const { Records } = await import("../src/engine/record/records.js");
+  const { ethers } = await network.create();
+  const [deployer, owner, operator, trader] = await ethers.getSigners();
+  if (deployer === undefined || owner === undefined || operator === undefined || trader === undefined)
+    throw new Error("missing signers");
+  const replica = await deployReplica(deployer);
+  const executor = await deployExecutor(deployer, replica.book, {
+    owner: (await owner.getAddress()) as Address,
+    operators: [(await operator.getAddress()) as Address],
+  });
+  const book = replica.book;
+  const operatorAddress = (await operator.getAddress()) as Address;
+  const service = new EngineService({
+    provider: ethers.provider,
+    operator: { address: operatorAddress, signer: devWallet(operatorAddress, ethers.provider) },
+    executor: (await executor.getAddress()) as Address,
+    book,
+    pools: replicaMarketPools(replica.pools, replica.tokenAddresses, book),
+    baseTokens: [book.tokens.WETH, book.tokens.USDC, book.tokens.DAI],
+    symbols: symbolsOf(book),
+    aTokens: Object.fromEntries(
+      Object.entries(replica.aave.aTokens).map(([s, a]) => [replica.tokenAddresses[s as ReplicaTokenSymbol], a]),
+    ) as Record<Address, Address>,
+    config: parseEngineConfig({ live: true, confirmations: 1 }),
+    records: new Records(":memory:"),
+    log: createLogger(true),
+  });
+  await service.start();
+  for (let round = 0; round < values.rounds; round++) {
+    const pool =
+      round % 2 === 0
+        ? findPool(replica, "uniswapV2", "WETH", "USDC")
+        : findPool(replica, "uniswapV3", "WETH", "USDC", 500);
+    await dislocate(replica, pool, trader, "WETH", parseUnits(String(20 + round), 18));
+    await service.settle();
+  }
+  const latencies = [...service.engine.blockToTxMs].sort((x, y) => x - y);
+  const pct = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
+  return { p50: round(pct(0.5), 1), p99: round(pct(0.99), 1) };
+}
+const latency = await blockToTx(values.rounds);
+
+function round(x: number, digits: number): number {
+  return Number(x.toFixed(digits));
+}
+
+const result = {
+  ...scan,
+  blockToTxP50Ms: latency?.p50 ?? null,
+  blockToTxP99Ms: latency?.p99 ?? null,
+  sizing: audit.tally,
+  sizingProblems: audit.problems.length,
+  ...(values.scaling ? { scaling } : {}),
 };
 if (values.json) {
   console.log(JSON.stringify(result));
-} else {
-  console.log(`| measure | value | target |`);
-  console.log(`| --- | ---: | ---: |`);
-  console.log(`| pools (V2 and V3) | ${result.pools} | |`);
-  console.log(`| two- and three-hop cycles (counted; walked only where they can pay) | ${result.cycles} | |`);
-  console.log(`| graph build, once at start (ms) | ${result.graphBuildMs} | |`);
-  console.log(`| cycles with marginal rates above one, sized in closed form | ${atMargin} | |`);
-  console.log(`| … and clearing the floor ($${FLOOR_USD.toFixed(2)}) | ${aboveFloor.length} | |`);
-  console.log(`| … best pool-disjoint ones, sized exactly / still profitable | ${chosen.length} / ${sized.length} | |`);
-  console.log(`| full scan: walked, sized, costed, filtered (ms, median of 21) | ${result.fullScanMs} | < 50 |`);
-  console.log(`| … the first of them, before the JIT has warmed up (ms) | ${result.fullScanColdMs} | |`);
-  console.log(`| incremental update after one pool (ms, median) | ${result.incrementalMs} | < 1 |`);
-  console.log(`| sizing accuracy (worst, vs 4,000-point grid) | ${(sizingAccuracy * 100).toFixed(4)}% | ≥ 99.99% |`);
+  process.exit(0);
+}
+const n = (x: number) => x.toLocaleString("en-US");
+console.log(`| measure | value | target |`);
+console.log(`| --- | ---: | ---: |`);
+console.log(`| pools (V2 and V3) / tokens | ${n(scan.pools)} / ${n(scan.tokens)} | |`);
+console.log(`| two- and three-hop cycles (counted; walked only where they can pay) | ${n(scan.cycles)} | |`);
+console.log(`| graph build, once at start (ms) | ${scan.graphBuildMs} | |`);
+console.log(`| cycles with marginal rates above one | ${n(atMargin)} | |`);
+console.log(`| … whose upper bound clears the floor ($${FLOOR_USD.toFixed(2)}) | ${n(scan.aboveFloor)} | |`);
+console.log(`| … best pool-disjoint ones, sized exactly / profitable | ${scan.sizedExactly} / ${scan.profitable} | |`);
+console.log(`| full scan: walked, selected, sized exactly (ms, median of 21) | ${scan.fullScanMs} | < 50 |`);
+console.log(`| … walk / select / exact sizing (ms, medians) | ${scan.walkMs} / ${scan.selectMs} / ${scan.sizeMs} | |`);
+console.log(`| … steps walked, ns per step | ${n(scan.walkedSteps)}, ${scan.nsPerStep} | |`);
+console.log(`| … the first of them, before the JIT has warmed up (ms) | ${scan.fullScanColdMs} | |`);
+console.log(`| incremental update after one pool (ms, median of 200) | ${scan.incrementalMs} | < 0.1 |`);
+console.log(`| peak process memory (MB) | ${scan.peakRssMb} | < 500 |`);
+console.log(
+  `| sizing of the scan's cycles (worst, vs 4,000-point grid) | ${(sizingAccuracy * 100).toFixed(4)}% | ≥ 99.99% |`,
+);
+if (latency !== undefined)
+  console.log(`| block → simulated, signed-ready trade p50 / p99 (ms) | ${latency.p50} / ${latency.p99} | |`);
+console.log("");
+console.log(`Sizing against the independent search, ${values.sizingCycles} random cycles per category:`);
+console.log("");
+console.log(`| category | profitable | missed | short | worst | slowest sizing (ms) |`);
+console.log(`| --- | ---: | ---: | ---: | ---: | ---: |`);
+for (const [category, t] of Object.entries(audit.tally))
   console.log(
-    `| block → simulated, signed-ready trade p50 / p99 (ms) | ${result.blockToTxP50Ms} / ${result.blockToTxP99Ms} | |`,
+    `| ${category} | ${t.profitable} / ${t.cycles} | ${t.missed} | ${t.short} | ${(t.worst * 100).toFixed(4)}% | ${t.slowestMs.toFixed(1)} |`,
   );
+for (const line of audit.problems.slice(0, 10)) console.log(`  ${line}`);
+if (scaling.length > 0) {
+  console.log("");
+  console.log(
+    `| pools | tokens | cycles | full scan (ms) | walk / select / size (ms) | ns per step | incremental (ms) | peak memory (MB) |`,
+  );
+  console.log(`| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`);
+  for (const r of scaling)
+    console.log(
+      `| ${n(r.pools)} | ${n(r.tokens)} | ${n(r.cycles)} | ${r.fullScanMs} | ${r.walkMs} / ${r.selectMs} / ${r.sizeMs} | ${r.nsPerStep} | ${r.incrementalMs} | ${r.peakRssMb} |`,
+    );
 }
 process.exit(0);

@@ -195,9 +195,9 @@ export class Engine {
     const { changed, head, baseFeePerGas } = collected;
     if (changed.length === 0) return;
     // Only the cycles through a changed pool can have changed; each is sized in closed form and
-    // the best pool-disjoint ones are then sized exactly with every lender. Estimates below half
-    // the gas of the cheapest trade are not worth sizing (half: the closed form can be off where
-    // a V3 hop crosses into deeper liquidity).
+    // the best pool-disjoint ones are then sized exactly with every lender. A cycle is dropped
+    // only when even its upper bound (each hop on the most generous curve it can trade along:
+    // V3 liquidity past the tick, weighted pools' curves) cannot pay the gas of the cheapest trade.
     const gasPrice = baseFeePerGas * 2n + toUnits(this.deps.config.priorityFeeGwei, 9);
     const allPools = [...this.market.pools.values()];
     const floors = new Map<Address, number>();
@@ -205,7 +205,7 @@ export class Engine {
       let least = floors.get(base);
       if (least === undefined) {
         const gas = convert(allPools, this.deps.book.tokens.WETH, base, CHEAPEST_TRADE_GAS * gasPrice);
-        least = gas === undefined ? 0 : Number(gas) / 2;
+        least = gas === undefined ? 0 : Number(gas);
         floors.set(base, least);
       }
       return least;

@@ -97,14 +97,14 @@ export function closedFormGuess(cycle: Cycle): number | undefined {
  * The input in [1, maxAmountIn] that maximises `output(a) − a − fee(a)`, with every evaluation
  * made by the pools' exact integer math.
  *
- * Every pool's output is concave in its input, so but for rounding the profit is unimodal: the
- * search probes the closed-form optimum (`guess`, or `closedFormGuess`) and points a factor of
- * four either side of it (no probe pays: no size does), scans a coarse geometric grid around the
- * best probe, then runs a ternary search in a bracket that starts a sliver wide and widens
- * sixteen-fold while its best point lands on the edge or a point a little way off does better
- * (a hop crossed a tick, or a lender's fee moved the optimum); a last grid over ±6% catches a
- * top flat to within rounding, and the input is slid down to the least one that still gets the
- * same output.
+ * Every pool's output is concave in its input, so but for rounding the profit is concave: the
+ * search probes the closed-form optimum (`guess`, or `closedFormGuess`) and, while it pays,
+ * follows whichever side of it does better in steps of four (where it does not pay, every probe
+ * down to one unit and up to four steps above it is tried: no probe pays, no size does). It
+ * then runs a ternary search in a bracket that starts a sliver wide and widens sixteen-fold
+ * while its best point lands on the edge or a point a little way off does better (a hop crossed
+ * a tick, or a lender's fee moved the optimum), and slides the input down to the least one that
+ * still gets the same output.
  *
  * Where some hop's output near the optimum is under a hundred million units (a thin pool, a
  * token with few decimals), rounding makes the profit a saw whose teeth peak only at their left
@@ -139,28 +139,12 @@ export function sizeCycle(
     const found = byStep !== undefined && (byGrid === undefined || byStep.profit > byGrid.profit) ? byStep : byGrid;
     return found !== undefined && found.profit > 0n ? found : undefined;
   }
-  let probe: { amount: bigint; profit: bigint } | undefined;
-  for (const amount of probes(start, maxAmountIn)) {
-    const profit = profitAt(amount);
-    if (profit > 0n && (probe === undefined || profit > probe.profit)) probe = { amount, profit };
-  }
+  const probe = bestProbe(probes(start, maxAmountIn), profitAt);
   if (probe === undefined) return undefined;
   let found: Sizing;
   {
-    // Around the best of a coarse geometric scan near the best probe: where small amounts make
-    // the profit a staircase of rounding, the search must start on the right stair.
     let centre = probe.amount;
-    let centreProfit = probe.profit;
-    const from = centre / 64n > 0n ? centre / 64n : 1n;
-    const to = centre * 64n < maxAmountIn ? centre * 64n : maxAmountIn;
-    for (const a of geometric(from, to, COARSE_POINTS)) {
-      const profit = profitAt(a);
-      if (profit > centreProfit) {
-        centre = a;
-        centreProfit = profit;
-      }
-    }
-    let width = centre / 50_000n + 2n;
+    let width = centre / 200_000n + 2n;
     for (;;) {
       const lo = centre - width > 0n ? centre - width : 1n;
       const hi = centre + width < maxAmountIn ? centre + width : maxAmountIn;
@@ -178,32 +162,7 @@ export function sizeCycle(
     }
   }
   if (found.profit <= 0n) return undefined;
-  return leftEdge(cycle, polish(cycle, found, maxAmountIn, fee), fee);
-}
-
-/**
- * Where the top is flat to within rounding (a large input, a small profit), the search can stop
- * on a point a few percent off the best one: a grid of 24 points over ±6% around it, and a
- * search again around whichever of them does better.
- */
-function polish(cycle: Cycle, found: Sizing, cap: bigint, fee: (amount: bigint) => bigint): Sizing {
-  const span = found.amountIn / 16n;
-  if (span < 24n) return found;
-  let best = found;
-  for (let i = 0n; i <= 24n; i++) {
-    const a = found.amountIn - span + (2n * span * i) / 24n;
-    if (a < 1n || a > cap) continue;
-    const out = cycleOutput(cycle, a);
-    const lenderFee = fee(a);
-    const profit = out - a - lenderFee;
-    if (profit > best.profit) best = { amountIn: a, amountOut: out, lenderFee, profit };
-  }
-  if (best === found) return found;
-  const step = span / 12n + 1n;
-  const lo = best.amountIn - step > 0n ? best.amountIn - step : 1n;
-  const hi = best.amountIn + step < cap ? best.amountIn + step : cap;
-  const again = ternary(cycle, lo, hi, fee);
-  return again.profit > best.profit ? again : best;
+  return leftEdge(cycle, found, fee);
 }
 
 /** A hop output under this many units makes the profit a saw of rounding. */
@@ -333,9 +292,6 @@ function bottleneckSearch(
   return best;
 }
 
-/** Points of the coarse scan, geometric between its ends. */
-const COARSE_POINTS = 48;
-
 /** `n` points from `lo` to `hi` (inclusive), each a constant ratio above the last. */
 function geometric(lo: bigint, hi: bigint, n: number): bigint[] {
   if (hi <= lo) return [lo];
@@ -354,12 +310,55 @@ function geometric(lo: bigint, hi: bigint, n: number): bigint[] {
  * profit. A binary search; the lender's fee only falls with the input.
  */
 function leftEdge(cycle: Cycle, found: Sizing, fee: (amount: bigint) => bigint): Sizing {
-  const hi = leastReaching(1n, found.amountIn, (a) => cycleOutput(cycle, a), found.amountOut);
+  // Galloping down from the input: a stair is usually a few units wide, so this takes a few
+  // evaluations where a bisection from one unit up would take sixty.
+  const output = (a: bigint) => cycleOutput(cycle, a);
+  let step = 1n;
+  let below = found.amountIn - step;
+  while (below >= 1n && output(below) >= found.amountOut) {
+    step *= 2n;
+    below = found.amountIn - step;
+  }
+  const hi = leastReaching(below >= 1n ? below + 1n : 1n, found.amountIn, output, found.amountOut);
   if (hi === found.amountIn) return found;
   const amountOut = cycleOutput(cycle, hi);
   const lenderFee = fee(hi);
   const profit = amountOut - hi - lenderFee;
   return profit > found.profit ? { amountIn: hi, amountOut, lenderFee, profit } : found;
+}
+
+/**
+ * The best profitable probe, evaluating as few as it can: the profit is concave but for
+ * rounding, so once the closed-form optimum (the first probe) pays, only the side that does
+ * better is followed, and only while it keeps doing better. Where it does not pay, every
+ * probe is tried: that is the cheap rejection.
+ */
+function bestProbe(
+  points: readonly bigint[],
+  profitAt: (a: bigint) => bigint,
+): { amount: bigint; profit: bigint } | undefined {
+  const [first] = points;
+  if (first === undefined) return undefined;
+  const firstProfit = profitAt(first);
+  let best = firstProfit > 0n ? { amount: first, profit: firstProfit } : undefined;
+  if (best !== undefined) {
+    // Below the optimum in order, then above it in order.
+    const down = points.filter((a) => a < first);
+    const up = points.filter((a) => a > first);
+    for (const side of [down, up]) {
+      for (const amount of side) {
+        const profit = profitAt(amount);
+        if (profit <= (best as { profit: bigint }).profit) break;
+        best = { amount, profit };
+      }
+    }
+    return best;
+  }
+  for (const amount of points.slice(1)) {
+    const profit = profitAt(amount);
+    if (profit > 0n && (best === undefined || profit > best.profit)) best = { amount, profit };
+  }
+  return best;
 }
 
 /**

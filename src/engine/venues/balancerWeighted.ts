@@ -42,6 +42,19 @@ export const balancerWeighted: Venue<BalancerWeightedPool> = {
     const gamma = 1 - Number(pool.state.swapFee) / 1e18;
     return [(2 * Number(pool.state.balances[i])) / (r + 1), (2 * Number(pool.state.balances[j]) * r) / (r + 1), gamma];
   },
+  boundReserves(pool, tokenIn, tokenOut) {
+    // The weighted curve pays B_out·(1 − (1 + u)^−r) for u = γ·x / B_in and r = w_in / w_out.
+    // By Bernoulli's inequality that is at most r·u / (1 + r·u) of B_out when r ≤ 1 (the curve
+    // with reserves B_in / r, B_out) and at most r·u / (1 + u) of B_out when r ≥ 1 (B_in,
+    // r·B_out): the same price, and never less output, whatever the trade.
+    const i = pool.tokens.indexOf(tokenIn);
+    const j = pool.tokens.indexOf(tokenOut);
+    const r = Number(pool.state.weights[i]) / Number(pool.state.weights[j]);
+    const bIn = Number(pool.state.balances[i] ?? 0n);
+    const bOut = Number(pool.state.balances[j] ?? 0n);
+    if (!(r > 0)) return [0, 0];
+    return r <= 1 ? [bIn / r, bOut] : [bIn, r * bOut];
+  },
   routeHop: (pool, tokenOut) => ({ kind: "BalancerV2", poolId: pool.poolId, tokenOut }),
   name(pool, symbol) {
     const parts = ["Balancer weighted", pool.tokens.map(symbol).join("/")];

@@ -42,6 +42,18 @@ export function virtualReserves(pool: MarketPool, tokenIn: Address, tokenOut: Ad
   return venueOf(pool).virtualReserves(pool, tokenIn, tokenOut);
 }
 
+/**
+ * Constant-product reserves `[in, out]` that pay at least what `pool` pays (with its own γ) for
+ * any trade moving its marginal rate down by at most a factor `e^−band`. A profitable cycle
+ * whose marginal rates multiply to `e^m` never moves any of its hops further than `band = m`
+ * (past that the product is under one), so a cycle sized on these is an upper bound of the
+ * real one. A V2 pair's own reserves; a V3 pool's virtual reserves at the deepest liquidity
+ * within the band; a weighted pool's curve bounded as `balancerWeighted.ts` says.
+ */
+export function boundReserves(pool: MarketPool, tokenIn: Address, tokenOut: Address, band: number): [number, number] {
+  return venueOf(pool).boundReserves(pool, tokenIn, tokenOut, band);
+}
+
 /** The executor's hop through `pool` to `tokenOut`. */
 export function routeHop(pool: MarketPool, tokenOut: Address): RouteHop {
   return venueOf(pool).routeHop(pool, tokenOut);

@@ -38,6 +38,12 @@ export const uniswapV2: Venue<UniswapV2Pool> = {
     const gamma = 1 - pool.feePips / 1e6;
     return tokenIn === pool.token0 ? [r0, r1, gamma] : [r1, r0, gamma];
   },
+  boundReserves(pool, tokenIn) {
+    // The pair's curve is the constant product itself: exact, whatever the band.
+    const r0 = Number(pool.state.reserve0);
+    const r1 = Number(pool.state.reserve1);
+    return tokenIn === pool.token0 ? [r0, r1] : [r1, r0];
+  },
   routeHop: (pool, tokenOut) => ({
     kind: "UniswapV2",
     factoryIndex: pool.factoryIndex,

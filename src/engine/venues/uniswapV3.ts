@@ -1,4 +1,5 @@
 import type { Address } from "../../addressBook.js";
+import { MAX_TICK, MIN_TICK } from "../../math/tickMath.js";
 import { swapExactInput, type UniswapV3PoolState } from "../../math/uniswapV3Pool.js";
 import { percent } from "../format.js";
 import type { Venue } from "./venue.js";
@@ -14,6 +15,8 @@ export interface UniswapV3Pool {
 }
 
 const LN_Q192 = 192 * Math.log(2);
+/** The log of the price ratio of one tick. */
+const LN_TICK = Math.log(1.0001);
 
 /** Uniswap V3 pools: the pool's tick-by-tick swap loop, ported word by word. */
 export const uniswapV3: Venue<UniswapV3Pool> = {
@@ -36,6 +39,30 @@ export const uniswapV3: Venue<UniswapV3Pool> = {
     const y = liquidity * sqrtP;
     const gamma = 1 - pool.fee / 1e6;
     return tokenIn === pool.token0 ? [x, y, gamma] : [y, x, gamma];
+  },
+  boundReserves(pool, tokenIn, _tokenOut, band) {
+    // More liquidity moves the price less per unit in, so a curve with the most liquidity the
+    // trade can meet pays at least what the pool does: the in-range liquidity, then each
+    // initialized tick within the band in the direction of the swap (one tick of slack for
+    // where the price sits inside its tick).
+    const zeroForOne = tokenIn === pool.token0;
+    const reach = Math.min(Math.ceil(band / LN_TICK) + 1, MAX_TICK - MIN_TICK);
+    const { tick, ticks } = pool.state;
+    let liquidity = pool.state.liquidity;
+    let deepest = liquidity;
+    const crossed = [...ticks.keys()]
+      .filter((t) => (zeroForOne ? t <= tick && t >= tick - reach : t > tick && t <= tick + reach))
+      .sort((a, b) => (zeroForOne ? b - a : a - b));
+    for (const t of crossed) {
+      const net = ticks.get(t) as bigint;
+      liquidity = zeroForOne ? liquidity - net : liquidity + net;
+      if (liquidity > deepest) deepest = liquidity;
+    }
+    const sqrtP = Number(pool.state.sqrtPriceX96) / 2 ** 96;
+    const deep = Number(deepest);
+    const x = sqrtP === 0 ? 0 : deep / sqrtP;
+    const y = deep * sqrtP;
+    return zeroForOne ? [x, y] : [y, x];
   },
   routeHop: (pool, tokenOut) => ({ kind: "UniswapV3", tokenOut, fee: pool.fee }),
   name: (pool, symbol) =>

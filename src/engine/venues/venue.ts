@@ -20,6 +20,12 @@ export interface Venue<P extends { readonly kind: string }> {
    * `[in, out, γ]`, for the closed-form sizing. Zeros where the pool is empty.
    */
   virtualReserves(pool: P, tokenIn: Address, tokenOut: Address): [number, number, number];
+  /**
+   * Constant-product reserves `[in, out]` (with the same γ) whose curve pays at least what the
+   * pool pays for any trade that lowers its marginal rate by at most a factor `e^−band`: what
+   * the screening's upper bound is made of. Zeros where the pool is empty.
+   */
+  boundReserves(pool: P, tokenIn: Address, tokenOut: Address, band: number): [number, number];
   /** The executor's hop through the pool. */
   routeHop(pool: P, tokenOut: Address): RouteHop;
   /** The pool as a person names it, with `symbol` naming its tokens. */

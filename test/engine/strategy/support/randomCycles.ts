@@ -16,6 +16,7 @@ export const CATEGORIES = [
   "huge-reserves",
   "v3-deepening",
   "v3-thinning",
+  "balancer-weighted",
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 
@@ -114,6 +115,33 @@ function v3(a: Token, b: Token, depthUsd: number, skew: number, beyond: number, 
   };
 }
 
+let poolIds = 0;
+
+/**
+ * A Balancer weighted pool of `a` and `b` holding `depthUsd` dollars in all, split by weights
+ * (`weightA` of one, 18 decimals), `b`'s balance off by `skew`, with a 0.1–1% swap fee.
+ */
+function weighted(a: Token, b: Token, depthUsd: number, skew: number, weightA: bigint, r: Random): MarketPool {
+  const one = 10n ** 18n;
+  const share = (w: bigint) => Number(w) / 1e18;
+  const ba = big(((depthUsd * share(weightA)) / a.price) * 10 ** a.decimals);
+  const bb = big(((depthUsd * share(one - weightA)) / b.price) * 10 ** b.decimals * (1 + skew));
+  const first = a.address < b.address;
+  const id = (++poolIds).toString(16).padStart(40, "0");
+  return {
+    kind: "balancerWeighted",
+    address: address(),
+    poolId: `0x${id}000100000000000000000000`,
+    tokens: first ? [a.address, b.address] : [b.address, a.address],
+    state: {
+      balances: first ? [ba, bb] : [bb, ba],
+      weights: first ? [weightA, one - weightA] : [one - weightA, weightA],
+      scalingFactors: (first ? [a, b] : [b, a]).map((t) => 10n ** BigInt(18 - t.decimals)),
+      swapFee: BigInt(Math.floor(r.between(1, 10))) * 10n ** 15n,
+    },
+  };
+}
+
 /** One random cycle of `category`, starting and ending in its first token, and a loan cap for it. */
 export function randomCycle(category: Category, r: Random): { cycle: Cycle; cap: bigint } {
   const decimals = (): number =>
@@ -138,6 +166,20 @@ export function randomCycle(category: Category, r: Random): { cycle: Cycle; cap:
   if (category === "v3-deepening" || category === "v3-thinning") {
     const beyond = category === "v3-deepening" ? r.logUniform(0.5, 2) : r.logUniform(-2, -0.5);
     const pool = v3(a, b, depth(), skew(), beyond, r);
+    hops = [
+      { pool: v2(a, b, depth(), 0), tokenIn: a.address, tokenOut: b.address },
+      { pool, tokenIn: b.address, tokenOut: a.address },
+    ];
+    if (r.next() < 0.5)
+      hops = [
+        { pool, tokenIn: a.address, tokenOut: b.address },
+        { pool: v2(a, b, depth(), 0), tokenIn: b.address, tokenOut: a.address },
+      ];
+  } else if (category === "balancer-weighted") {
+    // Unequal weights make the pool's curve differ from the constant product the closed form
+    // assumes; 2% of one side, as in the 98/2 pools, is the extreme.
+    const weightA = r.pick([2n, 20n, 50n, 80n, 98n]) * 10n ** 16n;
+    const pool = weighted(a, b, depth(), skew(), weightA, r);
     hops = [
       { pool: v2(a, b, depth(), 0), tokenIn: a.address, tokenOut: b.address },
       { pool, tokenIn: b.address, tokenOut: a.address },
