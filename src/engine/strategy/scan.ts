@@ -379,28 +379,27 @@ export class RateGraph {
   }
 
   /**
-   * The least margin (sum of log rates) with which a cycle whose first hop is `e` can clear
-   * `least`. A cycle paying A·x / (1 + C·x) makes at most (√A − 1)² / C; A is e^margin and C
-   * is at least the first hop's γ / R_in (its most generous reserves, as the bound uses), so
-   * below 2·ln(1 + √(least·γ / R_in)) not even the bound can clear it. A hair lower, for the
-   * floats.
+   * A margin (sum of log rates) below which a cycle whose first hop is `e` cannot clear `least`.
+   * A cycle paying A·x / (1 + C·x) makes at most (√A − 1)² / C; A is e^margin and C is at least
+   * the first hop's γ / R_in (its most generous reserves, as the bound uses), so it cannot below
+   * 2·ln(1 + s) with s = √(least·γ / R_in). Returned as 2s − s², which is never above it
+   * (ln(1 + s) ≥ s − s²/2) and costs a square root instead of a logarithm: this runs for every
+   * edge of a hub. A hair lower, for the floats.
    */
   private needFirst(e: number, least: number): number {
     if (!(least > 0)) return 0;
-    const reserve = this.boundIn[e * LEVELS + LEVELS - 1] as number;
-    return 2 * Math.log1p(Math.sqrt((least * (this.gamma[e] as number)) / reserve)) * (1 - 1e-9);
+    const s = Math.sqrt((least * (this.gamma[e] as number)) / (this.boundIn[e * LEVELS + LEVELS - 1] as number));
+    return (2 * s - s * s) * (1 - 1e-9);
   }
 
   /**
    * The same for a cycle whose last hop is `e`: C is also at least A / R_out of the last hop,
-   * so the bound is at most (1 − e^(−m/2))²·R_out, under `least` below a margin of
-   * −2·ln(1 − √(least / R_out)) — and always where `least` is above the pool's whole reserve.
+   * so the bound is at most (1 − e^(−m/2))²·R_out, under `least` below −2·ln(1 − s) with
+   * s = √(least / R_out); returned as 2s, never above it (−ln(1 − s) ≥ s).
    */
   private needLast(e: number, least: number): number {
     if (!(least > 0)) return 0;
-    const reserve = this.boundOut[e * LEVELS + LEVELS - 1] as number;
-    if (least >= reserve) return Number.POSITIVE_INFINITY;
-    return -2 * Math.log1p(-Math.sqrt(least / reserve)) * (1 - 1e-9);
+    return 2 * Math.sqrt(least / (this.boundOut[e * LEVELS + LEVELS - 1] as number)) * (1 - 1e-9);
   }
 
   /**

@@ -153,7 +153,7 @@ export function sizeCycle(
       const atEdge = (found.amountIn === lo && lo > 1n) || (found.amountIn === hi && hi < maxAmountIn);
       // A point a little way off that does better means the bracket sat on a flat step of
       // rounding (wide where an output token has few decimals), not on the peak.
-      const beaten = [1_000n, 50n, 8n]
+      const beaten = [50n, 8n]
         .flatMap((part) => [found.amountIn - found.amountIn / part - 1n, found.amountIn + found.amountIn / part + 1n])
         .some((a) => a >= 1n && a <= maxAmountIn && profitAt(a) > found.profit);
       if (!atEdge && !beaten && found.profit > 0n) break;
