@@ -38,6 +38,7 @@ const values = createCommand(
   .option("--sizing-cycles <count>", "random cycles per category held against the independent search", Number, 50)
   .option("--scaling", "also measure the scan from 1,000 to 100,000 pools over 30 to 3,000 tokens", false)
   .option("--scan-only", "measure the scan alone and print it as JSON (one row of --scaling)", false)
+  .option("--out <file>", "also write the results as JSON here (e.g. snapshots/bench.json)")
   .parse()
   .opts<{
     json: boolean;
@@ -47,6 +48,7 @@ const values = createCommand(
     sizingCycles: number;
     scaling: boolean;
     scanOnly: boolean;
+    out?: string;
   }>();
 // Loaded only once the flags parse: `--help` and a flag error then answer without Hardhat's
 // start-up or node:sqlite's experimental-feature warning around their one line. Still loaded
@@ -317,6 +319,10 @@ const result = {
   sizingProblems: audit.problems.length,
   ...(values.scaling ? { scaling } : {}),
 };
+if (values.out !== undefined) {
+  const { writeFileSync } = await import("node:fs");
+  writeFileSync(values.out, `${JSON.stringify(result, null, 2)}\n`);
+}
 if (values.json) {
   console.log(JSON.stringify(result));
   process.exit(0);

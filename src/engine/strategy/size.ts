@@ -122,7 +122,11 @@ export function sizeCycle(
   // one): a single small trial misses the small optima of 6- and 8-decimal tokens, and a trial
   // far below the optimum loses to rounding in a thin pool where the optimum itself pays.
   const start = guess ?? closedFormGuess(cycle);
-  const profitAt = (a: bigint): bigint => cycleOutput(cycle, a) - a - fee(a);
+  // The cycle's output at the closed form's optimum is known from the saw test below, and the
+  // first probe is usually that same input: one evaluation of a dozen saved.
+  let known: { amountIn: bigint; amountOut: bigint } | undefined;
+  const profitAt = (a: bigint): bigint =>
+    (a === known?.amountIn ? known.amountOut : cycleOutput(cycle, a)) - a - fee(a);
   // Where a hop's output near the optimum is under a hundred million units (a thin pool, a
   // token with few decimals), rounding makes the profit a saw: teeth a unit of that output
   // apart, each peaking at its left edge, and profitable only there. Probes miss the teeth and
@@ -133,7 +137,9 @@ export function sizeCycle(
   const optimum = closedFormGuess(cycle);
   const around =
     optimum !== undefined && optimum >= 1 ? BigInt(Math.floor(Math.min(optimum, Number(maxAmountIn)))) : maxAmountIn;
-  if (around >= 1n && smallestHopOutput(cycle, around) < QUANTIZED_BELOW) {
+  const hops = around >= 1n ? smallestHopOutput(cycle, around) : undefined;
+  if (hops !== undefined) known = { amountIn: around, amountOut: hops.amountOut };
+  if (hops !== undefined && hops.least < QUANTIZED_BELOW) {
     const byGrid = gridSearch(profitAt, around, maxAmountIn, fee, cycle);
     const byStep = bottleneckSearch(cycle, around, maxAmountIn, fee);
     const found = byStep !== undefined && (byGrid === undefined || byStep.profit > byGrid.profit) ? byStep : byGrid;
@@ -165,18 +171,23 @@ export function sizeCycle(
   return leftEdge(cycle, found, fee);
 }
 
+/** The longest run of units of a hop's input over which a later hop's output is looked for a stall. */
+const LONGEST_RUN = 4_096n;
+/** The most units of `m` either side of the bottleneck search's landing tried for an earlier hop's saw. */
+const QUARTER_CAP = 256n;
+
 /** A hop output under this many units makes the profit a saw of rounding. */
 const QUANTIZED_BELOW = 100_000_000n;
 
-/** The smallest output of any hop of `cycle` for `amountIn`. */
-function smallestHopOutput(cycle: Cycle, amountIn: bigint): bigint {
+/** The smallest output of any hop of `cycle` for `amountIn`, and the cycle's output. */
+function smallestHopOutput(cycle: Cycle, amountIn: bigint): { least: bigint; amountOut: bigint } {
   let amount = amountIn;
   let least = amountIn;
   for (const hop of cycle.hops) {
     amount = amountOut(hop.pool, hop.tokenIn, hop.tokenOut, amount);
     if (amount < least) least = amount;
   }
-  return least;
+  return { least, amountOut: amount };
 }
 
 /**
@@ -283,9 +294,48 @@ function bottleneckSearch(
   const first = prefix(lo) > 0n ? prefix(lo) : 1n;
   const last = prefix(hi);
   if (last < first) return undefined;
-  const [mLo, mHi] = narrowToPeak(first, last, value, (a, b) => b - a <= 64n);
+  // A second saw: where a later hop rounds its fee on its input (a V3 pool, a weighted pool),
+  // every so many units of `m` one more buys it nothing (its output stalls) while the input still
+  // grows, so the profit over `m` climbs along a run and drops at its end. The search then
+  // narrows on the runs' ends — their envelope has one peak — and tries every `m` within a run
+  // either side of where it lands.
+  const suffixOut = new Map<bigint, bigint>();
+  const S = (m: bigint) => {
+    let out = suffixOut.get(m);
+    if (out === undefined) {
+      out = suffix(m);
+      suffixOut.set(m, out);
+    }
+    return out;
+  };
+  /** The last `m'` ≥ `m` before the suffix stalls; undefined where it does not within a long run. */
+  const runEnd = (m: bigint): bigint | undefined => {
+    let previous = S(m);
+    for (let j = 1n; j <= LONGEST_RUN && m + j <= last; j++) {
+      const out = S(m + j);
+      if (out === previous) return m + j - 1n;
+      previous = out;
+    }
+    return undefined;
+  };
+  const start = prefix(around) > first ? prefix(around) : first;
+  const stalls = runEnd(start) !== undefined;
+  const envelope = stalls ? (m: bigint) => value(runEnd(m) ?? m) : value;
+  const [mLo, mHi] = narrowToPeak(first, last, envelope, (a, b) => b - a <= 64n);
+  let reach = 0n;
+  if (stalls) {
+    // The length of the runs where it landed, twice over.
+    const end = runEnd(mLo) ?? mLo;
+    const next = runEnd(end + 1n) ?? end + 1n + LONGEST_RUN;
+    reach = 2n * (next - end);
+  }
+  // An earlier hop quantized as well makes the least input for each `m` a saw of its own, which
+  // can mislead the narrowing by a fraction of `m`: a quarter of it either side is tried too, up
+  // to `QUARTER_CAP` units (where `m` is larger, one unit of it matters less).
+  const quarter = mLo / 4n < QUARTER_CAP ? mLo / 4n : QUARTER_CAP;
+  if (quarter > reach) reach = quarter;
   let best: Sizing | undefined;
-  for (let m = mLo; m <= mHi; m++) {
+  for (let m = mLo - reach > first ? mLo - reach : first; m <= mHi + reach && m <= last; m++) {
     const s = at(m);
     if (s !== undefined && (best === undefined || s.profit > best.profit)) best = s;
   }
