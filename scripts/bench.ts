@@ -1,41 +1,50 @@
-// `npm run bench [-- --json] [-- --pools N] [-- --tokens T] [-- --scaling]`: the engine's speed
+// `npm run bench -- [--json] [--pools N] [--tokens T] [--scaling] [--out FILE]`: the engine's speed
 // and memory on a synthetic market of Uniswap V2 and V3 pools (10,000 by default over 300
 // tokens), its sizing held against an independent search per category of random cycle, and —
 // on the in-process replica — the time from a new block to a simulated, signed-ready trade.
 // `--scaling` adds the table from 1,000 to 100,000 pools, each row in a process of its own (so
 // that its memory is its own). Prints tables, or one JSON line with --json.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { InvalidArgumentError } from "commander";
 import { getAddress, parseUnits } from "ethers";
 import { type Address, symbolsOf } from "../src/addressBook.js";
 import { createCommand, positiveInteger } from "../src/cli.js";
-import { parseEngineConfig } from "../src/engine/config.js";
-import { createLogger } from "../src/engine/log.js";
-import { EngineService } from "../src/engine/service.js";
-import { type Estimate, RateGraph } from "../src/engine/strategy/scan.js";
-import { disjointBest } from "../src/engine/strategy/select.js";
-import { cycleOutput, type Sizing, sizeCycle } from "../src/engine/strategy/size.js";
+import type { Estimate } from "../src/engine/strategy/scan.js";
+import type { Sizing } from "../src/engine/strategy/size.js";
 import type { MarketPool } from "../src/engine/venues/pools.js";
-import { deployExecutor } from "../src/executor/deploy.js";
-import { getTickAtSqrtRatio, MAX_TICK, MIN_TICK } from "../src/math/tickMath.js";
-import { devWallet } from "../src/ops/devAccounts.js";
-import { dislocate, findPool } from "../src/replica/market.js";
-import { replicaMarketPools } from "../src/replica/marketPools.js";
-import { deployReplica } from "../src/replica/replica.js";
 import type { ReplicaTokenSymbol } from "../src/replica/tokens.js";
+
+/** A whole number from zero up, in plain digits. */
+function count(value: string): number {
+  const n = Number(value);
+  if (!/^[0-9]+$/.test(value) || !Number.isSafeInteger(n))
+    throw new InvalidArgumentError("Expected a whole number from 0 up.");
+  return n;
+}
+
+/** At least one token besides the three hubs. */
+function tokenCount(value: string): number {
+  const n = positiveInteger(value);
+  if (n < 4) throw new InvalidArgumentError("Expected at least 4 (three of them are the hubs).");
+  return n;
+}
 
 const values = createCommand(
   "bench",
-  "Measure the engine on a synthetic market of Uniswap V2 and V3 pools: full and incremental scan times, " +
-    "sizing accuracy against an exhaustive grid, and block-to-trade latency on the in-process replica.",
+  "Measure the engine on a synthetic market of Uniswap V2 and V3 pools: full and incremental scan times and " +
+    "memory, sizing held against an independent search for the best integer size, and block-to-trade latency " +
+    "on the in-process replica.",
 )
   .option("--json", "print one JSON line of results instead of a table", false)
   .option("--pools <count>", "pools in the synthetic market", positiveInteger, 10_000)
   .option(
     "--tokens <count>",
     "tokens in the synthetic market (default: one per 33 pools, at least 20)",
-    positiveInteger,
+    tokenCount,
   )
-  .option("--rounds <count>", "dislocated blocks the engine handles on the replica (0: none)", Number, 8)
-  .option("--sizing-cycles <count>", "random cycles per category held against the independent search", Number, 50)
+  .option("--rounds <count>", "dislocated blocks the engine handles on the replica (0: none)", count, 8)
+  .option("--sizing-cycles <count>", "random cycles per category held against the independent search", count, 50)
   .option("--scaling", "also measure the scan from 1,000 to 100,000 pools over 30 to 3,000 tokens", false)
   .option("--scan-only", "measure the scan alone and print it as JSON (one row of --scaling)", false)
   .option("--out <file>", "also write the results as JSON here (e.g. snapshots/bench.json)")
@@ -55,6 +64,19 @@ const values = createCommand(
 // before anything is timed, as the static imports were.
 const POOLS = values.pools;
 const TOKENS = values.tokens ?? Math.max(20, Math.round(POOLS / 33));
+// Past a hundred pools per pair of tokens the cycles that clear the floor outgrow memory (each
+// is reported and ranked): say so rather than run out of it.
+if (POOLS / ((TOKENS * (TOKENS - 1)) / 2) > 100) {
+  console.error(
+    `error: ${POOLS} pools over ${TOKENS} tokens is more than 100 pools per pair of tokens; use more tokens (see bench --help)`,
+  );
+  process.exit(2);
+}
+if (values.out !== undefined) mkdirSync(dirname(values.out), { recursive: true });
+const { RateGraph } = await import("../src/engine/strategy/scan.js");
+const { disjointBest } = await import("../src/engine/strategy/select.js");
+const { cycleOutput, sizeCycle } = await import("../src/engine/strategy/size.js");
+const { getTickAtSqrtRatio, MAX_TICK, MIN_TICK } = await import("../src/math/tickMath.js");
 const HUBS = 3;
 
 // A deterministic generator, so every run measures the same market.
@@ -264,6 +286,14 @@ const audit = auditSizing(values.sizingCycles, 20261201);
 // Block to transaction, with the real engine on the in-process replica (skipped at --rounds 0).
 async function blockToTx(rounds: number): Promise<{ p50: number; p99: number } | undefined> {
   if (rounds === 0) return undefined;
+  const { parseEngineConfig } = await import("../src/engine/config.js");
+  const { createLogger } = await import("../src/engine/log.js");
+  const { EngineService } = await import("../src/engine/service.js");
+  const { deployExecutor } = await import("../src/executor/deploy.js");
+  const { devWallet } = await import("../src/ops/devAccounts.js");
+  const { dislocate, findPool } = await import("../src/replica/market.js");
+  const { replicaMarketPools } = await import("../src/replica/marketPools.js");
+  const { deployReplica } = await import("../src/replica/replica.js");
   const { network } = await import("hardhat");
   const { Records } = await import("../src/engine/record/records.js");
   const { ethers } = await network.create();
@@ -315,12 +345,13 @@ const result = {
   ...scan,
   blockToTxP50Ms: latency?.p50 ?? null,
   blockToTxP99Ms: latency?.p99 ?? null,
-  sizing: audit.tally,
+  sizing: Object.fromEntries(
+    Object.entries(audit.tally).map(([category, t]) => [category, { ...t, slowestMs: round(t.slowestMs, 1) }]),
+  ),
   sizingProblems: audit.problems.length,
   ...(values.scaling ? { scaling } : {}),
 };
 if (values.out !== undefined) {
-  const { writeFileSync } = await import("node:fs");
   writeFileSync(values.out, `${JSON.stringify(result, null, 2)}\n`);
 }
 if (values.json) {

@@ -73,8 +73,11 @@ export interface Sizing {
  * `γ·R_out·x / (R_in + γ·x)` (a V3 pool through its in-range virtual reserves), and their
  * composition is `A·x / (B + C·x)`, whose profit `A·x/(B + C·x) − x` peaks at
  * `(√(A·B) − B) / C` (`closedForm.ts`). Exact for V2-only cycles up to rounding; a starting point for V3.
+ * With a lender's fee of `feeRate` of the loan, the profit `A·x/(B + C·x) − (1 + feeRate)·x`
+ * peaks where the cycle pays `A / (1 + feeRate)`: ignoring a fee of a few basis points puts
+ * the optimum of a cycle whose margin is about as thin hundreds of times too far out.
  */
-export function closedFormGuess(cycle: Cycle): number | undefined {
+export function closedFormGuess(cycle: Cycle, feeRate = 0): number | undefined {
   let a = 1;
   let b = 1;
   let c = 0;
@@ -89,7 +92,7 @@ export function closedFormGuess(cycle: Cycle): number | undefined {
     c = nc / nb;
     b = 1;
   }
-  const x = optimalInput(a / b, c / b);
+  const x = optimalInput(a / b / (1 + feeRate), c / b);
   return Number.isFinite(x) && x > 0 ? x : undefined;
 }
 
@@ -121,7 +124,11 @@ export function sizeCycle(
   // points a factor of four apart on either side of it (the loan cap's powers of eight without
   // one): a single small trial misses the small optima of 6- and 8-decimal tokens, and a trial
   // far below the optimum loses to rounding in a thin pool where the optimum itself pays.
-  const start = guess ?? closedFormGuess(cycle);
+  // The lender's fee as a fraction of the loan, read at the cap (a fee is linear but for rounding).
+  const feeRate = maxAmountIn > 0n ? Number(fee(maxAmountIn)) / Number(maxAmountIn) : 0;
+  const optimum = closedFormGuess(cycle, feeRate);
+  // The caller's guess (the scan's closed form, without the fee) only where there is no closed form here.
+  const start = optimum ?? guess;
   // The cycle's output at the closed form's optimum is known from the saw test below, and the
   // first probe is usually that same input: one evaluation of a dozen saved.
   let known: { amountIn: bigint; amountOut: bigint } | undefined;
@@ -132,9 +139,8 @@ export function sizeCycle(
   // apart, each peaking at its left edge, and profitable only there. Probes miss the teeth and
   // a search that assumes one peak climbs the nearest one; the saw is searched by grids instead
   // (dearer, and rare where pools are deep).
-  // Judged at the closed form's optimum whatever the caller guessed: a guess far off would see
-  // a saw in any cycle.
-  const optimum = closedFormGuess(cycle);
+  // Judged at the closed form's optimum, fee included, whatever the caller guessed: a guess far
+  // off would see a saw in any cycle, or none where there is one.
   const around =
     optimum !== undefined && optimum >= 1 ? BigInt(Math.floor(Math.min(optimum, Number(maxAmountIn)))) : maxAmountIn;
   const hops = around >= 1n ? smallestHopOutput(cycle, around) : undefined;

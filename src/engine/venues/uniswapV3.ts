@@ -27,7 +27,11 @@ export const uniswapV3: Venue<UniswapV3Pool> = {
     return swapExactInput(pool.state, tokenIn === pool.token0, amountIn, false).amountOut;
   },
   logRate(pool, tokenIn) {
-    if (pool.state.liquidity === 0n) return Number.NEGATIVE_INFINITY;
+    // A price with no liquidity at it still trades once a swap reaches the next initialized
+    // tick: only a pool without any is empty. (The rate is then the best the pool can give, an
+    // upper bound as the scan's filter needs.)
+    const { sqrtPriceX96, liquidity, ticks } = pool.state;
+    if (sqrtPriceX96 === 0n || (liquidity === 0n && ticks.size === 0)) return Number.NEGATIVE_INFINITY;
     const price = 2 * Math.log(Number(pool.state.sqrtPriceX96)) - LN_Q192;
     return (tokenIn === pool.token0 ? price : -price) + Math.log1p(-pool.fee / 1e6);
   },

@@ -6,6 +6,7 @@ import { type Estimate, logRate, RateGraph } from "../../../src/engine/strategy/
 import { disjointBest } from "../../../src/engine/strategy/select.js";
 import { sizeCycle } from "../../../src/engine/strategy/size.js";
 import { type MarketPool, poolTokens } from "../../../src/engine/venues/pools.js";
+import { getSqrtRatioAtTick } from "../../../src/math/tickMath.js";
 import { bestSize } from "./support/bestSize.js";
 import { Random, randomCycle } from "./support/randomCycles.js";
 
@@ -199,6 +200,66 @@ describe("the rate-graph scan", () => {
     expect(checked).to.be.greaterThan(50);
     // The closed form on in-range reserves underestimates some: those a floor on it would drop.
     expect(underestimated).to.be.greaterThan(0);
+  });
+
+  it("reports a cycle through a V3 pool with no liquidity at its price but some past the next tick", () => {
+    const [a, b] = ["0x00000000000000000000000000000000000000a1", "0x00000000000000000000000000000000000000b2"].map(
+      (t) => getAddress(t) as Address,
+    ) as [Address, Address];
+    const e18 = 10n ** 18n;
+    const v2: MarketPool = {
+      kind: "uniswapV2",
+      address: getAddress("0x0000000000000000000000000000000000003001") as Address,
+      token0: a,
+      token1: b,
+      factoryIndex: 0,
+      dex: "uniswapV2",
+      feePips: 3000,
+      state: { reserve0: 1_000_000n * e18, reserve1: 1_050_000n * e18 },
+    };
+    const v3: MarketPool = {
+      kind: "uniswapV3",
+      address: getAddress("0x0000000000000000000000000000000000003002") as Address,
+      token0: a,
+      token1: b,
+      fee: 3000,
+      state: {
+        sqrtPriceX96: getSqrtRatioAtTick(0),
+        tick: 0,
+        liquidity: 0n,
+        fee: 3000,
+        tickSpacing: 60,
+        ticks: new Map([
+          [60, 10n ** 24n],
+          [600, -(10n ** 24n)],
+        ]),
+      },
+    };
+    const cycle = {
+      id: "a>v2>b>v3>a",
+      token: a,
+      hops: [
+        { pool: v2, tokenIn: a, tokenOut: b },
+        { pool: v3, tokenIn: b, tokenOut: a },
+      ],
+    };
+    const best = bestSize(cycle, 10n ** 30n, () => 0n);
+    expect(best.profit > 0n).to.equal(true);
+    const graph = new RateGraph([v2, v3]);
+    const id = `${a}:${v2.address}>${v3.address}`;
+    for (const scan of [
+      (visit: (f: Estimate) => void) => graph.scan([a], visit, () => Number(best.profit) / 2),
+      (visit: (f: Estimate) => void) => graph.scanThrough(v3, [a], visit, () => Number(best.profit) / 2),
+    ]) {
+      const found: Estimate[] = [];
+      scan((f) => found.push(f));
+      const cycleFound = found.find((f) => f.cycle.id === id);
+      expect(cycleFound, "reported").to.not.equal(undefined);
+      expect((cycleFound as Estimate).bound).to.be.at.least(Number(best.profit));
+    }
+    // And sized: the sizing needs no closed form to find it.
+    const sized = sizeCycle(cycle, 10n ** 30n, () => 0n);
+    expect(sized?.profit ?? 0n).to.be.at.least((best.profit * 9_999n) / 10_000n);
   });
 
   it("picks the best estimates first and uses each pool at most once", () => {

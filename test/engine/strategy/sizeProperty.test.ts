@@ -1,9 +1,18 @@
 import { expect } from "chai";
 import { auditSizing } from "./support/sizingAudit.js";
 
+/** A whole number from the environment, or the default; anything else stops the suite with a message. */
+function wholeNumber(name: string, fallback: number): number {
+  const value = process.env[name];
+  if (value === undefined || value === "") return fallback;
+  if (!/^[0-9]+$/.test(value) || !Number.isSafeInteger(Number(value)))
+    throw new Error(`${name} must be a whole number from 0 up, not ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
 /** Cycles per category: small in CI, large in the benchmark (`SIZE_PROPERTY_CYCLES`). */
-const PER_CATEGORY = Number(process.env.SIZE_PROPERTY_CYCLES ?? 25);
-const SEED = Number(process.env.SIZE_PROPERTY_SEED ?? 20261201);
+const PER_CATEGORY = wholeNumber("SIZE_PROPERTY_CYCLES", 25);
+const SEED = wholeNumber("SIZE_PROPERTY_SEED", 20261201);
 
 describe("sizing against an independent search for the best integer size (seeded random cycles)", function () {
   this.timeout(600_000);
