@@ -38,11 +38,7 @@ const values = createCommand(
 )
   .option("--json", "print one JSON line of results instead of a table", false)
   .option("--pools <count>", "pools in the synthetic market", positiveInteger, 10_000)
-  .option(
-    "--tokens <count>",
-    "tokens in the synthetic market (default: one per 33 pools, at least 20)",
-    tokenCount,
-  )
+  .option("--tokens <count>", "tokens in the synthetic market (default: one per 33 pools, at least 20)", tokenCount)
   .option("--rounds <count>", "dislocated blocks the engine handles on the replica (0: none)", count, 8)
   .option("--sizing-cycles <count>", "random cycles per category held against the independent search", count, 50)
   .option("--scaling", "also measure the scan from 1,000 to 100,000 pools over 30 to 3,000 tokens", false)

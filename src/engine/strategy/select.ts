@@ -14,7 +14,9 @@ export function disjointBest(found: readonly Estimate[], limit = Number.POSITIVE
   for (const estimate of ranked) {
     if (chosen.length >= limit) break;
     const pools = estimate.pools;
-    if (pools.some((p) => used.has(p))) continue;
+    let free = true;
+    for (const p of pools) if (used.has(p)) free = false;
+    if (!free) continue;
     for (const p of pools) used.add(p);
     chosen.push(estimate);
   }

@@ -280,9 +280,42 @@ function bottleneckSearch(
   const prefix = (a: bigint) => throughHops(cycle, 0, k + 1, a);
   const suffix = (m: bigint) => throughHops(cycle, k + 1, cycle.hops.length, m);
   const lo = around / 1_024n > 0n ? around / 1_024n : 1n;
-  const hi = around * 1_024n < cap ? around * 1_024n : cap;
+  // A pool that refuses a trade too large for it (a weighted pool past its 30% in-ratio) pays
+  // nothing there: the search stays below where the bottleneck's output still reaches its
+  // output at `around`, so that it only grows with the input.
+  let hi = around * 1_024n < cap ? around * 1_024n : cap;
+  const floorOut = prefix(around);
+  while (hi > around && prefix(hi) < floorOut) hi = around + (hi - around) / 2n;
   /** The least input in [lo, hi] whose bottleneck output reaches `m`. */
-  const leastInput = (m: bigint): bigint | undefined => (prefix(hi) < m ? undefined : leastReaching(lo, hi, prefix, m));
+  // The window below asks for one `m` after another: the least input for the next one is
+  // searched from the last one's upwards, in a range twice the last step, not over [lo, hi].
+  let lastM = -1n;
+  let lastA = 0n;
+  let lastStep = 0n;
+  const leastInput = (m: bigint): bigint | undefined => {
+    let a: bigint | undefined;
+    if (lastM >= 0n && m === lastM + 1n) {
+      // From where the last step predicts it, outwards in doubling steps, then a bisection.
+      const predicted = lastA + (lastStep > 0n ? lastStep : 1n) < hi ? lastA + (lastStep > 0n ? lastStep : 1n) : hi;
+      if (prefix(predicted) >= m) {
+        let d = 1n;
+        while (predicted - d > lastA && prefix(predicted - d) >= m) d *= 2n;
+        const from = predicted - d > lastA ? predicted - d : lastA;
+        a = leastReaching(from, predicted, prefix, m);
+      } else {
+        let d = 1n;
+        while (predicted + d < hi && prefix(predicted + d) < m) d *= 2n;
+        const to = predicted + d < hi ? predicted + d : hi;
+        a = prefix(to) < m ? undefined : leastReaching(predicted, to, prefix, m);
+      }
+    } else a = prefix(hi) < m ? undefined : leastReaching(lo, hi, prefix, m);
+    if (a !== undefined) {
+      lastStep = lastM >= 0n && m === lastM + 1n ? a - lastA : 0n;
+      lastM = m;
+      lastA = a;
+    }
+    return a;
+  };
   const cache = new Map<bigint, Sizing | undefined>();
   const at = (m: bigint): Sizing | undefined => {
     if (cache.has(m)) return cache.get(m);
@@ -314,10 +347,15 @@ function bottleneckSearch(
     }
     return out;
   };
-  /** The last `m'` ≥ `m` before the suffix stalls; undefined where it does not within a long run. */
+  /**
+   * The last `m'` ≥ `m` before the suffix stalls; undefined where it does not within a run as
+   * long as `m` itself (or `LONGEST_RUN`): further than that is not the saw's tooth but
+   * another part of the curve.
+   */
   const runEnd = (m: bigint): bigint | undefined => {
     let previous = S(m);
-    for (let j = 1n; j <= LONGEST_RUN && m + j <= last; j++) {
+    const longest = m < LONGEST_RUN ? m : LONGEST_RUN;
+    for (let j = 1n; j <= longest && m + j <= last; j++) {
       const out = S(m + j);
       if (out === previous) return m + j - 1n;
       previous = out;
@@ -326,7 +364,15 @@ function bottleneckSearch(
   };
   const start = prefix(around) > first ? prefix(around) : first;
   const stalls = runEnd(start) !== undefined;
-  const envelope = stalls ? (m: bigint) => value(runEnd(m) ?? m) : value;
+  const envelope = stalls
+    ? (m: bigint) => {
+        const end = runEnd(m);
+        const here = value(m);
+        if (end === undefined) return here;
+        const atEnd = value(end);
+        return atEnd > here ? atEnd : here;
+      }
+    : value;
   const [mLo, mHi] = narrowToPeak(first, last, envelope, (a, b) => b - a <= 64n);
   let reach = 0n;
   if (stalls) {
