@@ -445,8 +445,8 @@ export class RateGraph {
 
   /** The pools of a cycle of edges. */
   poolsOf(e1: number, e2: number, e3: number): MarketPool[] {
-    const pool = (e: number) => this.pools[this.edgePool[e] as number] as MarketPool;
-    return e3 < 0 ? [pool(e1), pool(e2)] : [pool(e1), pool(e2), pool(e3)];
+    const legs = e3 < 0 ? [e1, e2] : [e1, e2, e3];
+    return legs.map((e) => this.pools[this.edgePool[e] as number] as MarketPool);
   }
 
   /** The three-hop cycles g1 → g2 → g3 through three distinct pools. */

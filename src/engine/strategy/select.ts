@@ -14,9 +14,7 @@ export function disjointBest(found: readonly Estimate[], limit = Number.POSITIVE
   for (const estimate of ranked) {
     if (chosen.length >= limit) break;
     const pools = estimate.pools;
-    let free = true;
-    for (const p of pools) if (used.has(p)) free = false;
-    if (!free) continue;
+    if (pools.some((p) => used.has(p))) continue;
     for (const p of pools) used.add(p);
     chosen.push(estimate);
   }
