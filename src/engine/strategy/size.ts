@@ -369,8 +369,10 @@ function bottleneckSearch(
         const end = runEnd(m);
         const here = value(m);
         if (end === undefined) return here;
+        // The larger of the two (bigints: no Math.max).
         const atEnd = value(end);
-        return atEnd > here ? atEnd : here;
+        if (atEnd > here) return atEnd;
+        return here;
       }
     : value;
   const [mLo, mHi] = narrowToPeak(first, last, envelope, (a, b) => b - a <= 64n);
