@@ -141,8 +141,16 @@ export function sizeCycle(
   // (dearer, and rare where pools are deep).
   // Judged at the closed form's optimum, fee included, whatever the caller guessed: a guess far
   // off would see a saw in any cycle, or none where there is one.
-  const around =
+  let around =
     optimum !== undefined && optimum >= 1 ? BigInt(Math.floor(Math.min(optimum, Number(maxAmountIn)))) : maxAmountIn;
+  if (optimum === undefined && maxAmountIn >= 1n) {
+    // No closed form (a V3 pool with no liquidity at its price): judge the saw where the best
+    // probe is rather than at the cap, where a thin pool is drained or a weighted pool past its
+    // in-ratio pays nothing; and come down until the cycle pays something at all.
+    const probe = bestProbe(probes(guess, maxAmountIn), profitAt);
+    if (probe !== undefined) around = probe.amount;
+    while (around > 1n && cycleOutput(cycle, around) === 0n) around /= 8n;
+  }
   const hops = around >= 1n ? smallestHopOutput(cycle, around) : undefined;
   if (hops !== undefined) known = { amountIn: around, amountOut: hops.amountOut };
   if (hops !== undefined && hops.least < QUANTIZED_BELOW) {
@@ -363,7 +371,10 @@ function bottleneckSearch(
     return undefined;
   };
   const start = prefix(around) > first ? prefix(around) : first;
-  const stalls = runEnd(start) !== undefined;
+  // Only where the stalls recur within a run's length: a single stall near `start` means a
+  // period longer than the scan, where the envelope would cost a whole scan per point for nothing.
+  const firstEnd = runEnd(start);
+  const stalls = firstEnd !== undefined && runEnd(firstEnd + 1n) !== undefined;
   const envelope = stalls
     ? (m: bigint) => {
         const end = runEnd(m);

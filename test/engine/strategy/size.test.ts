@@ -4,6 +4,7 @@ import { findCycles, indexCyclesByPool } from "../../../src/engine/strategy/cycl
 import { cycleOutput, sizeCycle } from "../../../src/engine/strategy/size.js";
 import type { MarketPool } from "../../../src/engine/venues/pools.js";
 import { getSqrtRatioAtTick } from "../../../src/math/tickMath.js";
+import { bestSize } from "./support/bestSize.js";
 
 const A = "0x000000000000000000000000000000000000000A" as Address;
 const B = "0x000000000000000000000000000000000000000b" as Address;
@@ -97,6 +98,49 @@ describe("cycles and sizing", () => {
     expect(sized?.profit ?? 0n).to.be.at.least(12_680n);
     const profit = (a: bigint) => cycleOutput(cycle, a) - a - aave(a);
     expect(profit(sized?.amountIn ?? 0n)).to.equal(sized?.profit);
+  });
+
+  it("sizes a cycle without a closed form (a V3 pool with no liquidity at its price) where it pays, not at the cap", () => {
+    // A thin V2 pool (50 units of a 6-decimal token), then a V3 pool whose liquidity starts 20
+    // ticks above its price: judged at the cap the thin pool is drained and the search looks
+    // far above the optimum.
+    const tick = -195_000;
+    const liquidity = 2n * 10n ** 17n;
+    const reserveB = 50_000_000n;
+    const reserveA = BigInt(Math.floor(Number(reserveB) / 1.0001 ** tick / 1.02));
+    const v3: MarketPool = {
+      kind: "uniswapV3",
+      address: "0x31" as Address,
+      token0: A,
+      token1: B,
+      fee: 500,
+      state: {
+        sqrtPriceX96: getSqrtRatioAtTick(tick),
+        tick,
+        liquidity: 0n,
+        fee: 500,
+        tickSpacing: 10,
+        ticks: new Map([
+          [tick + 20, liquidity],
+          [tick + 2000, -liquidity],
+        ]),
+      },
+    };
+    const cycle = {
+      id: "empty-at-price",
+      token: A,
+      hops: [
+        { pool: pair("0x30", A, B, reserveA, reserveB), tokenIn: A, tokenOut: B },
+        { pool: v3, tokenIn: B, tokenOut: A },
+      ],
+    };
+    const aave = (a: bigint) => (a * 5n + 9_999n) / 10_000n;
+    for (const cap of [e18, 10_000n * e18]) {
+      const best = bestSize(cycle, cap, aave);
+      expect(best.profit > 0n).to.equal(true);
+      const sized = sizeCycle(cycle, cap, aave);
+      expect(sized?.profit ?? 0n, `cap ${cap}`).to.be.at.least((best.profit * 9_999n) / 10_000n);
+    }
   });
 
   it("finds the optimum across V3 ticks whatever the starting guess", () => {
