@@ -185,3 +185,14 @@ export async function deployAave(
     deployment: { poolAddressesProvider: providerAddress as Address, pool: poolAddress },
   };
 }
+
+/**
+ * Moves Aave's oracle price of `asset` to `usd8` (USD with 8 decimals) the way a market's
+ * governance would: a new price source set on the AaveOracle by a pool admin (`admin`, the
+ * replica's deployer). Positions are then valued at the new price by the Pool itself.
+ */
+export async function setOraclePrice(aave: ReplicaAave, admin: Signer, asset: Address, usd8: bigint): Promise<void> {
+  const source = await deployArtifact(admin, protocolArtifact("AaveMockAggregator"), [usd8]);
+  const oracle = aave.oracle.connect(admin) as AnyContract;
+  await (await oracle.getFunction("setAssetSources")([asset], [await source.getAddress()])).wait();
+}
