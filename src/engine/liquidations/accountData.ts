@@ -131,9 +131,12 @@ export function accountData(
   let totalDebt = 0n;
   let avgLtv = 0n;
   let avgThreshold = 0n;
-  for (const [id, reserve] of [...reserves].sort(([a], [b]) => a - b)) {
-    const bits = (position.configuration >> BigInt(2 * id)) & 3n;
+  // The reserves the user touches, in id order as the Pool walks them, until no bit is left.
+  for (let id = 0, rest = position.configuration; rest !== 0n; id++, rest >>= 2n) {
+    const bits = rest & 3n;
     if (bits === 0n) continue;
+    const reserve = reserves.get(id);
+    if (reserve === undefined) continue;
     const params = reserveParams(reserve.configuration);
     const unit = 10n ** params.decimals;
     const inCategory = eMode !== undefined && params.eModeCategory === position.eModeCategory;
