@@ -59,6 +59,8 @@ export interface AccountData {
   readonly liquidationThreshold: bigint;
   /** Wad; 2²⁵⁶ − 1 without debt. */
   readonly healthFactor: bigint;
+  /** Whether some collateral has a loan-to-value of zero (the Pool then refuses some withdrawals). */
+  readonly hasZeroLtvCollateral: boolean;
 }
 
 const MAX_UINT256 = (1n << 256n) - 1n;
@@ -69,6 +71,8 @@ export function reserveParams(configuration: bigint): {
   liquidationThreshold: bigint;
   liquidationBonus: bigint;
   decimals: bigint;
+  active: boolean;
+  paused: boolean;
   eModeCategory: number;
 } {
   return {
@@ -76,6 +80,8 @@ export function reserveParams(configuration: bigint): {
     liquidationThreshold: (configuration >> 16n) & 0xffffn,
     liquidationBonus: (configuration >> 32n) & 0xffffn,
     decimals: (configuration >> 48n) & 0xffn,
+    active: ((configuration >> 56n) & 1n) === 1n,
+    paused: ((configuration >> 60n) & 1n) === 1n,
     eModeCategory: Number((configuration >> 168n) & 0xffn),
   };
 }
@@ -125,8 +131,19 @@ export function accountData(
   eModes: ReadonlyMap<number, AaveEModeCategory> = new Map(),
 ): AccountData {
   if (position.configuration === 0n)
-    return { totalCollateralBase: 0n, totalDebtBase: 0n, ltv: 0n, liquidationThreshold: 0n, healthFactor: MAX_UINT256 };
+    return {
+      totalCollateralBase: 0n,
+      totalDebtBase: 0n,
+      ltv: 0n,
+      liquidationThreshold: 0n,
+      healthFactor: MAX_UINT256,
+      hasZeroLtvCollateral: false,
+    };
   const eMode = position.eModeCategory === 0 ? undefined : eModes.get(position.eModeCategory);
+  // Valuing an efficiency-mode user with the reserves' own parameters would be wrong both ways.
+  if (position.eModeCategory !== 0 && eMode === undefined)
+    throw new Error(`efficiency mode category ${position.eModeCategory} of ${position.user} is not known`);
+  let hasZeroLtvCollateral = false;
   let totalCollateral = 0n;
   let totalDebt = 0n;
   let avgLtv = 0n;
@@ -144,7 +161,9 @@ export function accountData(
     if (params.liquidationThreshold !== 0n && (bits & 2n) !== 0n) {
       const value = (collateralOf(position, reserve, now) * price) / unit;
       totalCollateral += value;
-      avgLtv += value * (inCategory ? (eMode as AaveEModeCategory).ltv : params.ltv);
+      // As the Pool: a reserve whose own LTV is zero adds nothing, even in an efficiency mode.
+      if (params.ltv !== 0n) avgLtv += value * (inCategory ? (eMode as AaveEModeCategory).ltv : params.ltv);
+      else hasZeroLtvCollateral = true;
       avgThreshold +=
         value * (inCategory ? (eMode as AaveEModeCategory).liquidationThreshold : params.liquidationThreshold);
     }
@@ -154,5 +173,12 @@ export function accountData(
   const liquidationThreshold = totalCollateral === 0n ? 0n : avgThreshold / totalCollateral;
   const healthFactor =
     totalDebt === 0n ? MAX_UINT256 : wadDiv(percentMul(totalCollateral, liquidationThreshold), totalDebt);
-  return { totalCollateralBase: totalCollateral, totalDebtBase: totalDebt, ltv, liquidationThreshold, healthFactor };
+  return {
+    totalCollateralBase: totalCollateral,
+    totalDebtBase: totalDebt,
+    ltv,
+    liquidationThreshold,
+    healthFactor,
+    hasZeroLtvCollateral,
+  };
 }

@@ -1,4 +1,4 @@
-import { percentDiv, percentMul } from "../../math/aaveV3.js";
+import { percentDiv, percentMul, rayDiv, rayMul } from "../../math/aaveV3.js";
 import {
   type AaveEModeCategory,
   type AavePosition,
@@ -6,10 +6,11 @@ import {
   accountData,
   collateralOf,
   debtOf,
+  normalizedIncome,
   reserveParams,
 } from "./accountData.js";
 
-/** Above this health factor (wad) at most half of a debt can be repaid at once (Aave V3.0–3.2). */
+/** Above this health factor (wad) at most half of a debt can be repaid at once (Aave V3.0). */
 export const CLOSE_FACTOR_HF_THRESHOLD = 95n * 10n ** 16n;
 const DEFAULT_CLOSE_FACTOR = 5_000n;
 const MAX_CLOSE_FACTOR = 10_000n;
@@ -34,11 +35,14 @@ export function liquidationProtocolFee(configuration: bigint): bigint {
 }
 
 /**
- * `LiquidationLogic.executeLiquidationCall`'s arithmetic under Aave V3.0–3.2's rules, for a
- * liquidation mined at `now`: the health factor, the close factor, the debt actually repaid
- * (at most `debtToCover`) and the collateral seized with the bonus, the protocol's fee taken
- * from the bonus. Undefined when the Pool would refuse it (health factor at or above one, no
- * such debt or collateral).
+ * `LiquidationLogic.executeLiquidationCall`'s arithmetic under Aave V3.0's rules (the
+ * replica's `@aave/core-v3`; later versions change efficiency modes and add a grace period),
+ * for a liquidation mined at `now` that takes the collateral as the underlying token: the
+ * health factor, the close factor, the debt actually repaid (at most `debtToCover`) and the
+ * collateral seized with the bonus, the protocol's fee taken from the bonus. Undefined where
+ * the Pool would refuse it: a health factor at or above one, a reserve inactive or paused, a
+ * collateral the user does not use or that cannot be liquidated (threshold zero), no debt, or
+ * an amount that rounds to nothing. (A price-oracle sentinel, on L2 markets, is not modelled.)
  */
 export function liquidationAmounts(
   reserves: ReadonlyMap<number, AaveReserve>,
@@ -51,26 +55,29 @@ export function liquidationAmounts(
 ): LiquidationAmounts | undefined {
   const { healthFactor } = accountData(reserves, position, now, eModes);
   if (healthFactor >= 10n ** 18n) return undefined;
+  const collateralParams = reserveParams(collateralReserve.configuration);
+  const debtParams = reserveParams(debtReserve.configuration);
+  // ValidationLogic.validateLiquidationCall.
+  if (!collateralParams.active || !debtParams.active || collateralParams.paused || debtParams.paused) return undefined;
   const userDebt = debtOf(position, debtReserve, now);
-  const isCollateral = ((position.configuration >> BigInt(2 * collateralReserve.id + 1)) & 1n) === 1n;
+  const isCollateral =
+    collateralParams.liquidationThreshold !== 0n &&
+    ((position.configuration >> BigInt(2 * collateralReserve.id + 1)) & 1n) === 1n;
   const collateralBalance = collateralOf(position, collateralReserve, now);
-  if (userDebt === 0n || !isCollateral || collateralBalance === 0n) return undefined;
+  if (userDebt === 0n || !isCollateral) return undefined;
   const closeFactor = healthFactor > CLOSE_FACTOR_HF_THRESHOLD ? DEFAULT_CLOSE_FACTOR : MAX_CLOSE_FACTOR;
   const maxDebt = percentMul(userDebt, closeFactor);
   const toCover = debtToCover > maxDebt ? maxDebt : debtToCover;
 
-  const collateralParams = reserveParams(collateralReserve.configuration);
-  const debtParams = reserveParams(debtReserve.configuration);
+  // _getConfigurationData: the category's bonus and price for a collateral in it; its price for
+  // the debt whatever the debt's category (the Pool assumes an efficiency-mode debt is in it).
   const eMode = position.eModeCategory === 0 ? undefined : eModes.get(position.eModeCategory);
-  const inCategory = (params: { eModeCategory: number }) =>
-    eMode !== undefined && params.eModeCategory === position.eModeCategory;
-  const priceOf = (reserve: AaveReserve, params: { eModeCategory: number }) =>
-    eMode !== undefined && eMode.price !== 0n && inCategory(params) ? eMode.price : reserve.price;
-  const bonus = inCategory(collateralParams)
+  const collateralInCategory = eMode !== undefined && collateralParams.eModeCategory === position.eModeCategory;
+  const bonus = collateralInCategory
     ? (eMode as AaveEModeCategory).liquidationBonus
     : collateralParams.liquidationBonus;
-  const collateralPrice = priceOf(collateralReserve, collateralParams);
-  const debtPrice = priceOf(debtReserve, debtParams);
+  const collateralPrice = collateralInCategory && eMode.price !== 0n ? eMode.price : collateralReserve.price;
+  const debtPrice = eMode !== undefined && eMode.price !== 0n ? eMode.price : debtReserve.price;
   const collateralUnit = 10n ** collateralParams.decimals;
   const debtUnit = 10n ** debtParams.decimals;
 
@@ -92,5 +99,15 @@ export function liquidationAmounts(
     const bonusCollateral = collateralAmount - percentDiv(collateralAmount, bonus);
     protocolFee = percentMul(bonusCollateral, feeBps);
   }
-  return { healthFactor, closeFactor, debtRepaid, collateralSeized: collateralAmount - protocolFee, protocolFee };
+  const collateralSeized = collateralAmount - protocolFee;
+  // Burning or repaying nothing reverts (INVALID_BURN_AMOUNT).
+  if (debtRepaid === 0n || collateralSeized === 0n) return undefined;
+  if (protocolFee !== 0n) {
+    // The Pool sends the treasury no more than the user's scaled balance holds after the
+    // collateral seized is burnt (a wei of rounding where all of it is taken).
+    const index = normalizedIncome(collateralReserve, now);
+    const scaledLeft = (position.scaledCollateral.get(collateralReserve.id) ?? 0n) - rayDiv(collateralSeized, index);
+    if (rayDiv(protocolFee, index) > scaledLeft) protocolFee = rayMul(scaledLeft, index);
+  }
+  return { healthFactor, closeFactor, debtRepaid, collateralSeized, protocolFee };
 }

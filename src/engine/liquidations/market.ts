@@ -1,6 +1,6 @@
 import { Contract, type Provider } from "ethers";
 import type { Address } from "../../addressBook.js";
-import type { AavePosition, AaveReserve, StableDebt } from "./accountData.js";
+import type { AaveEModeCategory, AavePosition, AaveReserve, StableDebt } from "./accountData.js";
 
 const POOL_ABI = [
   "function getReservesList() view returns (address[])",
@@ -8,9 +8,13 @@ const POOL_ABI = [
   "function getReserveData(address) view returns ((uint256 configuration, uint128 liquidityIndex, uint128 currentLiquidityRate, uint128 variableBorrowIndex, uint128 currentVariableBorrowRate, uint128 currentStableBorrowRate, uint40 lastUpdateTimestamp, uint16 id, address aToken, address stableDebtToken, address variableDebtToken, address interestRateStrategy, uint128 accruedToTreasury, uint128 unbacked, uint128 isolationModeTotalDebt))",
   "function getUserConfiguration(address) view returns ((uint256 data))",
   "function getUserEMode(address) view returns (uint256)",
+  "function getEModeCategoryData(uint8) view returns ((uint16 ltv, uint16 liquidationThreshold, uint16 liquidationBonus, address priceSource, string label))",
   "function getUserAccountData(address) view returns (uint256 totalCollateralBase, uint256 totalDebtBase, uint256 availableBorrowsBase, uint256 currentLiquidationThreshold, uint256 ltv, uint256 healthFactor)",
 ];
-const ORACLE_ABI = ["function getAssetsPrices(address[]) view returns (uint256[])"];
+const ORACLE_ABI = [
+  "function getAssetsPrices(address[]) view returns (uint256[])",
+  "function getAssetPrice(address) view returns (uint256)",
+];
 const SCALED_ABI = ["function scaledBalanceOf(address) view returns (uint256)"];
 const STABLE_ABI = [
   "function principalBalanceOf(address) view returns (uint256)",
@@ -96,4 +100,34 @@ export async function readPosition(
     }),
   );
   return { user, configuration, eModeCategory, scaledCollateral, scaledVariableDebt, stableDebt };
+}
+
+/**
+ * The efficiency mode categories `ids` (those the tracked users are in), with their own price
+ * where they have a price source: `accountData` refuses a user whose category it is not given.
+ */
+export async function readEModeCategories(
+  provider: Provider,
+  source: AaveMarketSource,
+  ids: readonly number[],
+  blockTag: number | "latest" = "latest",
+): Promise<Map<number, AaveEModeCategory>> {
+  const pool = new Contract(source.pool, POOL_ABI, provider);
+  const oracle = new Contract(source.oracle, ORACLE_ABI, provider);
+  const categories = new Map<number, AaveEModeCategory>();
+  for (const id of new Set(ids)) {
+    if (id === 0) continue;
+    const data = await pool.getFunction("getEModeCategoryData")(id, { blockTag });
+    const priceSource = data.priceSource as Address;
+    categories.set(id, {
+      ltv: BigInt(data.ltv),
+      liquidationThreshold: BigInt(data.liquidationThreshold),
+      liquidationBonus: BigInt(data.liquidationBonus),
+      price:
+        BigInt(priceSource) === 0n
+          ? 0n
+          : ((await oracle.getFunction("getAssetPrice")(priceSource, { blockTag })) as bigint),
+    });
+  }
+  return categories;
 }

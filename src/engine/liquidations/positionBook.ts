@@ -11,9 +11,7 @@ import {
 } from "./accountData.js";
 
 const WAD = 10n ** 18n;
-/** Float health factors below this are checked exactly; float error is far smaller than the margin. */
-const SCREEN_BELOW = 1 + 1e-6;
-/** Float health factors below this are clearly under one. */
+/** Float health factors below this are clearly under one (the exact one is never above the float). */
 const SCREEN_ABOVE = 1 - 1e-6;
 
 /**
@@ -39,6 +37,13 @@ export class PositionBook {
   /** Users valued exactly whatever their floats say (stable debt, an efficiency mode). */
   private readonly alwaysExact = new Set<number>();
 
+  /**
+   * A float health factor must clear one by this factor to be passed over: the Pool rounds the
+   * average liquidation threshold down to whole basis points (up to one part in the lowest
+   * threshold), and everything else it rounds moves by far less.
+   */
+  private readonly screen: number;
+
   constructor(
     private reserves: Map<number, AaveReserve>,
     private readonly eModes: ReadonlyMap<number, AaveEModeCategory> = new Map(),
@@ -47,6 +52,16 @@ export class PositionBook {
     this.ids.forEach((id, i) => {
       this.slot.set(id, i);
     });
+    const thresholds = [...reserves.values()]
+      .map((r) => Number(reserveParams(r.configuration).liquidationThreshold))
+      .filter((t) => t > 0);
+    const lowest = Math.min(...thresholds, ...[...eModes.values()].map((e) => Number(e.liquidationThreshold)));
+    this.screen = (1 + 1e-6) / (1 - 1 / (Number.isFinite(lowest) && lowest > 1 ? lowest : 2));
+  }
+
+  /** The bytes of the book's typed arrays (the positions' floats). */
+  get bytes(): number {
+    return this.collateral.byteLength + this.debt.byteLength;
   }
 
   /** How many positions are tracked. */
@@ -64,6 +79,8 @@ export class PositionBook {
       this.grow(u + 1);
     }
     this.positions[u] = position;
+    // A changed position is judged afresh: if it is under one again, that is news.
+    this.under.delete(u);
     const R = this.ids.length;
     this.collateral.fill(0, u * R, (u + 1) * R);
     this.debt.fill(0, u * R, (u + 1) * R);
@@ -82,8 +99,15 @@ export class PositionBook {
     return u === undefined ? undefined : this.positions[u];
   }
 
-  /** Replaces one reserve's state (a new price, new indexes or rates). */
+  /**
+   * Replaces one reserve's state (a new price, new indexes or rates).
+   *
+   * @throws where the reserve is not one the book was built with: a reserve listed later needs a
+   *   new book (its layout has a column per reserve).
+   */
   updateReserve(reserve: AaveReserve): void {
+    if (!this.slot.has(reserve.id))
+      throw new Error(`reserve ${reserve.id} (${reserve.asset}) was listed after the position book was built`);
     this.reserves.set(reserve.id, reserve);
   }
 
@@ -136,7 +160,9 @@ export class PositionBook {
         owed += (debt[base + r] as number) * (debtValue[r] as number);
       }
       const exact = this.alwaysExact.has(u);
-      if (!exact && (!(owed > 0) || weighted >= owed * SCREEN_BELOW)) {
+      // Each reserve's value is rounded down to a unit of the base currency on its own: R units
+      // of slack for dust positions.
+      if (!exact && (!(owed > 0) || weighted - R >= owed * this.screen)) {
         this.under.delete(u);
         continue;
       }
