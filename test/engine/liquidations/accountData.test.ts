@@ -1,36 +1,10 @@
 import { expect } from "chai";
-import { MaxUint256, parseUnits } from "ethers";
 import type { Address } from "../../../src/addressBook.js";
 import { type AaveReserve, accountData } from "../../../src/engine/liquidations/accountData.js";
 import { type AaveMarketSource, readPosition, readReserves } from "../../../src/engine/liquidations/market.js";
 import { setOraclePrice } from "../../../src/replica/aave.js";
-import type { AnyContract } from "../../../src/replica/deploy.js";
-import type { Replica } from "../../../src/replica/replica.js";
-import { fund, type ReplicaTokenSymbol } from "../../../src/replica/tokens.js";
 import { ethers, loadReplica, networkHelpers, otherSigners } from "../../fixtures/replica.js";
-
-type Signer = Awaited<ReturnType<typeof otherSigners>>[number];
-
-/** `user` supplies each of `collateral` and borrows each of `debt` (variable rate) on the replica's Aave. */
-async function openPosition(
-  replica: Replica,
-  user: Signer,
-  collateral: [ReplicaTokenSymbol, string][],
-  debt: [ReplicaTokenSymbol, string][],
-): Promise<void> {
-  const pool = replica.aave.pool.connect(user) as AnyContract;
-  const me = await user.getAddress();
-  for (const [symbol, amount] of collateral) {
-    const units = parseUnits(amount, symbol === "USDC" || symbol === "USDT" ? 6 : symbol === "WBTC" ? 8 : 18);
-    await fund(replica.tokens, symbol, user, me, units);
-    await (await (replica.tokens[symbol].connect(user) as AnyContract).getFunction("approve")(pool, MaxUint256)).wait();
-    await (await pool.getFunction("supply")(replica.tokenAddresses[symbol], units, me, 0)).wait();
-  }
-  for (const [symbol, amount] of debt) {
-    const units = parseUnits(amount, symbol === "USDC" || symbol === "USDT" ? 6 : symbol === "WBTC" ? 8 : 18);
-    await (await pool.getFunction("borrow")(replica.tokenAddresses[symbol], units, 2, 0, me)).wait();
-  }
-}
+import { openPosition } from "./support/replicaPositions.js";
 
 /** The engine's account data and the Pool's, at the latest block. */
 async function bothViews(source: AaveMarketSource, user: Address) {

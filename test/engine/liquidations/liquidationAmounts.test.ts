@@ -9,29 +9,7 @@ import type { AnyContract } from "../../../src/replica/deploy.js";
 import type { Replica } from "../../../src/replica/replica.js";
 import { fund, type ReplicaTokenSymbol } from "../../../src/replica/tokens.js";
 import { ethers, loadReplica, networkHelpers, otherSigners } from "../../fixtures/replica.js";
-
-type Signer = Awaited<ReturnType<typeof otherSigners>>[number];
-const decimals = (symbol: ReplicaTokenSymbol) =>
-  symbol === "USDC" || symbol === "USDT" ? 6 : symbol === "WBTC" ? 8 : 18;
-
-async function openPosition(
-  replica: Replica,
-  user: Signer,
-  collateral: [ReplicaTokenSymbol, string],
-  debt: [ReplicaTokenSymbol, string],
-): Promise<Address> {
-  const pool = replica.aave.pool.connect(user) as AnyContract;
-  const me = (await user.getAddress()) as Address;
-  const supplied = parseUnits(collateral[1], decimals(collateral[0]));
-  await fund(replica.tokens, collateral[0], user, me, supplied);
-  await (
-    await (replica.tokens[collateral[0]].connect(user) as AnyContract).getFunction("approve")(pool, MaxUint256)
-  ).wait();
-  await (await pool.getFunction("supply")(replica.tokenAddresses[collateral[0]], supplied, me, 0)).wait();
-  const borrowed = parseUnits(debt[1], decimals(debt[0]));
-  await (await pool.getFunction("borrow")(replica.tokenAddresses[debt[0]], borrowed, 2, 0, me)).wait();
-  return me;
-}
+import { openPosition, type Signer, unitsOf } from "./support/replicaPositions.js";
 
 /**
  * Predicts a liquidation from the state at the latest block for the next block's timestamp,
@@ -61,7 +39,7 @@ async function predictAndLiquidate(
   const predicted = liquidationAmounts(reserves, position, debtReserve, collateralReserve, MaxUint256, when);
 
   const me = await liquidator.getAddress();
-  await fund(replica.tokens, debt, liquidator, me, parseUnits("1000000", decimals(debt)));
+  await fund(replica.tokens, debt, liquidator, me, unitsOf(debt, "1000000"));
   const pool = replica.aave.pool.connect(liquidator) as AnyContract;
   await (
     await (replica.tokens[debt].connect(liquidator) as AnyContract).getFunction("approve")(pool, MaxUint256)
@@ -92,8 +70,8 @@ describe("liquidations priced as Aave's LiquidationLogic prices them", () => {
     const [alice, carol, liquidator] = await otherSigners();
     if (deployer === undefined || alice === undefined || carol === undefined || liquidator === undefined)
       throw new Error("missing signers");
-    const aliceAddress = await openPosition(replica, alice, ["WETH", "10"], ["USDC", "18000"]);
-    const carolAddress = await openPosition(replica, carol, ["WETH", "1"], ["DAI", "2390"]);
+    const aliceAddress = await openPosition(replica, alice, [["WETH", "10"]], [["USDC", "18000"]]);
+    const carolAddress = await openPosition(replica, carol, [["WETH", "1"]], [["DAI", "2390"]]);
     await networkHelpers.time.increase(30 * 24 * 3600);
 
     // WETH at $2,150: Alice's health factor between 0.95 and 1, so at most half her debt.
@@ -134,7 +112,7 @@ describe("liquidations priced as Aave's LiquidationLogic prices them", () => {
     };
     const [, , , dave] = await otherSigners();
     if (dave === undefined) throw new Error("no signer");
-    const daveAddress = await openPosition(replica, dave, ["WBTC", "1"], ["USDC", "1000"]);
+    const daveAddress = await openPosition(replica, dave, [["WBTC", "1"]], [["USDC", "1000"]]);
     const reserves = await readReserves(ethers.provider, source);
     const position = await readPosition(ethers.provider, source, reserves, daveAddress);
     const usdc = [...reserves.values()].find((r) => r.asset === replica.tokenAddresses.USDC);

@@ -4,33 +4,9 @@ import type { Address } from "../../../src/addressBook.js";
 import { LiquidationWatcher } from "../../../src/engine/liquidations/watcher.js";
 import { setOraclePrice } from "../../../src/replica/aave.js";
 import type { AnyContract } from "../../../src/replica/deploy.js";
-import type { Replica } from "../../../src/replica/replica.js";
-import { fund, type ReplicaTokenSymbol } from "../../../src/replica/tokens.js";
+import { fund } from "../../../src/replica/tokens.js";
 import { ethers, loadReplica, otherSigners } from "../../fixtures/replica.js";
-
-type Signer = Awaited<ReturnType<typeof otherSigners>>[number];
-const decimals = (symbol: ReplicaTokenSymbol) =>
-  symbol === "USDC" || symbol === "USDT" ? 6 : symbol === "WBTC" ? 8 : 18;
-
-async function open(
-  replica: Replica,
-  user: Signer,
-  collateral: [ReplicaTokenSymbol, string],
-  debt: [ReplicaTokenSymbol, string],
-) {
-  const pool = replica.aave.pool.connect(user) as AnyContract;
-  const me = await user.getAddress();
-  const supplied = parseUnits(collateral[1], decimals(collateral[0]));
-  await fund(replica.tokens, collateral[0], user, me, supplied);
-  await (
-    await (replica.tokens[collateral[0]].connect(user) as AnyContract).getFunction("approve")(pool, MaxUint256)
-  ).wait();
-  await (await pool.getFunction("supply")(replica.tokenAddresses[collateral[0]], supplied, me, 0)).wait();
-  await (
-    await pool.getFunction("borrow")(replica.tokenAddresses[debt[0]], parseUnits(debt[1], decimals(debt[0])), 2, 0, me)
-  ).wait();
-  return me as Address;
-}
+import { openPosition } from "./support/replicaPositions.js";
 
 describe("the liquidation watcher", () => {
   it("tracks every borrower from the Pool's events and reports, block by block, the positions just put under one with their best pair", async () => {
@@ -39,8 +15,8 @@ describe("the liquidation watcher", () => {
     const [alice, bob, liquidator] = await otherSigners();
     if (deployer === undefined || alice === undefined || bob === undefined || liquidator === undefined)
       throw new Error("missing signers");
-    const a = await open(replica, alice, ["WETH", "10"], ["USDC", "18000"]);
-    await open(replica, bob, ["WBTC", "1.5"], ["WETH", "7"]);
+    const a = await openPosition(replica, alice, [["WETH", "10"]], [["USDC", "18000"]]);
+    await openPosition(replica, bob, [["WBTC", "1.5"]], [["WETH", "7"]]);
     const watcher = new LiquidationWatcher(
       ethers.provider,
       { pool: replica.aave.deployment.pool, oracle: (await replica.aave.oracle.getAddress()) as Address },

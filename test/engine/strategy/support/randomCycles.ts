@@ -142,6 +142,24 @@ function weighted(a: Token, b: Token, depthUsd: number, skew: number, weightA: b
   };
 }
 
+/**
+ * A two-hop cycle of `pool` against a fresh V2 pair of the same tokens at their prices, through
+ * `pool` first or second at random. (A pair is drawn before the coin is tossed and drawn again
+ * when it lands on `pool` first: the draws, and so every seed's cycles, stay as they were.)
+ */
+function againstPair(pool: MarketPool, a: Token, b: Token, depth: () => number, r: Random): CycleHop[] {
+  let hops: CycleHop[] = [
+    { pool: v2(a, b, depth(), 0), tokenIn: a.address, tokenOut: b.address },
+    { pool, tokenIn: b.address, tokenOut: a.address },
+  ];
+  if (r.next() < 0.5)
+    hops = [
+      { pool, tokenIn: a.address, tokenOut: b.address },
+      { pool: v2(a, b, depth(), 0), tokenIn: b.address, tokenOut: a.address },
+    ];
+  return hops;
+}
+
 /** One random cycle of `category`, starting and ending in its first token, and a loan cap for it. */
 export function randomCycle(category: Category, r: Random): { cycle: Cycle; cap: bigint } {
   const decimals = (): number =>
@@ -165,30 +183,12 @@ export function randomCycle(category: Category, r: Random): { cycle: Cycle; cap:
   let hops: CycleHop[];
   if (category === "v3-deepening" || category === "v3-thinning") {
     const beyond = category === "v3-deepening" ? r.logUniform(0.5, 2) : r.logUniform(-2, -0.5);
-    const pool = v3(a, b, depth(), skew(), beyond, r);
-    hops = [
-      { pool: v2(a, b, depth(), 0), tokenIn: a.address, tokenOut: b.address },
-      { pool, tokenIn: b.address, tokenOut: a.address },
-    ];
-    if (r.next() < 0.5)
-      hops = [
-        { pool, tokenIn: a.address, tokenOut: b.address },
-        { pool: v2(a, b, depth(), 0), tokenIn: b.address, tokenOut: a.address },
-      ];
+    hops = againstPair(v3(a, b, depth(), skew(), beyond, r), a, b, depth, r);
   } else if (category === "balancer-weighted") {
     // Unequal weights make the pool's curve differ from the constant product the closed form
     // assumes; 2% of one side, as in the 98/2 pools, is the extreme.
     const weightA = r.pick([2n, 20n, 50n, 80n, 98n]) * 10n ** 16n;
-    const pool = weighted(a, b, depth(), skew(), weightA, r);
-    hops = [
-      { pool: v2(a, b, depth(), 0), tokenIn: a.address, tokenOut: b.address },
-      { pool, tokenIn: b.address, tokenOut: a.address },
-    ];
-    if (r.next() < 0.5)
-      hops = [
-        { pool, tokenIn: a.address, tokenOut: b.address },
-        { pool: v2(a, b, depth(), 0), tokenIn: b.address, tokenOut: a.address },
-      ];
+    hops = againstPair(weighted(a, b, depth(), skew(), weightA, r), a, b, depth, r);
   } else if (threeHop) {
     const middle = category === "thin-intermediate" ? r.logUniform(-4, -1) : depth();
     hops = [
