@@ -23,8 +23,8 @@ import {
 /// @title FlashArbExecutor
 /// @notice Borrows with a flash loan (Aave V3, Balancer V2 or a Uniswap V3 pool), runs an atomic
 ///         swap route across Uniswap V2-style pairs, Uniswap V3 pools, Balancer V2 pools and
-///         Curve pools, repays, and reverts unless the profit measured from balances clears the
-///         operator's floor. A cold owner configures and withdraws; hot operators only execute.
+///         Curve pools (or liquidates an Aave V3 position and swaps the collateral back), repays,
+///         and reverts unless the profit measured from balances clears the operator's floor. A cold owner configures and withdraws; hot operators only execute.
 /// @dev Every callback is accepted only from the lender or pool this contract itself called,
 ///      during an execution it started, with the data it sent (bound by a hash held in
 ///      transient storage). Pools are never taken from the route: V2 pairs and V3 pools are
@@ -79,8 +79,12 @@ contract FlashArbExecutor is
     uint160 private constant MAX_SQRT_PRICE_LIMIT = 1_461_446_703_485_210_103_287_273_052_203_988_822_378_723_970_341;
 
     /// @dev Loan data sent through the lender and back: lender (1) · token (20) · amount (32) ·
-    ///      minProfit (32) · balanceBefore (32) · route.
+    ///      minProfit (32) · balanceBefore (32) · route. A liquidation sets LIQUIDATION in the
+    ///      lender byte and puts collateral (20) · user (20) · debtToCover (32) after the route.
     uint256 private constant LOAN_HEADER_SIZE = 117;
+    uint256 private constant LIQUIDATION_SIZE = 72;
+    /// @dev The flag in the loan data's first byte that marks a liquidation.
+    uint8 private constant LIQUIDATION = 0x80;
 
     /// @dev Hop sizes and where each kind keeps its output token, one byte per kind, indexed
     ///      by kind: V2 41 / 2, V3 40 / 1, Balancer 69 / 33, Curve 59 / 21.
@@ -189,54 +193,36 @@ contract FlashArbExecutor is
 
     /// @inheritdoc IFlashArbExecutor
     function execute(Loan calldata loan, uint256 minProfit, bytes calldata route) external returns (uint256 profit) {
-        OperatorSlot memory config = _operatorSlots[msg.sender];
-        if (!config.allowed) revert NotOperator(msg.sender);
-        if (config.paused) revert ExecutionPaused();
-        if (_loanState != IDLE) revert ExecutionInProgress();
-
-        Lender lender = loan.lender;
+        OperatorSlot memory config = _enter();
         address token = loan.token;
-        uint256 amount = loan.amount;
-        address lendingPool = _checkRoute(loan, lender, token, route);
+        if (route.length == 0) revert MalformedRoute(0, 0);
+        (address lendingPool, address end) = _checkRoute(loan, token, route);
+        if (end != token) revert RouteDoesNotCloseLoop(token, end);
         // Trusted: the loan token is whatever the operator names; a token that lies about
         // balances can only make the profit check fail.
-        bytes memory data = _loanData(lender, token, amount, minProfit, _balanceOf(token), route);
-        bytes32 marker = _hash(data);
-        // Also the reentrancy lock: nothing gets back into `execute` until this returns.
-        _loanState = marker;
-
-        if (lender == Lender.AaveV3) {
-            if (address(_aavePool) == address(0)) revert LenderNotConfigured(Lender.AaveV3);
-            // Trusted: the Aave Pool fixed at deployment. It calls executeOperation, then pulls
-            // amount + premium with transferFrom.
-            _aavePool.flashLoanSimple(address(this), token, amount, data, 0);
-        } else if (lender == Lender.BalancerV2) {
-            address vault = _balancerVault;
-            if (vault == address(0)) revert LenderNotConfigured(Lender.BalancerV2);
-            // Trusted: the Balancer Vault fixed at deployment. It calls receiveFlashLoan, then
-            // checks that its balance grew back by the fee.
-            _balancerFlashLoan(vault, token, amount, data);
-        } else {
-            // Trusted: derived by CREATE2 from the fixed Uniswap V3 factory in _checkRoute.
-            _expectedFlashPool = lendingPool;
-            bool loanIsToken0 = token < loan.pairToken;
-            IUniswapV3Pool(lendingPool).flash(
-                address(this), loanIsToken0 ? amount : 0, loanIsToken0 ? 0 : amount, data
-            );
-            _expectedFlashPool = address(0);
-        }
-
-        // A lender that returned without calling back leaves the marker in place: nothing was measured.
-        if (_loanState != LOAN_CALLED_BACK) revert UnknownLoan(marker, bytes32(0));
-        // Left as is: the next loan's callback writes it before anything reads it, and the
-        // transaction's end clears it.
-        profit = _measuredProfit;
-        if (config.profitReceiver != address(0) && profit != 0) {
-            IERC20(token).safeTransfer(config.profitReceiver, profit);
-        }
-        _loanState = IDLE;
+        bytes memory data = _loanData(uint8(loan.lender), token, loan.amount, minProfit, _balanceOf(token), route);
+        profit = _borrow(config, loan, lendingPool, data);
     }
 
+    /// @inheritdoc IFlashArbExecutor
+    function liquidate(Loan calldata loan, Liquidation calldata liquidation, uint256 minProfit, bytes calldata route)
+        external
+        returns (uint256 profit)
+    {
+        OperatorSlot memory config = _enter();
+        if (address(_aavePool) == address(0)) revert LiquidationPoolNotConfigured();
+        address token = loan.token;
+        // An empty route ends where it starts: allowed only when the collateral is the debt asset.
+        (address lendingPool, address end) = _checkRoute(loan, liquidation.collateralAsset, route);
+        if (end != token) revert RouteDoesNotCloseLoop(token, end);
+        bytes memory data = _loanData(
+            uint8(loan.lender) | LIQUIDATION, token, loan.amount, minProfit, _balanceOf(token), route
+        );
+        _appendLiquidation(data, liquidation);
+        profit = _borrow(config, loan, lendingPool, data);
+    }
+
+    // ------------------------------------------------------------------ lender callbacks
     // ------------------------------------------------------------------ lender callbacks
 
     /// @inheritdoc IAaveFlashLoanSimpleReceiver
@@ -252,7 +238,7 @@ contract FlashArbExecutor is
         uint256 profit = _runRouteAndMeasure(params, owed);
         // Aave pulls exactly `owed`, so no allowance remains afterwards.
         IERC20(asset).forceApprove(msg.sender, owed);
-        emit ArbitrageExecuted(Lender.AaveV3, asset, amount, premium, profit);
+        _emitExecuted(Lender.AaveV3, asset, amount, premium, profit, params);
         return true;
     }
 
@@ -274,7 +260,7 @@ contract FlashArbExecutor is
         uint256 profit = _runRouteAndMeasure(userData, owed);
         // Balancer checks its balance after this returns: repayment is pushed.
         IERC20(token).safeTransfer(msg.sender, owed);
-        emit ArbitrageExecuted(Lender.BalancerV2, token, amount, fee, profit);
+        _emitExecuted(Lender.BalancerV2, token, amount, fee, profit, userData);
     }
 
     /// @inheritdoc IUniswapV3FlashCallback
@@ -289,7 +275,7 @@ contract FlashArbExecutor is
         uint256 owed = amount + fee;
         uint256 profit = _runRouteAndMeasure(data, owed);
         IERC20(token).safeTransfer(msg.sender, owed);
-        emit ArbitrageExecuted(Lender.UniswapV3, token, amount, fee, profit);
+        _emitExecuted(Lender.UniswapV3, token, amount, fee, profit, data);
     }
 
     /// @inheritdoc IUniswapV3SwapCallback
@@ -474,9 +460,10 @@ contract FlashArbExecutor is
 
     /// @dev The data sent through the lender and back: lender (1) · token (20) · amount (32) ·
     ///      minProfit (32) · balanceBefore (32) · route. Built without ABI padding so that its
-    ///      hash is cheap and what the lender returns can be checked byte for byte.
+    ///      hash is cheap and what the lender returns can be checked byte for byte. `head` is the
+    ///      lender, with LIQUIDATION set for `liquidate`.
     function _loanData(
-        Lender lender,
+        uint8 head,
         address token,
         uint256 amount,
         uint256 minProfit,
@@ -490,7 +477,7 @@ contract FlashArbExecutor is
             mstore(data, length)
             let body := add(data, 0x20)
             // Each store overwrites the tail of the one before with the next field.
-            mstore(body, shl(248, lender))
+            mstore(body, shl(248, head))
             mstore(add(body, 1), shl(96, token))
             mstore(add(body, 21), amount)
             mstore(add(body, 53), minProfit)
@@ -498,6 +485,117 @@ contract FlashArbExecutor is
             calldatacopy(add(body, LOAN_HEADER_SIZE), route.offset, route.length)
             mstore(0x40, and(add(add(body, length), 31), not(31)))
         }
+    }
+
+    /// @dev Checks the caller's role and the pause, and that no execution is under way.
+    function _enter() private view returns (OperatorSlot memory config) {
+        config = _operatorSlots[msg.sender];
+        if (!config.allowed) revert NotOperator(msg.sender);
+        if (config.paused) revert ExecutionPaused();
+        if (_loanState != IDLE) revert ExecutionInProgress();
+    }
+
+    /// @dev Takes the loan with `data`, which its lender hands back to a callback that runs it;
+    ///      then checks the callback came and pays the profit it measured to the receiver.
+    function _borrow(OperatorSlot memory config, Loan calldata loan, address lendingPool, bytes memory data)
+        private
+        returns (uint256 profit)
+    {
+        Lender lender = loan.lender;
+        address token = loan.token;
+        uint256 amount = loan.amount;
+        bytes32 marker = _hash(data);
+        // Also the reentrancy lock: nothing gets back into `execute` until this returns.
+        _loanState = marker;
+
+        if (lender == Lender.AaveV3) {
+            if (address(_aavePool) == address(0)) revert LenderNotConfigured(Lender.AaveV3);
+            // Trusted: the Aave Pool fixed at deployment. It calls executeOperation, then pulls
+            // amount + premium with transferFrom.
+            _aavePool.flashLoanSimple(address(this), token, amount, data, 0);
+        } else if (lender == Lender.BalancerV2) {
+            address vault = _balancerVault;
+            if (vault == address(0)) revert LenderNotConfigured(Lender.BalancerV2);
+            // Trusted: the Balancer Vault fixed at deployment. It calls receiveFlashLoan, then
+            // checks that its balance grew back by the fee.
+            _balancerFlashLoan(vault, token, amount, data);
+        } else {
+            // Trusted: derived by CREATE2 from the fixed Uniswap V3 factory in _checkRoute.
+            _expectedFlashPool = lendingPool;
+            bool loanIsToken0 = token < loan.pairToken;
+            IUniswapV3Pool(lendingPool).flash(
+                address(this), loanIsToken0 ? amount : 0, loanIsToken0 ? 0 : amount, data
+            );
+            _expectedFlashPool = address(0);
+        }
+
+        // A lender that returned without calling back leaves the marker in place: nothing was measured.
+        if (_loanState != LOAN_CALLED_BACK) revert UnknownLoan(marker, bytes32(0));
+        // Left as is: the next loan's callback writes it before anything reads it, and the
+        // transaction's end clears it.
+        profit = _measuredProfit;
+        if (config.profitReceiver != address(0) && profit != 0) {
+            IERC20(token).safeTransfer(config.profitReceiver, profit);
+        }
+        _loanState = IDLE;
+    }
+
+    /// @dev Appends collateral (20) · user (20) · debtToCover (32) to loan data in place: `data`
+    ///      is the last allocation, so it grows into free memory.
+    function _appendLiquidation(bytes memory data, Liquidation calldata liquidation) private pure {
+        address collateral = liquidation.collateralAsset;
+        address user = liquidation.user;
+        uint256 debtToCover = liquidation.debtToCover;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let length := mload(data)
+            let end := add(add(data, 0x20), length)
+            // Each store overwrites the tail of the one before with the next field.
+            mstore(end, shl(96, collateral))
+            mstore(add(end, 20), shl(96, user))
+            mstore(add(end, 40), debtToCover)
+            mstore(data, add(length, LIQUIDATION_SIZE))
+            mstore(0x40, and(add(add(end, LIQUIDATION_SIZE), 31), not(31)))
+        }
+    }
+
+    /// @dev Whether loan data, proven ours, is a liquidation's.
+    function _isLiquidation(bytes calldata data) private pure returns (bool) {
+        return uint8(bytes1(_word(data, 0))) & LIQUIDATION != 0;
+    }
+
+    /// @dev Liquidates the position named at the end of `data` with the borrowed debt asset, then
+    ///      swaps the collateral the Pool sent (measured from balances, so nothing the executor
+    ///      held is spent) back through the route between the header and that position.
+    function _liquidateAndSwap(bytes calldata data, address debtAsset) private {
+        uint256 at = data.length - LIQUIDATION_SIZE;
+        address collateral = address(bytes20(_word(data, at)));
+        address user = address(bytes20(_word(data, at + 20)));
+        uint256 debtToCover = uint256(_word(data, at + 40));
+        uint256 collateralBefore = _balanceOf(collateral);
+        address pool = address(_aavePool);
+        IERC20(debtAsset).forceApprove(pool, debtToCover);
+        // Trusted: the Aave Pool fixed at deployment. It pulls the debt it repays (at most
+        // debtToCover) and sends the collateral it seizes.
+        _aavePool.liquidationCall(collateral, debtAsset, user, debtToCover, false);
+        // The Pool repays less than asked when its close factor or the debt allows less.
+        if (IERC20(debtAsset).allowance(address(this), pool) != 0) IERC20(debtAsset).forceApprove(pool, 0);
+        if (at == LOAN_HEADER_SIZE) return;
+        _runRoute(data[LOAN_HEADER_SIZE:at], collateral, _balanceOf(collateral) - collateralBefore);
+    }
+
+    /// @dev The event for what the loan in `data` did: an arbitrage or a liquidation.
+    function _emitExecuted(Lender lender, address token, uint256 amount, uint256 fee, uint256 profit, bytes calldata data)
+        private
+    {
+        if (!_isLiquidation(data)) {
+            emit ArbitrageExecuted(lender, token, amount, fee, profit);
+            return;
+        }
+        uint256 at = data.length - LIQUIDATION_SIZE;
+        emit LiquidationExecuted(
+            lender, token, address(bytes20(_word(data, at))), address(bytes20(_word(data, at + 20))), amount, fee, profit
+        );
     }
 
     /// @dev keccak256 of `data` in memory.
@@ -557,19 +655,21 @@ contract FlashArbExecutor is
             actual := keccak256(copy, data.length)
         }
         // The data's first byte is only read once its hash has proven it is our loan data.
-        if (expected != actual || uint8(bytes1(_word(data, 0))) != uint8(lender)) {
+        if (expected != actual || uint8(bytes1(_word(data, 0))) & ~LIQUIDATION != uint8(lender)) {
             revert UnknownLoan(expected == LOAN_CALLED_BACK ? IDLE : expected, actual);
         }
         _loanState = LOAN_CALLED_BACK;
     }
 
-    /// @dev Runs the route in `data` with the borrowed amount, records the profit for `execute`
+    /// @dev Runs the route in `data` with the borrowed amount (for a liquidation: liquidates, then
+    ///      runs the route with the collateral seized), records the profit for `execute`
     ///      and returns it, measured as the loan token's balance now, less the balance before
     ///      the loan, less `owed`. Repayment is checked before profit so a failure says which
     ///      one fell short.
     function _runRouteAndMeasure(bytes calldata data, uint256 owed) private returns (uint256 profit) {
         (address token, uint256 amount) = _loanTokenAndAmount(data);
-        _runRoute(data[LOAN_HEADER_SIZE:], token, amount);
+        if (_isLiquidation(data)) _liquidateAndSwap(data, token);
+        else _runRoute(data[LOAN_HEADER_SIZE:], token, amount);
         uint256 balanceBefore = uint256(_word(data, 85));
         uint256 balanceAfter = _balanceOf(token);
         uint256 gained = balanceAfter > balanceBefore ? balanceAfter - balanceBefore : 0;
@@ -587,14 +687,17 @@ contract FlashArbExecutor is
 
     /// @dev Checks the whole route before anything is borrowed: every hop of a known kind and
     ///      inside the route, every V2 hop's factory and fee valid, every Curve pool allowed,
-    ///      the loop closed, and no hop through a lender that is locked during its own loan.
-    ///      Returns the Uniswap V3 lending pool for that lender (zero otherwise). The loan data
+    ///      and no hop through a lender that is locked during its own loan. Returns the Uniswap
+    ///      V3 lending pool for that lender (zero otherwise) and the token the route ends in,
+    ///      which the caller checks. The loan data
     ///      carries this route to the callback under a hash, so `_runRoute` reads it unchecked.
-    function _checkRoute(Loan calldata loan, Lender lender, address loanToken, bytes calldata route)
+    function _checkRoute(Loan calldata loan, address start, bytes calldata route)
         private
         view
-        returns (address lendingPool)
+        returns (address lendingPool, address end)
     {
+        Lender lender = loan.lender;
+        address loanToken = loan.token;
         if (lender == Lender.UniswapV3) {
             if (_v3Factory == address(0)) revert LenderNotConfigured(Lender.UniswapV3);
             address pairToken = loan.pairToken;
@@ -602,8 +705,7 @@ contract FlashArbExecutor is
             lendingPool = _v3Pool(loanToken, pairToken, loan.poolFee);
         }
         uint256 length = route.length;
-        if (length == 0) revert MalformedRoute(0, 0);
-        address tokenIn = loanToken;
+        address tokenIn = start;
         uint256 offset;
         for (uint256 k; offset < length; ++k) {
             uint256 head = uint256(_word(route, offset));
@@ -629,7 +731,7 @@ contract FlashArbExecutor is
             tokenIn = tokenOut;
             offset = next;
         }
-        if (tokenIn != loanToken) revert RouteDoesNotCloseLoop(loanToken, tokenIn);
+        end = tokenIn;
     }
 
     /// @dev Swaps `amountIn` of `tokenIn` through every hop of a route `_checkRoute` accepted,

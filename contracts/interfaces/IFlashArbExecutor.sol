@@ -3,8 +3,9 @@ pragma solidity 0.8.28;
 
 /// @title IFlashArbExecutor
 /// @notice The public contract of the flash-loan arbitrage executor: borrow one token with a
-///         flash loan, run an atomic swap route that starts and ends in that token, repay, and
-///         revert unless the profit measured from balances clears the caller's floor.
+///         flash loan, run an atomic swap route that starts and ends in that token (or liquidate
+///         an Aave V3 position with it and swap the collateral back), repay, and revert unless the
+///         profit measured from balances clears the caller's floor.
 /// @dev Route encoding (packed, read hop after hop; a hop's input token is the previous hop's
 ///      output, the first hop's is the loan token, and the last hop must output the loan token):
 ///
@@ -70,6 +71,18 @@ interface IFlashArbExecutor {
         uint24 poolFee;
     }
 
+    /// @notice The Aave V3 position a `liquidate` call repays, and the collateral it takes.
+    struct Liquidation {
+        /// The reserve whose collateral is seized; the route starts in it.
+        address collateralAsset;
+        /// The borrower whose health factor is below one.
+        address user;
+        /// The most debt to repay, in the loan token (the debt asset). The Pool repays less when
+        /// its close factor or the user's debt allows less; what it does not take stays in the
+        /// loan token's balance and counts toward repayment.
+        uint256 debtToCover;
+    }
+
     // ------------------------------------------------------------------ errors
 
     /// @notice The caller is not an operator.
@@ -92,8 +105,11 @@ interface IFlashArbExecutor {
     error UnknownV2Factory(uint256 hopIndex, uint8 factoryIndex, uint256 factoryCount);
     /// @notice A V2 hop's fee is not below 100%.
     error InvalidV2Fee(uint256 hopIndex, uint24 feePips);
-    /// @notice The route's last hop does not return to the loan token.
+    /// @notice The route's last hop does not return to the loan token (for `liquidate`: the
+    ///         route does not end in the loan token, or is empty while the collateral is another token).
     error RouteDoesNotCloseLoop(address expected, address actual);
+    /// @notice `liquidate` was called on an executor deployed without an Aave V3 Pool.
+    error LiquidationPoolNotConfigured();
     /// @notice A route swaps through Balancer while borrowing from the Balancer Vault, whose reentrancy lock is held.
     error BalancerHopDuringBalancerLoan(uint256 hopIndex);
     /// @notice A route swaps through the Uniswap V3 pool it borrows from, which is locked during its own flash.
@@ -122,6 +138,20 @@ interface IFlashArbExecutor {
     /// @notice One arbitrage completed: `amount` of `token` borrowed from `lender`, `fee` paid
     ///         to it, and `profit` of `token` left over, measured from balances.
     event ArbitrageExecuted(Lender indexed lender, address indexed token, uint256 amount, uint256 fee, uint256 profit);
+    /// @notice One liquidation completed: `amount` of `debtAsset` borrowed from `lender`, `fee`
+    ///         paid to it, `user`'s debt repaid on Aave V3 for `collateralAsset`, the collateral
+    ///         swapped back, and `profit` of `debtAsset` left over, measured from balances. The
+    ///         Pool's own `LiquidationCall` event in the same receipt says how much debt was
+    ///         repaid and how much collateral was seized.
+    event LiquidationExecuted(
+        Lender indexed lender,
+        address indexed debtAsset,
+        address indexed collateralAsset,
+        address user,
+        uint256 amount,
+        uint256 fee,
+        uint256 profit
+    );
     /// @notice `account` was made an operator (`allowed`) or stopped being one.
     event OperatorSet(address indexed account, bool allowed);
     /// @notice Profit now goes to `receiver` (zero: it stays in the contract).
@@ -146,6 +176,23 @@ interface IFlashArbExecutor {
     /// @param route The packed hops (see the encoding above).
     /// @return profit The profit measured from balances.
     function execute(Loan calldata loan, uint256 minProfit, bytes calldata route) external returns (uint256 profit);
+
+    /// @notice Borrows `loan` (the debt asset), liquidates `liquidation.user` on the Aave V3
+    ///         Pool fixed at deployment, swaps the seized collateral back through `route`, repays,
+    ///         and keeps (or sends to the profit receiver) what is left. Reverts unless the loan
+    ///         token's balance grew by at least `minProfit` beyond the repayment.
+    /// @dev Operators only; not while paused; the same lenders, callback binding and route rules
+    ///      as `execute`, except that the route starts in the collateral and may be empty when the
+    ///      collateral is the debt asset. Only the collateral the Pool sent (measured from
+    ///      balances) is swapped: what the executor already held is never spent.
+    /// @param loan The lender, debt asset and amount to borrow.
+    /// @param liquidation The collateral, the borrower and the most debt to repay.
+    /// @param minProfit The least profit, in the debt asset's base units.
+    /// @param route The packed hops from the collateral back to the debt asset.
+    /// @return profit The profit measured from balances.
+    function liquidate(Loan calldata loan, Liquidation calldata liquidation, uint256 minProfit, bytes calldata route)
+        external
+        returns (uint256 profit);
 
     // ------------------------------------------------------------------ owner
 

@@ -219,3 +219,23 @@ function address(value: string, index: number, field: string): Address {
   if (!isAddress(value)) throw hopError(index, field, `${value} is not an address`);
   return getAddress(value) as Address;
 }
+
+/** The `Liquidation` argument of `liquidate`, as the executor reads it. */
+export interface Liquidation {
+  readonly collateralAsset: Address;
+  readonly user: Address;
+  readonly debtToCover: bigint;
+}
+
+/**
+ * Builds the `Liquidation` argument of `liquidate`.
+ * @param debtToCover The most debt to repay, in the debt asset's base units.
+ */
+export function encodeLiquidation(collateralAsset: Address, user: Address, debtToCover: bigint): Liquidation {
+  if (debtToCover <= 0n) throw new RouteError(`The debt to cover must be positive, not ${debtToCover}.`);
+  return {
+    collateralAsset: address(collateralAsset, -1, "collateralAsset"),
+    user: address(user, -1, "user"),
+    debtToCover,
+  };
+}

@@ -261,6 +261,20 @@ describe("FlashArbExecutor attacks that must fail", () => {
         "ExecutionInProgress",
       ],
       [
+        "re-entering liquidate, even as an operator",
+        async (f, evil) => {
+          await (await f.executor.getFunction("setOperator")(evil, true)).wait();
+          const data = executorInterface.encodeFunctionData("liquidate", [
+            encodeLoan("BalancerV2", f.replica.tokenAddresses.USDC, 10n ** 6n),
+            { collateralAsset: f.replica.tokenAddresses.USDC, user: evil, debtToCover: 10n ** 6n },
+            0n,
+            "0x",
+          ]);
+          return [f.executorAddress, data];
+        },
+        "ExecutionInProgress",
+      ],
+      [
         "calling receiveFlashLoan directly",
         async (f) => [
           f.executorAddress,

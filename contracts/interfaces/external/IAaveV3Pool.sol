@@ -14,6 +14,17 @@ interface IAaveV3Pool {
         uint16 referralCode
     ) external;
 
+    /// @notice Repays up to `debtToCover` of `user`'s `debtAsset` debt, pulled from the caller,
+    ///         and sends the caller the collateral it buys at the reserve's bonus (the underlying
+    ///         unless `receiveAToken`). Reverts unless the user's health factor is below one.
+    function liquidationCall(
+        address collateralAsset,
+        address debtAsset,
+        address user,
+        uint256 debtToCover,
+        bool receiveAToken
+    ) external;
+
     /// @notice The flash-loan premium, in basis points of the amount borrowed.
     function FLASHLOAN_PREMIUM_TOTAL() external view returns (uint128);
 }

@@ -3,8 +3,8 @@ import type { Address } from "../../../src/addressBook.js";
 import { type AaveReserve, accountData } from "../../../src/engine/liquidations/accountData.js";
 import { type AaveMarketSource, readPosition, readReserves } from "../../../src/engine/liquidations/market.js";
 import { setOraclePrice } from "../../../src/replica/aave.js";
+import { openPosition } from "../../../src/replica/positions.js";
 import { ethers, loadReplica, networkHelpers, otherSigners } from "../../fixtures/replica.js";
-import { openPosition } from "./support/replicaPositions.js";
 
 /** The engine's account data and the Pool's, at the latest block. */
 async function bothViews(source: AaveMarketSource, user: Address) {

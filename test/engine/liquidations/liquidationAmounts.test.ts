@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import type { Signer } from "ethers";
 import { MaxUint256, parseUnits } from "ethers";
 import type { Address } from "../../../src/addressBook.js";
 import { accountData } from "../../../src/engine/liquidations/accountData.js";
@@ -6,10 +7,10 @@ import { liquidationAmounts } from "../../../src/engine/liquidations/liquidation
 import { type AaveMarketSource, readPosition, readReserves } from "../../../src/engine/liquidations/market.js";
 import { setOraclePrice } from "../../../src/replica/aave.js";
 import type { AnyContract } from "../../../src/replica/deploy.js";
+import { openPosition, unitsOf } from "../../../src/replica/positions.js";
 import type { Replica } from "../../../src/replica/replica.js";
 import { fund, type ReplicaTokenSymbol } from "../../../src/replica/tokens.js";
 import { ethers, loadReplica, networkHelpers, otherSigners } from "../../fixtures/replica.js";
-import { openPosition, type Signer, unitsOf } from "./support/replicaPositions.js";
 
 /**
  * Predicts a liquidation from the state at the latest block for the next block's timestamp,

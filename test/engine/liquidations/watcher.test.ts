@@ -4,9 +4,9 @@ import type { Address } from "../../../src/addressBook.js";
 import { LiquidationWatcher } from "../../../src/engine/liquidations/watcher.js";
 import { setOraclePrice } from "../../../src/replica/aave.js";
 import type { AnyContract } from "../../../src/replica/deploy.js";
+import { openPosition } from "../../../src/replica/positions.js";
 import { fund } from "../../../src/replica/tokens.js";
 import { ethers, loadReplica, otherSigners } from "../../fixtures/replica.js";
-import { openPosition } from "./support/replicaPositions.js";
 
 describe("the liquidation watcher", () => {
   it("tracks every borrower from the Pool's events and reports, block by block, the positions just put under one with their best pair", async () => {

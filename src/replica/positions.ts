@@ -1,12 +1,8 @@
-// Opening Aave V3 positions on the replica, for the liquidation tests.
-import { MaxUint256, parseUnits } from "ethers";
-import type { Address } from "../../../../src/addressBook.js";
-import type { AnyContract } from "../../../../src/replica/deploy.js";
-import type { Replica } from "../../../../src/replica/replica.js";
-import { fund, type ReplicaTokenSymbol, TOKEN_DECIMALS } from "../../../../src/replica/tokens.js";
-import type { otherSigners } from "../../../fixtures/replica.js";
-
-export type Signer = Awaited<ReturnType<typeof otherSigners>>[number];
+import { MaxUint256, parseUnits, type Signer } from "ethers";
+import type { Address } from "../addressBook.js";
+import type { AnyContract } from "./deploy.js";
+import type { Replica } from "./replica.js";
+import { fund, type ReplicaTokenSymbol, TOKEN_DECIMALS } from "./tokens.js";
 
 /** `amount` of `symbol` in its base units ("1.5" WBTC is 150,000,000). */
 export function unitsOf(symbol: ReplicaTokenSymbol, amount: string): bigint {
@@ -15,7 +11,8 @@ export function unitsOf(symbol: ReplicaTokenSymbol, amount: string): bigint {
 
 /**
  * `user` supplies each of `collateral` (minted or wrapped for it) and borrows each of `debt` at
- * the variable rate on the replica's Aave; returns the user's address.
+ * the variable rate on the replica's Aave; returns the user's address. Amounts are decimal
+ * strings of whole tokens.
  */
 export async function openPosition(
   replica: Replica,
