@@ -24,7 +24,8 @@ import {
 /// @notice Borrows with a flash loan (Aave V3, Balancer V2 or a Uniswap V3 pool), runs an atomic
 ///         swap route across Uniswap V2-style pairs, Uniswap V3 pools, Balancer V2 pools and
 ///         Curve pools (or liquidates an Aave V3 position and swaps the collateral back), repays,
-///         and reverts unless the profit measured from balances clears the operator's floor. A cold owner configures and withdraws; hot operators only execute.
+///         and reverts unless the profit measured from balances clears the operator's floor. A
+///         cold owner configures and withdraws; hot operators only execute.
 /// @dev Every callback is accepted only from the lender or pool this contract itself called,
 ///      during an execution it started, with the data it sent (bound by a hash held in
 ///      transient storage). Pools are never taken from the route: V2 pairs and V3 pools are
@@ -564,12 +565,15 @@ contract FlashArbExecutor is
         return uint8(bytes1(_word(data, 0))) & LIQUIDATION != 0;
     }
 
-    /// @dev Liquidates the position named at the end of `data` with the borrowed debt asset, then
-    ///      swaps the collateral the Pool sent (measured from balances, so nothing the executor
-    ///      held is spent) back through the route between the header and that position.
-    function _liquidateAndSwap(bytes calldata data, address debtAsset) private {
+    /// @dev Liquidates the position named at the end of `data` with the borrowed debt asset and
+    ///      returns the route between the header and that position with what it swaps: the
+    ///      collateral the Pool sent, measured from balances, so nothing the executor held is spent.
+    function _liquidate(bytes calldata data, address debtAsset)
+        private
+        returns (bytes calldata route, address collateral, uint256 seized)
+    {
         uint256 at = data.length - LIQUIDATION_SIZE;
-        address collateral = address(bytes20(_word(data, at)));
+        collateral = address(bytes20(_word(data, at)));
         address user = address(bytes20(_word(data, at + 20)));
         uint256 debtToCover = uint256(_word(data, at + 40));
         uint256 collateralBefore = _balanceOf(collateral);
@@ -580,22 +584,28 @@ contract FlashArbExecutor is
         _aavePool.liquidationCall(collateral, debtAsset, user, debtToCover, false);
         // The Pool repays less than asked when its close factor or the debt allows less.
         if (IERC20(debtAsset).allowance(address(this), pool) != 0) IERC20(debtAsset).forceApprove(pool, 0);
-        if (at == LOAN_HEADER_SIZE) return;
-        _runRoute(data[LOAN_HEADER_SIZE:at], collateral, _balanceOf(collateral) - collateralBefore);
+        route = data[LOAN_HEADER_SIZE:at];
+        // An empty route (collateral in the debt asset) swaps nothing and is not measured.
+        if (route.length != 0) seized = _balanceOf(collateral) - collateralBefore;
     }
 
     /// @dev The event for what the loan in `data` did: an arbitrage or a liquidation.
-    function _emitExecuted(Lender lender, address token, uint256 amount, uint256 fee, uint256 profit, bytes calldata data)
-        private
-    {
+    function _emitExecuted(
+        Lender lender,
+        address token,
+        uint256 amount,
+        uint256 fee,
+        uint256 profit,
+        bytes calldata data
+    ) private {
         if (!_isLiquidation(data)) {
             emit ArbitrageExecuted(lender, token, amount, fee, profit);
             return;
         }
         uint256 at = data.length - LIQUIDATION_SIZE;
-        emit LiquidationExecuted(
-            lender, token, address(bytes20(_word(data, at))), address(bytes20(_word(data, at + 20))), amount, fee, profit
-        );
+        address collateral = address(bytes20(_word(data, at)));
+        address user = address(bytes20(_word(data, at + 20)));
+        emit LiquidationExecuted(lender, token, collateral, user, amount, fee, profit);
     }
 
     /// @dev keccak256 of `data` in memory.
@@ -668,8 +678,12 @@ contract FlashArbExecutor is
     ///      one fell short.
     function _runRouteAndMeasure(bytes calldata data, uint256 owed) private returns (uint256 profit) {
         (address token, uint256 amount) = _loanTokenAndAmount(data);
-        if (_isLiquidation(data)) _liquidateAndSwap(data, token);
-        else _runRoute(data[LOAN_HEADER_SIZE:], token, amount);
+        // One call of _runRoute, so that the optimizer inlines the hot loop into each callback.
+        bytes calldata route = data[LOAN_HEADER_SIZE:];
+        address tokenIn = token;
+        uint256 amountIn = amount;
+        if (_isLiquidation(data)) (route, tokenIn, amountIn) = _liquidate(data, token);
+        if (route.length != 0) _runRoute(route, tokenIn, amountIn);
         uint256 balanceBefore = uint256(_word(data, 85));
         uint256 balanceAfter = _balanceOf(token);
         uint256 gained = balanceAfter > balanceBefore ? balanceAfter - balanceBefore : 0;

@@ -6,9 +6,11 @@ import { writeFileSync } from "node:fs";
 import { MaxUint256, type Signer, ZeroAddress, ZeroHash } from "ethers";
 import type { Address } from "../src/addressBook.js";
 import { v2DexIndex } from "../src/executor/deploy.js";
-import { encodeLoan, encodeRoute, type LenderName, type RouteHop } from "../src/executor/route.js";
+import { encodeLiquidation, encodeLoan, encodeRoute, type LenderName, type RouteHop } from "../src/executor/route.js";
+import { setOraclePrice } from "../src/replica/aave.js";
 import type { AnyContract } from "../src/replica/deploy.js";
 import { findPool } from "../src/replica/market.js";
+import { openPosition, unitsOf } from "../src/replica/positions.js";
 import type { Replica } from "../src/replica/replica.js";
 import { fund } from "../src/replica/tokens.js";
 import { GAS_LOAN_AMOUNT, gasMarket, runBareReference } from "./lib/gasMarket.js";
@@ -166,6 +168,47 @@ gas["reference:balancer:v2-v2"] = Number(bareGas);
 const overhead = BigInt(gas["balancer:v2-v2"] ?? 0) - bareGas;
 gas["overhead:balancer:v2-v2"] = Number(overhead);
 
+// Liquidations: Alice (10 WETH supplied, 18,000 USDC borrowed) under one after WETH falls to
+// $2,150; half her debt repaid with each lender and the WETH sold on Sushiswap. The baseline is
+// a liquidator holding the USDC: liquidationCall, then the router swap, in two transactions.
+const LIQUIDATED = unitsOf("USDC", "9000");
+const [deployer, , , , , alice] = await ethers.getSigners();
+if (deployer === undefined || alice === undefined) throw new Error("The network needs six unlocked accounts.");
+await snapshot.restore();
+const aliceAddress = await openPosition(replica, alice, [["WETH", "10"]], [["USDC", "18000"]]);
+await setOraclePrice(replica.aave, deployer, t.WETH, 2_150n * 10n ** 8n);
+const underwater = await networkHelpers.takeSnapshot();
+const sellWeth = encodeRoute([{ kind: "UniswapV2", factoryIndex: sushi, tokenOut: t.USDC, feePips: 3000 }]);
+for (const [lenderKey, lender] of Object.entries(lenders)) {
+  await underwater.restore();
+  const loan =
+    lender === "UniswapV3"
+      ? encodeLoan(lender, t.USDC, LIQUIDATED, { pairToken: t.WETH, fee: 3000 })
+      : encodeLoan(lender, t.USDC, LIQUIDATED);
+  await nextBlock();
+  gas[`liquidation:${lenderKey}:v2`] = Number(
+    await gasOf(
+      executor.getFunction("liquidate")(loan, encodeLiquidation(t.WETH, aliceAddress, LIQUIDATED), 1n, sellWeth, {
+        gasLimit: 3_000_000,
+      }),
+    ),
+  );
+}
+await underwater.restore();
+{
+  const me = await trader.getAddress();
+  await fund(replica.tokens, "USDC", trader, me, LIQUIDATED);
+  await approveAll(trader);
+  const pool = replica.aave.pool.connect(trader) as AnyContract;
+  await (await replica.tokens.USDC.connect(trader).getFunction("approve")(pool, MaxUint256)).wait();
+  const { gas: liquidationGas, out: seized } = await received(t.WETH, me, async () => {
+    await nextBlock();
+    return gasOf(pool.getFunction("liquidationCall")(t.WETH, t.USDC, aliceAddress, LIQUIDATED, false));
+  });
+  const { gas: swapGas } = await v2Router("sushiswap", [t.WETH, t.USDC])(seized, trader);
+  gas["baseline:liquidation:v2"] = Number(liquidationGas + swapGas);
+}
+
 const sorted = Object.fromEntries(Object.entries(gas).sort(([a], [b]) => (a < b ? -1 : 1)));
 writeFileSync(new URL("../snapshots/gas.json", import.meta.url), `${JSON.stringify(sorted, null, 2)}\n`);
 
@@ -181,6 +224,11 @@ for (const [key, used] of Object.entries(sorted)) {
   if (used >= routerLoan)
     failures.push(`${key} (${used}) is not cheaper than the same loan through routers (${routerLoan})`);
   if (used >= baseline) failures.push(`${key} (${used}) is not cheaper than its router baseline (${baseline})`);
+}
+for (const lenderKey of Object.keys(lenders)) {
+  const used = gas[`liquidation:${lenderKey}:v2`] ?? 0;
+  const baseline = gas["baseline:liquidation:v2"] ?? 0;
+  console.log(`| liquidation:${lenderKey}:v2 | ${used} | | | ${baseline} | ${baseline - used} |`);
 }
 console.log(`\nExecutor overhead on balancer:v2-v2: ${overhead} gas (target ≤ ${OVERHEAD_TARGET}).`);
 if (overhead > OVERHEAD_TARGET) failures.push(`overhead ${overhead} exceeds ${OVERHEAD_TARGET}`);

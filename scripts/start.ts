@@ -1,13 +1,16 @@
 // `npm start`: the one-command demo. Starts a fresh local node with the replica and the executor,
-// runs the engine service live on it with its dashboard, makes a price move per round, waits for
-// the engine to handle it, and — until Ctrl+C, or after `--blocks` rounds — prints what it found
-// and did (`--json`: one summary line on stdout).
+// opens three Aave positions, runs the engine service live on it with its dashboard, makes a price
+// move per round (and in rounds 2, 3 and 5 an oracle price move that puts a position under one),
+// waits for the engine to handle it, and — until Ctrl+C, or after `--blocks` rounds — prints what
+// it found and did (`--json`: one summary line on stdout).
 import { randomBytes } from "node:crypto";
-import { parseUnits } from "ethers";
+import { JsonRpcProvider, parseUnits } from "ethers";
 import { createCommand, nonNegativeNumber, positiveInteger } from "../src/cli.js";
 import { launch, readLocalRecord } from "../src/engine/launch.js";
 import { type LocalNode, startLocalNode } from "../src/ops/localNode.js";
+import { setOraclePrice } from "../src/replica/aave.js";
 import { dislocate, findPool } from "../src/replica/market.js";
+import { openPosition } from "../src/replica/positions.js";
 import { attachReplica, type ReplicaRecord } from "../src/replica/record.js";
 import type { ReplicaTokenSymbol } from "../src/replica/tokens.js";
 import { configFrom, type EngineOptions, engineLogger, port, runMain, serve } from "./lib/engineCli.js";
@@ -31,6 +34,23 @@ const DISLOCATIONS: ReadonlyArray<
   ["sushiswap", "WBTC", "WETH", undefined, "WBTC", "1.5"],
 ];
 const DECIMALS: Record<string, number> = { USDC: 6, USDT: 6, WBTC: 8 };
+/** The Aave positions the demo opens (collateral, debt) before the engine starts. */
+const POSITIONS: ReadonlyArray<
+  readonly [readonly [ReplicaTokenSymbol, string][], readonly [ReplicaTokenSymbol, string][]]
+> = [
+  [[["WETH", "10"]], [["USDC", "21000"]]],
+  [[["WBTC", "1.5"]], [["USDC", "60000"]]],
+  [[["WETH", "5"]], [["DAI", "10000"]]],
+];
+/**
+ * Oracle moves by round (0-based): WETH to $2,500 puts the first position at a health factor of
+ * 0.98; WBTC to $48,000 the second at 0.99; WETH to $2,300 the third at 0.95 (the whole debt).
+ */
+const ORACLE_MOVES: Readonly<Record<number, readonly [ReplicaTokenSymbol, bigint]>> = {
+  1: ["WETH", 2_500n],
+  2: ["WBTC", 48_000n],
+  4: ["WETH", 2_300n],
+};
 /** The demo's own records: every run is a new chain, so a file per chain. */
 const DEMO_DATABASE = "deployments/demo.sqlite";
 
@@ -61,9 +81,18 @@ await runMain(async () => {
   let node: LocalNode | undefined;
   try {
     node = await startLocalNode();
-    const deps = await launch({ config, log });
     const record = readLocalRecord() as ReturnType<typeof readLocalRecord> & { replica: ReplicaRecord };
+    {
+      // Borrowers first, so that the engine finds them from the Pool's events when it starts.
+      const provider = new JsonRpcProvider(record.rpcUrl, undefined, { staticNetwork: true });
+      const setup = attachReplica(record.replica, await provider.getSigner(2));
+      for (const [k, [collateral, debt]] of POSITIONS.entries())
+        await openPosition(setup, await provider.getSigner(5 + k), collateral, debt);
+      provider.destroy();
+    }
+    const deps = await launch({ config, log });
     const trader = await deps.provider.getSigner(2);
+    const admin = await deps.provider.getSigner(0);
     const replica = attachReplica(record.replica, trader);
     const rounds = options.blocks ?? Number.POSITIVE_INFINITY;
     let stopped = false;
@@ -88,6 +117,9 @@ await runMain(async () => {
           tokenIn,
           parseUnits(amount, DECIMALS[tokenIn] ?? 18),
         );
+        const move = ORACLE_MOVES[round];
+        if (move !== undefined)
+          await setOraclePrice(replica.aave, admin, replica.tokenAddresses[move[0]], move[1] * 10n ** 8n);
         await service.idle();
       }
       return stopped ? "a signal" : `the end of ${options.blocks} round(s)`;

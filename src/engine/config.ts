@@ -163,6 +163,13 @@ export const engineConfigSchema = z
     apiHost: z.string().min(1).default("127.0.0.1"),
     /** The API's port; 0 takes any free port (logged at start). */
     apiPort: z.number().int().min(0).max(65_535).default(8081),
+    /** Watch the Aave V3 market's borrowers and liquidate positions under a health factor of one. */
+    liquidations: z.boolean().default(true),
+    /**
+     * The block the Aave Pool's events are read from to find every borrower: its deployment block
+     * (or a later one, missing the borrowers who have not acted since). 0 on the local chain.
+     */
+    liquidationsFromBlock: z.number().int().nonnegative().optional(),
     /** Where alerts go, and which events each channel is sent. */
     alerts: z.array(alertChannelSchema).default([]),
     /** Alert `profit_mismatch` when a trade's realised profit differs from the expected by more than this percentage. */

@@ -7,6 +7,8 @@ import { ConfigError, type EngineConfig, toUnits } from "./config.js";
 import { TradeExecutor } from "./execute/executor.js";
 import type { RiskGuard } from "./execute/risk.js";
 import type { Sender } from "./execute/sender.js";
+import type { AaveMarketSource } from "./liquidations/market.js";
+import { LiquidationStrategy } from "./liquidations/strategy.js";
 import type { Logger } from "./log.js";
 import type { Records } from "./record/records.js";
 import { Lenders } from "./strategy/lenders.js";
@@ -21,6 +23,8 @@ import type { MarketPool } from "./venues/pools.js";
 const MAX_TRADES_PER_BLOCK = 4;
 /** How many block-to-trade latencies are kept (the latest). */
 const LATENCY_SAMPLES = 10_000;
+/** How far back a reorg is assumed to reach: positions read since then are read again. */
+const REORG_DEPTH = 64;
 /** How many of the best pool-disjoint estimates are sized exactly, with every lender, per trade. */
 const SIZED_PER_TRADE = 8;
 
@@ -35,6 +39,19 @@ export interface EngineDeps {
   readonly baseTokens: readonly Address[];
   /** Token address → symbol, for records and the summary. */
   readonly symbols: Readonly<Record<Address, string>>;
+  /**
+   * Tokens the lenders' balances and the oracle's prices are read for: the base tokens and, with
+   * liquidations on, every debt asset. The base tokens when absent.
+   */
+  readonly loanTokens?: readonly Address[];
+  /** The Aave V3 market whose positions are liquidated; absent when liquidations are off. */
+  readonly liquidations?: {
+    readonly source: AaveMarketSource;
+    /** The block the Pool's events are read from. */
+    readonly fromBlock: number;
+    /** Blocks per log query. */
+    readonly pageBlocks?: number;
+  };
   /** Aave reserve token → its aToken (where the reserve's liquidity is). */
   readonly aTokens: Readonly<Record<Address, Address | undefined>>;
   readonly config: EngineConfig;
@@ -61,6 +78,8 @@ export interface EngineDeps {
  */
 export interface EngineStats {
   blocks: number;
+  /** Liquidations priced and handed to execution (each is also counted in `opportunities`). */
+  liquidations: number;
   opportunities: number;
   simulated: number;
   simulationFailed: number;
@@ -78,6 +97,7 @@ export interface EngineStats {
 export class Engine {
   readonly stats: EngineStats = {
     blocks: 0,
+    liquidations: 0,
     opportunities: 0,
     simulated: 0,
     simulationFailed: 0,
@@ -97,6 +117,8 @@ export class Engine {
   private blockSeenAt = 0;
   private tradedThisBlock = false;
   private graph = new RateGraph([]);
+  /** The liquidation strategy, when the engine liquidates. */
+  readonly liquidations: LiquidationStrategy | undefined;
 
   /** @throws ConfigError when the allowlist names a token the address book does not have. */
   constructor(private readonly deps: EngineDeps) {
@@ -114,7 +136,7 @@ export class Engine {
       market: this.market,
       lenders: this.lenders,
       usd: this.usd,
-      baseTokens: deps.baseTokens,
+      baseTokens: deps.loanTokens ?? deps.baseTokens,
       weth: deps.book.tokens.WETH,
       verifyEveryBlocks: deps.config.verifyEveryBlocks,
       log: deps.log,
@@ -131,6 +153,21 @@ export class Engine {
       symbols: deps.symbols,
       stats: this.stats,
     });
+    this.liquidations =
+      deps.liquidations === undefined
+        ? undefined
+        : new LiquidationStrategy({
+            provider: deps.provider,
+            book: deps.book,
+            source: deps.liquidations.source,
+            fromBlock: deps.liquidations.fromBlock,
+            ...(deps.liquidations.pageBlocks === undefined ? {} : { pageBlocks: deps.liquidations.pageBlocks }),
+            market: this.market,
+            lenders: this.lenders,
+            usd: this.usd,
+            config: deps.config,
+            via: deps.baseTokens,
+          });
     this.trades = new TradeExecutor({
       provider: deps.provider,
       operator: deps.operator,
@@ -157,7 +194,14 @@ export class Engine {
     // they are applied to the cycles found on each block instead.
     this.graph = new RateGraph(this.deps.pools);
     const cycles = this.graph.scan(this.deps.baseTokens, () => {});
-    log.info("engine_started", { pools: this.deps.pools.length, cycles, live: config.live });
+    const head = this.collector.lastHandled ?? (await this.deps.provider.getBlockNumber());
+    await this.liquidations?.start(head);
+    log.info("engine_started", {
+      pools: this.deps.pools.length,
+      cycles,
+      live: config.live,
+      ...(this.liquidations === undefined ? {} : { positions: this.liquidations.tracked }),
+    });
   }
 
   /** Dollar values at the oracle's price (for the records), in micro-dollars. */
@@ -193,12 +237,23 @@ export class Engine {
     if (collected === undefined) return;
     this.stats.blocks += 1;
     const { changed, head, baseFeePerGas } = collected;
-    if (changed.length === 0) return;
+    // A reorg may have dropped or changed the events the positions were read from.
+    if (collected.reorgedFrom !== undefined) this.liquidations?.watcher.rewind(collected.reorgedFrom - REORG_DEPTH);
+    const gasPrice = baseFeePerGas * 2n + toUnits(this.deps.config.priorityFeeGwei, 9);
+    const traded = changed.length === 0 ? new Set<string>() : await this.arbitrage(changed, head, gasPrice);
+    if (this.liquidations !== undefined) await this.liquidate(this.liquidations, head, gasPrice, traded);
+  }
+
+  /**
+   * The cycles through the pools that changed, best first, up to `MAX_TRADES_PER_BLOCK` traded.
+   * @returns The pools the trades sent (or in dry-run, would have sent) swap through.
+   */
+  private async arbitrage(changed: readonly Address[], head: number, gasPrice: bigint): Promise<Set<string>> {
+    const traded = new Set<string>();
     // Only the cycles through a changed pool can have changed; each is sized in closed form and
     // the best pool-disjoint ones are then sized exactly with every lender. A cycle is dropped
     // only when even its upper bound (each hop on the most generous curve it can trade along:
     // V3 liquidity past the tick, weighted pools' curves) cannot pay the gas of the cheapest trade.
-    const gasPrice = baseFeePerGas * 2n + toUnits(this.deps.config.priorityFeeGwei, 9);
     const allPools = [...this.market.pools.values()];
     const floors = new Map<Address, number>();
     const floor = (base: Address) => {
@@ -250,7 +305,56 @@ export class Engine {
         // A sent trade will move its pools, and in dry-run what would have been sent would have:
         // a cycle sharing one would not be there to take after it, so leave those out.
         const used = new Set(best.cycle.hops.map((h) => h.pool.address));
+        for (const pool of used) traded.add(pool);
         for (const [id, e] of estimates) if (e.cycle.hops.some((h) => used.has(h.pool.address))) estimates.delete(id);
+      }
+    }
+    return traded;
+  }
+
+  /**
+   * The liquidations the block allows, most valuable first: each position newly under one, or
+   * found earlier and still under one, sized and priced by the strategy, then executed like a
+   * cycle. A sale through a pool a trade of this block (or one in flight) swaps through waits for
+   * the next block, when that pool has been read again.
+   */
+  private async liquidate(
+    strategy: LiquidationStrategy,
+    head: number,
+    gasPrice: bigint,
+    traded: Set<string>,
+  ): Promise<void> {
+    const { records, log, symbols } = this.deps;
+    const { candidates, dropped } = await strategy.onBlock(head, gasPrice);
+    for (const { opportunity, lender, reason } of dropped) {
+      const name = (token: Address) => symbols[token] ?? token;
+      const row = {
+        block: head,
+        strategy: "liquidation" as const,
+        cycle: `Aave V3 liquidation of ${opportunity.user} (${name(opportunity.debtAsset)} debt, ${name(opportunity.collateralAsset)} collateral)`,
+        route: "",
+        token: name(opportunity.debtAsset),
+        tokenAddress: opportunity.debtAsset,
+        amountIn: 0n,
+        lender,
+        expectedProfit: 0n,
+        gasCost: 0n,
+      };
+      this.stats.filtered[reason] = (this.stats.filtered[reason] ?? 0) + 1;
+      records.add({ ...row, status: "filtered", reason });
+      log.info("opportunity_filtered", { ...row, reason });
+    }
+    const busy = this.deps.busyPools?.() ?? new Set<string>();
+    let processed = 0;
+    for (const candidate of candidates) {
+      if (processed >= MAX_TRADES_PER_BLOCK) break;
+      if (candidate.sizing.path.some((h) => traded.has(h.pool.address) || busy.has(h.pool.address))) continue;
+      processed += 1;
+      this.stats.liquidations += 1;
+      const outcome = await this.trades.executeLiquidation(candidate, head);
+      if (outcome === "sent" || outcome === "dry_run") {
+        strategy.sent(candidate.user, head);
+        for (const hop of candidate.sizing.path) traded.add(hop.pool.address);
       }
     }
   }

@@ -11,8 +11,9 @@ import { discoverPools } from "./collect/discovery.js";
 import { liveBook, NetworkError } from "./collect/network.js";
 import { publicUrl } from "./collect/publicUrl.js";
 import { ResilientRpcProvider, type RpcHealthEvent } from "./collect/rpc.js";
-import type { EngineConfig } from "./config.js";
+import { ConfigError, type EngineConfig } from "./config.js";
 import type { LocalSigner } from "./execute/sender.js";
+import { aaveMarketSource } from "./liquidations/market.js";
 import { childLogger, type Logger } from "./log.js";
 import { type ChainIdentity, Records } from "./record/records.js";
 import type { ServiceDeps } from "./service.js";
@@ -131,6 +132,22 @@ export async function launch(options: LaunchOptions): Promise<ServiceDeps & { pr
   const records = new Records(config.databasePath, config.databaseBusyTimeoutMs);
   const pools = await discoverPools(provider, book, options.progress ?? (() => {}));
   const baseTokens = [book.tokens.WETH, book.tokens.USDC, book.tokens.DAI].filter((t): t is Address => t !== undefined);
+  const liquidating = config.liquidations && book.aaveV3 !== undefined;
+  // Liquidations borrow whatever a position owes: every reserve of the book's tokens is a loan token.
+  const loanTokens = liquidating
+    ? [...new Set([...baseTokens, ...(Object.values(book.tokens) as Address[])])]
+    : baseTokens;
+  const aTokens = await aTokensOf(provider, book, loanTokens);
+  let liquidations: ServiceDeps["liquidations"];
+  if (liquidating && book.aaveV3 !== undefined) {
+    const fromBlock = config.liquidationsFromBlock ?? (local === undefined ? undefined : 0);
+    if (fromBlock === undefined)
+      throw new ConfigError("liquidationsFromBlock: needed to liquidate on a live chain.", {
+        details:
+          "Set it to the block the Aave V3 Pool was deployed at (every borrower is found from its events), or set liquidations to false.",
+      });
+    liquidations = { source: await aaveMarketSource(provider, book.aaveV3), fromBlock };
+  }
   return {
     provider,
     book,
@@ -139,7 +156,9 @@ export async function launch(options: LaunchOptions): Promise<ServiceDeps & { pr
     pools,
     baseTokens,
     symbols: symbolsOf(book),
-    aTokens: await aTokensOf(provider, book, baseTokens),
+    aTokens,
+    loanTokens: loanTokens.filter((t) => baseTokens.includes(t) || aTokens[t] !== undefined),
+    ...(liquidations === undefined ? {} : { liquidations }),
     config,
     records,
     log,

@@ -6,7 +6,7 @@ import { assertSameChain, ChainReplacedError, chainIdentity } from "./collect/ch
 import { HeadSubscription } from "./collect/heads.js";
 import { RpcUnavailableError } from "./collect/rpc.js";
 import { ConfigError, type EngineConfig, LIVE_KEYS, type LiveKey, parseEngineConfig, toUnits } from "./config.js";
-import { Engine, type EngineStats } from "./engine.js";
+import { Engine, type EngineDeps, type EngineStats } from "./engine.js";
 import { EventBus } from "./events.js";
 import { GAS_PER_TRADE, type PreflightReport, preflight } from "./execute/preflight.js";
 import { RiskGuard, type RiskState } from "./execute/risk.js";
@@ -34,6 +34,10 @@ export interface ServiceDeps {
   readonly baseTokens: readonly Address[];
   readonly symbols: Readonly<Record<Address, string>>;
   readonly aTokens: Readonly<Record<Address, Address | undefined>>;
+  /** Tokens lenders and prices are read for; the base tokens when absent. */
+  readonly loanTokens?: readonly Address[];
+  /** The Aave V3 market to liquidate in; absent when liquidations are off. */
+  readonly liquidations?: EngineDeps["liquidations"];
   readonly config: EngineConfig;
   readonly records: Records;
   readonly log: Logger;
@@ -54,12 +58,19 @@ export interface ServiceSummary {
   readonly inFlight: number;
   readonly dryRun: number;
   readonly filtered: Readonly<Record<string, number>>;
-  /** From `ArbitrageExecuted` events, by token symbol, in base units. */
+  /** From the executor's `ArbitrageExecuted` and `LiquidationExecuted` events, by token symbol, in base units. */
   readonly realisedProfit: Readonly<Record<string, bigint>>;
   readonly realisedProfitUsd6: bigint;
   readonly gasUsed: bigint;
   readonly gasPaidWei: bigint;
   readonly gasPaidUsd6: bigint;
+  /** Liquidations this run: how many were priced and sent to execution, how many landed, and what they realised. */
+  readonly liquidations: {
+    readonly attempted: number;
+    readonly count: number;
+    readonly realisedProfit: Readonly<Record<string, bigint>>;
+    readonly realisedProfitUsd6: bigint;
+  };
   /** Trades of earlier runs settled by this run's start. */
   readonly reconciled: number;
   /** What the risk guard kept from being sent, by reason. */
@@ -216,6 +227,8 @@ export class EngineService {
       baseTokens: deps.baseTokens,
       symbols: deps.symbols,
       aTokens: deps.aTokens,
+      ...(deps.loanTokens === undefined ? {} : { loanTokens: deps.loanTokens }),
+      ...(deps.liquidations === undefined ? {} : { liquidations: deps.liquidations }),
       config,
       records,
       log: childLogger(log, { stage: "engine" }),
@@ -425,6 +438,7 @@ export class EngineService {
       gasUsed,
       gasPaidWei,
       gasPaidUsd6,
+      liquidations: { attempted: s.liquidations, ...totals.liquidations },
       reconciled: this.reconciled,
       riskSkipped: this.risk.snapshot().skipped,
       riskState: this.risk.state ?? null,

@@ -154,6 +154,7 @@ function tradeRecord(overrides: Partial<TradeRecord> = {}): TradeRecord {
     updatedAt: "2025-06-01T12:00:13.000Z",
     chainId: 31337,
     block: 21_000_000,
+    strategy: "arbitrage",
     cycle: CYCLE,
     route: "0xA478c2975Ab1Ea89e8196811F51A7B7Ade33eB11,0x60594a405d53811d3BC4766596EFD80fd545A270",
     token: "DAI",

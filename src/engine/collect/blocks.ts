@@ -11,6 +11,13 @@ export interface CollectedBlock {
   readonly head: number;
   readonly baseFeePerGas: bigint;
   readonly changed: Address[];
+  /**
+   * Whether everything was read again (the first block, after a reorg or a failed block): state
+   * kept from earlier blocks may be wrong.
+   */
+  readonly resynced: boolean;
+  /** When the last block handled was no longer on the chain: that block. */
+  readonly reorgedFrom?: number;
 }
 
 /** What collection reads and where it reports. */
@@ -77,12 +84,15 @@ export class BlockCollector {
     }
     const head = block.number;
     let reorged = false;
+    const first = this.lastBlock === undefined;
+    let reorgedFrom: number | undefined;
     if (this.lastBlock !== undefined) {
       // Asked twice when missing: one lost answer must not look like a reorg.
       let ours = head === this.lastBlock ? block : await provider.getBlock(this.lastBlock);
       if (ours === null) ours = await provider.getBlock(this.lastBlock);
       if (ours?.hash !== this.lastHash) {
         reorged = true;
+        reorgedFrom = this.lastBlock;
         log.warn("reorg_detected", { block: this.lastBlock, had: this.lastHash, now: ours?.hash ?? null, head });
         await this.deps.onReorg?.({ block: this.lastBlock, head });
       } else if (head === this.lastBlock && !resync) {
@@ -110,7 +120,13 @@ export class BlockCollector {
       this.reportUnreadable(await market.refresh(changed, head, priceOnly));
       await this.refreshReads();
     }
-    return { head, baseFeePerGas: block.baseFeePerGas ?? 0n, changed };
+    return {
+      head,
+      baseFeePerGas: block.baseFeePerGas ?? 0n,
+      changed,
+      resynced: first || reorged || resync,
+      ...(reorgedFrom === undefined ? {} : { reorgedFrom }),
+    };
   }
 
   /** The lenders' balances and fees, and the oracle's prices. */

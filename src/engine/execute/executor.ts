@@ -2,17 +2,26 @@ import type { Provider, Signer } from "ethers";
 import type { FlashArbExecutor } from "../../../types/ethers-contracts/FlashArbExecutor.js";
 import { FlashArbExecutor__factory } from "../../../types/ethers-contracts/factories/FlashArbExecutor__factory.js";
 import type { Address } from "../../addressBook.js";
-import { encodeLoan, encodeRoute } from "../../executor/route.js";
+import { encodeLiquidation, encodeLoan, encodeRoute, type Liquidation, type Loan } from "../../executor/route.js";
 import { RpcUnavailableError } from "../collect/rpc.js";
 import { type EngineConfig, toUnits } from "../config.js";
 import type { EngineStats } from "../engine.js";
 import { formatAmount } from "../format.js";
+import type { LiquidationCandidate } from "../liquidations/strategy.js";
 import type { Logger } from "../log.js";
-import type { Records } from "../record/records.js";
+import type { NewTrade, Records } from "../record/records.js";
 import type { Candidate } from "../strategy/candidate.js";
 import { poolName, routeHop } from "../venues/pools.js";
 import type { RiskGuard } from "./risk.js";
 import type { Sender } from "./sender.js";
+
+/** How one priced trade ended in this stage. */
+export type Outcome = "filtered" | "failed" | "dry_run" | "sent";
+
+/** The executor function a trade calls, with its arguments. */
+type ExecutorCall =
+  | { readonly method: "execute"; readonly args: [Loan, bigint, string] }
+  | { readonly method: "liquidate"; readonly args: [Loan, Liquidation, bigint, string] };
 
 /** What execution needs: the chain, the executor, the guard around sending, and where to record. */
 export interface TradeExecutorDeps {
@@ -56,13 +65,11 @@ export class TradeExecutor {
    * Filters, records, simulates and (live) sends one candidate. Each step is recorded before the
    * next is taken; sending returns once the transaction is broadcast (the tracker follows it).
    */
-  async execute(c: Candidate, block: number): Promise<"filtered" | "failed" | "dry_run" | "sent"> {
-    const { config, records, log, symbols, risk, sender, stats } = this.deps;
-    const symbol = symbols[c.cycle.token] ?? c.cycle.token;
-    stats.opportunities += 1;
+  async execute(c: Candidate, block: number): Promise<Outcome> {
+    const symbol = this.deps.symbols[c.cycle.token] ?? c.cycle.token;
     const base = {
       block,
-      cycle: c.cycle.hops.map((h) => poolName(h.pool, symbols)).join(" > "),
+      cycle: c.cycle.hops.map((h) => poolName(h.pool, this.deps.symbols)).join(" > "),
       route: c.cycle.hops.map((h) => h.pool.address).join(","),
       token: symbol,
       tokenAddress: c.cycle.token,
@@ -76,9 +83,60 @@ export class TradeExecutor {
         : { expectedProfitUsd6: this.deps.usd6(c.cycle.token, c.sizing.profit) as bigint }),
       ...this.decimalsField(c.cycle.token),
     };
-    const usdValue = Number(c.netUsd) / 1e6;
+    const loan = encodeLoan(c.quote.lender, c.cycle.token, c.sizing.amountIn, c.quote.uniswapV3);
+    const route = encodeRoute(c.cycle.hops.map((h) => routeHop(h.pool, h.tokenOut)));
+    return this.run(base, c.net, c.netUsd, (floor) => ({ method: "execute", args: [loan, floor, route] }));
+  }
+
+  /**
+   * Filters, records, simulates and (live) sends one liquidation, as `execute` does a cycle:
+   * recorded as the `liquidation` strategy, through the executor's `liquidate`.
+   */
+  async executeLiquidation(l: LiquidationCandidate, block: number): Promise<Outcome> {
+    const { symbols } = this.deps;
+    const name = (token: Address) => symbols[token] ?? token;
+    const { path, debtToCover, profit } = l.sizing;
+    const position = `Aave V3 liquidation of ${l.user} (${name(l.debtAsset)} debt, ${name(l.collateralAsset)} collateral)`;
+    const base = {
+      block,
+      strategy: "liquidation" as const,
+      cycle: [position, ...path.map((h) => poolName(h.pool, symbols))].join(" > "),
+      route: path.map((h) => h.pool.address).join(","),
+      token: name(l.debtAsset),
+      tokenAddress: l.debtAsset,
+      amountIn: debtToCover,
+      lender: l.quote.lender,
+      expectedProfit: profit,
+      gasCost: l.gasCostInToken,
+      ...(this.deps.usd6(l.debtAsset, profit) === undefined
+        ? {}
+        : { expectedProfitUsd6: this.deps.usd6(l.debtAsset, profit) as bigint }),
+      ...this.decimalsField(l.debtAsset),
+    };
+    const loan = encodeLoan(l.quote.lender, l.debtAsset, debtToCover, l.quote.uniswapV3);
+    const liquidation = encodeLiquidation(l.collateralAsset, l.user, debtToCover);
+    // Collateral in the debt asset itself needs no sale: the executor takes an empty route.
+    const route = path.length === 0 ? "0x" : encodeRoute(path.map((h) => routeHop(h.pool, h.tokenOut)));
+    return this.run(base, l.net, l.netUsd, (floor) => ({
+      method: "liquidate",
+      args: [loan, liquidation, floor, route],
+    }));
+  }
+
+  /** The steps every trade goes through once priced: filter, record, simulate, guard, send. */
+  private async run(
+    base: Omit<NewTrade, "status" | "reason"> & { readonly tokenAddress: string },
+    net: bigint,
+    netUsd: bigint,
+    callWith: (floor: bigint) => ExecutorCall,
+  ): Promise<Outcome> {
+    const { config, records, log, symbols, risk, sender, stats } = this.deps;
+    const token = base.tokenAddress as Address;
+    const symbol = symbols[token] ?? token;
+    stats.opportunities += 1;
+    const usdValue = Number(netUsd) / 1e6;
     const reason =
-      c.net <= 0n
+      net <= 0n
         ? "unprofitable after gas"
         : usdValue < config.minProfitUsd
           ? `below minProfitUsd (${usdValue.toFixed(2)} < ${config.minProfitUsd})`
@@ -92,13 +150,15 @@ export class TradeExecutor {
       return "filtered";
     }
     const id = records.add({ ...base, status: "detected", reason: null });
-    const loan = encodeLoan(c.quote.lender, c.cycle.token, c.sizing.amountIn, c.quote.uniswapV3);
-    const route = encodeRoute(c.cycle.hops.map((h) => routeHop(h.pool, h.tokenOut)));
     // The floor is the gas the trade costs: a stale opportunity reverts instead of losing.
-    const floor = c.gasCostInToken > 0n ? c.gasCostInToken : 1n;
+    const floor = base.gasCost > 0n ? base.gasCost : 1n;
+    const call = callWith(floor);
     let simulated: bigint;
     try {
-      simulated = await this.executor.execute.staticCall(loan, floor, route);
+      simulated =
+        call.method === "execute"
+          ? await this.executor.execute.staticCall(...call.args)
+          : await this.executor.liquidate.staticCall(...call.args);
     } catch (error) {
       const why = this.describeRevert(error);
       if (this.isTransport(error)) throw error;
@@ -108,13 +168,16 @@ export class TradeExecutor {
       return "failed";
     }
     stats.simulated += 1;
-    const data = this.executor.interface.encodeFunctionData("execute", [loan, floor, route]);
+    const data =
+      call.method === "execute"
+        ? this.executor.interface.encodeFunctionData("execute", call.args)
+        : this.executor.interface.encodeFunctionData("liquidate", call.args);
     if (!config.live || sender === undefined) {
       records.update(id, { status: "dry_run", reason: `would send to ${this.deps.executor}; not sent (dry-run)` });
       log.info("dry_run", { ...base, id, simulatedProfit: simulated, to: this.deps.executor, data });
       return "dry_run";
     }
-    const decimals = this.deps.decimalsOf(c.cycle.token);
+    const decimals = this.deps.decimalsOf(token);
     records.update(id, {
       status: "simulated",
       reason: `simulated profit ${decimals === undefined ? `${simulated} base units of ${symbol}` : formatAmount(simulated, decimals, symbol)}`,
@@ -130,7 +193,11 @@ export class TradeExecutor {
     }
     let gasLimit: bigint;
     try {
-      gasLimit = ((await this.executor.execute.estimateGas(loan, floor, route)) * 12n) / 10n;
+      const estimate =
+        call.method === "execute"
+          ? await this.executor.execute.estimateGas(...call.args)
+          : await this.executor.liquidate.estimateGas(...call.args);
+      gasLimit = (estimate * 12n) / 10n;
     } catch (error) {
       if (this.isTransport(error)) throw error;
       const why = `gas estimate failed: ${this.describeRevert(error)}`;

@@ -254,12 +254,16 @@ export class Tracker {
     return out;
   }
 
-  /** The profit in the executor's `ArbitrageExecuted` event: measured on chain from balances. */
+  /**
+   * The profit in the executor's `ArbitrageExecuted` or `LiquidationExecuted` event: measured on
+   * chain from balances.
+   */
   private profitOf(receipt: TransactionReceipt): bigint | null {
     for (const entry of receipt.logs) {
       if (entry.address.toLowerCase() !== this.options.executor.toLowerCase()) continue;
       const parsed = this.options.executorInterface.parseLog(entry);
-      if (parsed?.name === "ArbitrageExecuted") return parsed.args.profit as bigint;
+      if (parsed?.name === "ArbitrageExecuted" || parsed?.name === "LiquidationExecuted")
+        return parsed.args.profit as bigint;
     }
     return null;
   }

@@ -1,5 +1,5 @@
 import { Contract, type Provider } from "ethers";
-import type { Address } from "../../addressBook.js";
+import type { AaveV3Deployment, Address } from "../../addressBook.js";
 import type { AaveEModeCategory, AavePosition, AaveReserve, StableDebt } from "./accountData.js";
 
 const POOL_ABI = [
@@ -26,6 +26,16 @@ const STABLE_ABI = [
 export interface AaveMarketSource {
   readonly pool: Address;
   readonly oracle: Address;
+}
+
+/** The market of an address book's Aave V3 deployment: its Pool and the oracle its provider names. */
+export async function aaveMarketSource(provider: Provider, aave: AaveV3Deployment): Promise<AaveMarketSource> {
+  const addresses = new Contract(
+    aave.poolAddressesProvider,
+    ["function getPriceOracle() view returns (address)"],
+    provider,
+  );
+  return { pool: aave.pool, oracle: (await addresses.getFunction("getPriceOracle")()) as Address };
 }
 
 /**

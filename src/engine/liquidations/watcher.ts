@@ -1,6 +1,13 @@
 import type { Provider } from "ethers";
 import type { Address } from "../../addressBook.js";
-import { type AaveEModeCategory, type AaveReserve, type AccountData, debtOf, reserveParams } from "./accountData.js";
+import {
+  type AaveEModeCategory,
+  type AaveReserve,
+  type AccountData,
+  accountData,
+  debtOf,
+  reserveParams,
+} from "./accountData.js";
 import { changedPositions } from "./borrowers.js";
 import { type LiquidationAmounts, liquidationAmounts } from "./liquidationAmounts.js";
 import { type AaveMarketSource, readEModeCategories, readPosition, readReserves } from "./market.js";
@@ -28,6 +35,13 @@ export class LiquidationWatcher {
   private lastBlock = -1;
   /** The efficiency mode categories of the users tracked, read as users in them appear. */
   private readonly eModes = new Map<number, AaveEModeCategory>();
+  /** The reserves and the block time of the last block handled. */
+  private reserves = new Map<number, AaveReserve>();
+  private now = 0n;
+  /** The block each user's position was last read because of an event. */
+  private readonly readAt = new Map<Address, number>();
+  /** Users to read again at the next block whatever the events say (after a reorg). */
+  private readonly stale = new Set<Address>();
 
   constructor(
     private readonly provider: Provider,
@@ -44,6 +58,7 @@ export class LiquidationWatcher {
   /** Reads every borrower since `fromBlock` (the Pool's deployment) up to `block`. */
   async start(fromBlock: number, block: number): Promise<void> {
     const reserves = await readReserves(this.provider, this.source, block);
+    this.reserves = reserves;
     this.book = new PositionBook(reserves, this.eModes);
     await this.reread(
       await changedPositions(this.provider, this.source.pool, fromBlock, block, this.pageBlocks),
@@ -59,22 +74,74 @@ export class LiquidationWatcher {
     if (book === undefined) throw new Error("LiquidationWatcher.onBlock before start");
     const reserves = await readReserves(this.provider, this.source, block);
     for (const reserve of reserves.values()) book.updateReserve(reserve);
+    const changed = new Set(this.stale);
+    this.stale.clear();
     if (block > this.lastBlock)
-      await this.reread(
-        await changedPositions(this.provider, this.source.pool, this.lastBlock + 1, block, this.pageBlocks),
-        reserves,
+      for (const user of await changedPositions(
+        this.provider,
+        this.source.pool,
+        this.lastBlock + 1,
         block,
-      );
+        this.pageBlocks,
+      ))
+        changed.add(user);
+    await this.reread([...changed], reserves, block);
     this.lastBlock = block;
     const header = await this.provider.getBlock(block);
     if (header === null) throw new Error(`block ${block} is not on the chain`);
     const now = BigInt(header.timestamp);
+    this.reserves = reserves;
+    this.now = now;
     const found: LiquidationOpportunity[] = [];
     for (const { user, data } of book.newlyLiquidatable(now)) {
       const best = this.bestPair(reserves, user, data, now);
       if (best !== undefined) found.push(best);
     }
     return found;
+  }
+
+  /**
+   * After a reorg that may reach back to `fromBlock`: every position read because of an event at
+   * or after it is read again at the next block, and the events from it are read again.
+   */
+  rewind(fromBlock: number): void {
+    for (const [user, at] of this.readAt) if (at >= fromBlock) this.stale.add(user);
+    if (this.lastBlock >= fromBlock) this.lastBlock = fromBlock - 1;
+  }
+
+  /**
+   * The position of `user` as the last block left it, if still under one: its best pair now
+   * (a position seen before and not yet liquidated is judged again each block this way).
+   */
+  current(user: Address): LiquidationOpportunity | undefined {
+    const position = this.book?.get(user);
+    if (position === undefined) return undefined;
+    const data = accountData(this.reserves, position, this.now, this.eModes);
+    if (data.healthFactor >= 10n ** 18n) return undefined;
+    return this.bestPair(this.reserves, user, data, this.now);
+  }
+
+  /**
+   * What `liquidationCall(collateralAsset, debtAsset, user, debtToCover)` does at the last block's
+   * state and time, at the Pool's arithmetic; undefined where the Pool would refuse it.
+   */
+  amountsFor(
+    user: Address,
+    debtAsset: Address,
+    collateralAsset: Address,
+    debtToCover: bigint,
+  ): LiquidationAmounts | undefined {
+    const position = this.book?.get(user);
+    const reserves = [...this.reserves.values()];
+    const debt = reserves.find((r) => r.asset === debtAsset);
+    const collateral = reserves.find((r) => r.asset === collateralAsset);
+    if (position === undefined || debt === undefined || collateral === undefined) return undefined;
+    return liquidationAmounts(this.reserves, position, debt, collateral, debtToCover, this.now, this.eModes);
+  }
+
+  /** The reserve assets of the market, as last read. */
+  get assets(): Address[] {
+    return [...this.reserves.values()].map((r) => r.asset);
   }
 
   /** The (debt, collateral) pair whose liquidation now pays the largest bonus, at the Pool's arithmetic. */
@@ -115,6 +182,7 @@ export class LiquidationWatcher {
         ))
           this.eModes.set(id, category);
       book.set(position);
+      this.readAt.set(user, block);
     }
   }
 }

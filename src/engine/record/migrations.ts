@@ -102,6 +102,14 @@ const STEPS: ReadonlyArray<(db: DatabaseSync) => void> = [
         (created_at, realised_profit_usd6, expected_profit_usd6, gas_paid_usd6, block);
     `);
   },
+  (db) => {
+    // Liquidations are recorded beside arbitrage as their own strategy; every earlier record
+    // was an arbitrage.
+    db.exec(`
+      ALTER TABLE opportunities ADD COLUMN strategy TEXT NOT NULL DEFAULT 'arbitrage';
+      CREATE INDEX IF NOT EXISTS opportunities_strategy ON opportunities (strategy, id);
+    `);
+  },
 ];
 
 /** The schema version this engine writes. */

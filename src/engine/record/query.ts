@@ -1,5 +1,5 @@
 import type { SQLInputValue } from "node:sqlite";
-import type { TradeStatus } from "./records.js";
+import type { Strategy, TradeStatus } from "./records.js";
 
 /** Columns a page of trades can be sorted by. */
 export const SORT_COLUMNS = {
@@ -16,6 +16,8 @@ export type SortColumn = keyof typeof SORT_COLUMNS;
 export interface TradeQuery {
   readonly chainId?: number;
   readonly status?: readonly TradeStatus[];
+  /** `arbitrage` or `liquidation`. */
+  readonly strategy?: Strategy;
   /** Token symbol, exactly. */
   readonly token?: string;
   /** Lender name (`AaveV3`, `BalancerV2`, `UniswapV3`), exactly. */
@@ -49,6 +51,10 @@ export function whereOf(query: TradeQuery): { sql: string; params: SQLInputValue
   if (query.status !== undefined && query.status.length > 0) {
     clauses.push(`status IN (${query.status.map(() => "?").join(", ")})`);
     params.push(...query.status);
+  }
+  if (query.strategy !== undefined) {
+    clauses.push("strategy = ?");
+    params.push(query.strategy);
   }
   if (query.token !== undefined) {
     clauses.push("token = ?");

@@ -27,6 +27,9 @@ export type TradeStatus =
   | "reverted"
   | "dropped";
 
+/** What kind of trade a record is. */
+export type Strategy = "arbitrage" | "liquidation";
+
 /** Statuses whose outcome the chain has not settled: reconciled on start, followed every block. */
 export const OPEN_STATUSES: readonly TradeStatus[] = ["signed", "sent"];
 
@@ -37,7 +40,11 @@ export interface TradeRecord {
   readonly updatedAt: string | null;
   readonly chainId: number | null;
   readonly block: number;
-  /** The pools in order, named for people (`Uniswap V3 WETH/USDC 0.05%`). */
+  readonly strategy: Strategy;
+  /**
+   * The pools in order, named for people (`Uniswap V3 WETH/USDC 0.05%`); for a liquidation, the
+   * position and the pools that sell its collateral.
+   */
   readonly cycle: string;
   /** The pools' addresses in order, comma-separated. */
   readonly route: string | null;
@@ -59,7 +66,7 @@ export interface TradeRecord {
   readonly minedBlock: number | null;
   readonly minedBlockHash: string | null;
   readonly final: boolean;
-  /** From the receipt's `ArbitrageExecuted` event: measured on chain, never estimated. */
+  /** From the receipt's `ArbitrageExecuted` or `LiquidationExecuted` event: measured on chain, never estimated. */
   readonly realisedProfit: bigint | null;
   readonly realisedProfitUsd6: bigint | null;
   readonly gasUsed: bigint | null;
@@ -74,6 +81,8 @@ export interface TradeRecord {
 /** What is known of a trade when it is first recorded. */
 export interface NewTrade {
   readonly block: number;
+  /** Arbitrage when absent. */
+  readonly strategy?: Strategy;
   readonly cycle: string;
   readonly route?: string;
   readonly token: string;
@@ -159,6 +168,17 @@ export interface RunTotals {
   gasUsed: bigint;
   gasPaidWei: bigint;
   gasPaidUsd6: bigint;
+  /** The liquidations among them: how many landed and what they realised (also in the totals above). */
+  readonly liquidations: LiquidationTotals;
+}
+
+/** The liquidations of a run, from the chain's events. */
+export interface LiquidationTotals {
+  /** Liquidations that landed (`succeeded`). */
+  count: number;
+  /** Realised profit per token symbol, in base units. */
+  readonly realisedProfit: Record<string, bigint>;
+  realisedProfitUsd6: bigint;
 }
 
 /** One entry of the audit log. */
@@ -209,8 +229,8 @@ const SELECT = `SELECT id, created_at AS createdAt, updated_at AS updatedAt, cha
   gas_cost AS gasCost, expected_profit_usd6 AS expectedProfitUsd6, status, reason, nonce, tx_hash AS txHash,
   raw_tx AS rawTx, mined_block AS minedBlock, mined_block_hash AS minedBlockHash, final,
   realised_profit AS realisedProfit, realised_profit_usd6 AS realisedProfitUsd6, gas_used AS gasUsed,
-  gas_paid_wei AS gasPaidWei, gas_paid_usd6 AS gasPaidUsd6, replaced_hashes AS replacedHashes, risk_counted AS riskCounted
-  FROM opportunities`;
+  gas_paid_wei AS gasPaidWei, gas_paid_usd6 AS gasPaidUsd6, replaced_hashes AS replacedHashes, risk_counted AS riskCounted,
+  strategy FROM opportunities`;
 
 type Row = Record<string, SQLInputValue>;
 
@@ -223,6 +243,7 @@ function toRecord(row: Row): TradeRecord {
     updatedAt: row.updatedAt === null ? null : String(row.updatedAt),
     chainId: row.chainId === null ? null : Number(row.chainId),
     block: Number(row.block),
+    strategy: (row.strategy ?? "arbitrage") as Strategy,
     cycle: String(row.cycle),
     route: row.route === null ? null : String(row.route),
     token: String(row.token),
@@ -363,8 +384,8 @@ export class Records {
       this.db
         .prepare(
           `INSERT INTO opportunities (block, cycle, route, token, token_address, decimals, amount_in, lender, expected_profit,
-           gas_cost, expected_profit_usd6, status, reason, chain_id, genesis_hash, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`,
+           gas_cost, expected_profit_usd6, status, reason, chain_id, genesis_hash, strategy, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`,
         )
         .run(
           row.block,
@@ -382,6 +403,7 @@ export class Records {
           row.reason,
           this.chain?.chainId ?? null,
           this.chain?.genesisHash ?? null,
+          row.strategy ?? "arbitrage",
         ),
     );
     const id = Number(result.lastInsertRowid);
@@ -574,7 +596,7 @@ export class Records {
       .all(afterId) as Row[])
       byStatus[r.status as TradeStatus] = Number(r.n);
     const statement = this.db.prepare(
-      `SELECT status, token, realised_profit AS realisedProfit, realised_profit_usd6 AS realisedProfitUsd6,
+      `SELECT status, strategy, token, realised_profit AS realisedProfit, realised_profit_usd6 AS realisedProfitUsd6,
          gas_used AS gasUsed, gas_paid_wei AS gasPaidWei, gas_paid_usd6 AS gasPaidUsd6
        FROM opportunities WHERE id > ? AND (gas_used IS NOT NULL OR realised_profit IS NOT NULL)`,
     );
@@ -586,12 +608,21 @@ export class Records {
       gasUsed: 0n,
       gasPaidWei: 0n,
       gasPaidUsd6: 0n,
+      liquidations: { count: 0, realisedProfit: {}, realisedProfitUsd6: 0n },
     };
     for (const r of statement.all(afterId) as Row[]) {
       if (r.status === "succeeded" && r.realisedProfit !== null) {
         const token = String(r.token);
-        totals.realisedProfit[token] = (totals.realisedProfit[token] ?? 0n) + BigInt(r.realisedProfit as string);
-        totals.realisedProfitUsd6 += big(r.realisedProfitUsd6 ?? null) ?? 0n;
+        const profit = BigInt(r.realisedProfit as string);
+        const usd6 = big(r.realisedProfitUsd6 ?? null) ?? 0n;
+        totals.realisedProfit[token] = (totals.realisedProfit[token] ?? 0n) + profit;
+        totals.realisedProfitUsd6 += usd6;
+        if (r.strategy === "liquidation") {
+          const l = totals.liquidations;
+          l.count += 1;
+          l.realisedProfit[token] = (l.realisedProfit[token] ?? 0n) + profit;
+          l.realisedProfitUsd6 += usd6;
+        }
       }
       totals.gasUsed += big(r.gasUsed ?? null) ?? 0n;
       totals.gasPaidWei += big(r.gasPaidWei ?? null) ?? 0n;

@@ -54,8 +54,18 @@ export function describeSummary(
     return row === undefined ? `${value} ${symbol}` : amount(value, row);
   });
   lines.push(
-    `Realised profit (from ArbitrageExecuted events): ${profit.join(", ") || "none"}; ${formatUsd(s.realisedProfitUsd6)} at the oracle price, ${formatUsd(s.realisedProfitUsd6 - s.gasPaidUsd6)} net of ${formatUsd(s.gasPaidUsd6)} gas`,
+    `Realised profit (from the executor's events): ${profit.join(", ") || "none"}; ${formatUsd(s.realisedProfitUsd6)} at the oracle price, ${formatUsd(s.realisedProfitUsd6 - s.gasPaidUsd6)} net of ${formatUsd(s.gasPaidUsd6)} gas`,
   );
+  const l = s.liquidations;
+  if (l.attempted > 0 || l.count > 0) {
+    const liquidated = Object.entries(l.realisedProfit).map(([symbol, value]) => {
+      const row = byToken.find((r) => r.token === symbol);
+      return row === undefined ? `${value} ${symbol}` : amount(value, row);
+    });
+    lines.push(
+      `Liquidations:   ${l.count} landed of ${l.attempted} priced; realised ${liquidated.join(", ") || "nothing"} (${formatUsd(l.realisedProfitUsd6)}), included above`,
+    );
+  }
   if (s.reconciled > 0) lines.push(`Reconciled from an earlier run: ${s.reconciled} trade(s)`);
   if (Object.keys(s.riskSkipped).length > 0 || s.riskState !== null)
     lines.push(

@@ -22,6 +22,7 @@ function trade(over: Partial<TradeRecord> = {}): TradeRecord {
     createdAt: "2025-06-15T11:00:00.000Z",
     updatedAt: null,
     chainId: 1,
+    strategy: "arbitrage",
     block: 20_000_000,
     cycle: "Uniswap V2 WETH/USDC 0.3% > Sushiswap WETH/USDC 0.3%",
     route: null,

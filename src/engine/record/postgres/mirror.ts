@@ -75,6 +75,7 @@ const UPDATED = [
   "gas_paid_usd6",
   "replaced_hashes",
   "risk_counted",
+  "strategy",
 ] as const satisfies ReadonlyArray<keyof OpportunitiesTable>;
 
 const str = (v: bigint | number | null): string | null => (v === null ? null : v.toString());
@@ -457,6 +458,7 @@ export class RecordsMirror {
           gas_paid_usd6: str(r.gasPaidUsd6),
           replaced_hashes: [...r.replacedHashes],
           risk_counted: r.riskCounted,
+          strategy: r.strategy,
         })),
       )
       .onConflict((oc) =>

@@ -7,6 +7,7 @@ import {
   emptyBucket,
   type ProfitBucket,
   type SignedAttempt,
+  type Strategy,
   type TradeRecord,
   type TradeStatus,
 } from "../records.js";
@@ -27,6 +28,7 @@ function filterOf(query: TradeQuery): Filter {
     if (query.status !== undefined && query.status.length > 0) clauses.push(eb("status", "in", [...query.status]));
     if (query.token !== undefined) clauses.push(eb("token", "=", query.token));
     if (query.lender !== undefined) clauses.push(eb("lender", "=", query.lender));
+    if (query.strategy !== undefined) clauses.push(eb("strategy", "=", query.strategy));
     if (query.venue !== undefined) {
       const v = query.venue.replace(/[\\%_]/g, (c) => `\\${c}`);
       clauses.push(
@@ -68,6 +70,7 @@ function toRecord(r: Selectable<OpportunitiesTable>): TradeRecord {
     updatedAt: r.updated_at === null ? null : r.updated_at.toISOString(),
     chainId: Number(r.chain_id),
     block: Number(r.block),
+    strategy: r.strategy as Strategy,
     cycle: r.cycle,
     route: r.route,
     token: r.token,

@@ -53,6 +53,7 @@ export interface OpportunitiesTable {
   gas_paid_usd6: NullableInt8;
   replaced_hashes: string[];
   risk_counted: string | null;
+  strategy: Defaulted<string>;
   /** When the mirror last wrote the row (PostgreSQL's clock). */
   mirrored_at: Defaulted<Date>;
 }
@@ -215,6 +216,20 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
         .addColumn("records_id", "text")
         .execute();
       await db.schema.createIndex("chains_chain_id").on("chains").column("chain_id").execute();
+    },
+  },
+  "0002_strategy": {
+    async up(db: Kysely<unknown>) {
+      // Liquidations beside arbitrage; every earlier record was an arbitrage.
+      await db.schema
+        .alterTable("opportunities")
+        .addColumn("strategy", "text", (c) => c.notNull().defaultTo("arbitrage"))
+        .execute();
+      await db.schema
+        .createIndex("opportunities_strategy")
+        .on("opportunities")
+        .columns(["strategy", "local_id"])
+        .execute();
     },
   },
 };
