@@ -35,6 +35,7 @@ export function tradeView(row: TradeRecord) {
     updatedAt: row.updatedAt,
     chainId: row.chainId,
     block: row.block,
+    strategy: row.strategy,
     cycle: row.cycle,
     route: row.route,
     token: row.token,

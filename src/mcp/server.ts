@@ -527,7 +527,7 @@ function explainTrade(t: TradeWithAttempts): string {
     `Realised profit: ${
       t.realisedProfit === null
         ? "none measured (only a mined, successful trade has one)"
-        : `${amount(t.realisedProfit, t.token)}${dollars(t.realisedProfitUsd)}, from the executor's ArbitrageExecuted event`
+        : `${amount(t.realisedProfit, t.token)}${dollars(t.realisedProfitUsd)}, from the executor's ArbitrageExecuted or LiquidationExecuted event`
     }.`,
     `Gas: ${t.gasUsed === null ? "none used (not mined)" : `${t.gasUsed} used`}${
       t.gasPaid === null ? "" : `, paid ${t.gasPaid.eth} ETH${dollars(t.gasPaid.usd)}`

@@ -51,7 +51,7 @@ export class EngineMetrics {
     });
     const profit = new Counter({
       name: "flasharb_realised_profit_tokens_total",
-      help: "Realised profit of succeeded trades, in whole units of each token (from ArbitrageExecuted)",
+      help: "Realised profit of succeeded trades, in whole units of each token (from the executor's ArbitrageExecuted and LiquidationExecuted events)",
       labelNames: ["chain", "token"],
       registers: r,
     });

@@ -12,6 +12,8 @@ import { SqliteRecordsReader } from "../../src/engine/record/reader.js";
 import type { Records } from "../../src/engine/record/records.js";
 import type { EngineService } from "../../src/engine/service.js";
 import { EngineMetrics } from "../../src/metrics/metrics.js";
+import { setOraclePrice } from "../../src/replica/aave.js";
+import { openPosition } from "../../src/replica/positions.js";
 import { balances, cheapenWethOnUniswapV2, serviceFor } from "../engine/support/service.js";
 import { type ExecutorFixture, ethers, loadExecutor } from "../fixtures/executor.js";
 
@@ -55,6 +57,7 @@ describe("the operator's dashboard in a browser", function () {
   let profile: string | undefined;
   let page: Page;
   let operator: string;
+  let alice: string;
   /** What the page logged: printed when a test fails. */
   const pageLog: string[] = [];
 
@@ -64,7 +67,14 @@ describe("the operator's dashboard in a browser", function () {
     await ensureWebBuild();
     f = await loadExecutor();
     operator = await f.operator.getAddress();
-    ({ service, records } = await serviceFor(f, true, { config: { maxConsecutiveFailures: 100 } }));
+    // A borrower for the liquidation the page is to show as its own strategy.
+    const borrower = (await ethers.getSigners())[6];
+    if (borrower === undefined) throw new Error("missing signers");
+    alice = await openPosition(f.replica, borrower, [["WETH", "10"]], [["USDC", "18000"]]);
+    ({ service, records } = await serviceFor(f, true, {
+      config: { maxConsecutiveFailures: 100 },
+      liquidations: true,
+    }));
     await service.start();
     running = service.run();
     // The first head handled: the page's header has a block to show.
@@ -210,6 +220,35 @@ describe("the operator's dashboard in a browser", function () {
     await page.getByTestId("filter-status").selectOption("");
     const now = await apiTrades(api?.url ?? "", "limit=1");
     await page.waitForSelector(`[data-testid="trades-total"]:text-is("${now.total}")`);
+  });
+
+  it("shows a liquidation as its own strategy, and filters by strategy as the API does", async () => {
+    const [deployer] = await ethers.getSigners();
+    if (deployer === undefined) throw new Error("missing signers");
+    await setOraclePrice(f.replica.aave, deployer, f.replica.tokenAddresses.WETH, 2_150n * 10n ** 8n);
+    await service.idle();
+    const liquidations = await apiTrades(api?.url ?? "", "strategy=liquidation&limit=500");
+    const landed = liquidations.rows.filter((r) => r.status === "succeeded");
+    expect(landed.length).to.equal(1);
+    expect(String(landed[0]?.cycle)).to.contain(alice);
+    await page.getByTestId("filter-strategy").selectOption("liquidation");
+    await page.waitForSelector(`[data-testid="trades-total"]:text-is("${liquidations.total}")`);
+    const rows = page.locator('[data-testid="trade-row"]');
+    const strategies = await rows.evaluateAll((all) => all.map((r) => r.getAttribute("data-strategy")));
+    expect(new Set(strategies)).to.deep.equal(new Set(["liquidation"]));
+    const row = page.locator(`[data-testid="trade-row"][data-id="${landed[0]?.id}"]`);
+    expect(await row.locator(".badge.strategy").textContent()).to.equal("liquidation");
+    const view = landed[0] as { realisedProfit: { text: string }; realisedProfitUsd: { text: string } };
+    expect(await row.getByTestId("realised").textContent()).to.equal(
+      `${view.realisedProfit.text}${view.realisedProfitUsd.text}`,
+    );
+    await page.getByTestId("filter-strategy").selectOption("arbitrage");
+    const arbitrage = await apiTrades(api?.url ?? "", "strategy=arbitrage&limit=1");
+    await page.waitForSelector(`[data-testid="trades-total"]:text-is("${arbitrage.total}")`);
+    await page.getByTestId("filter-strategy").selectOption("");
+    const all = await apiTrades(api?.url ?? "", "limit=1");
+    expect(all.total).to.equal(arbitrage.total + liquidations.total);
+    await page.waitForSelector(`[data-testid="trades-total"]:text-is("${all.total}")`);
   });
 
   it("pauses from the page: the header says paused, and a new dislocation is not traded on chain or in the records", async () => {

@@ -6,6 +6,7 @@ import { useApi } from "./hooks";
 const PAGE_SIZE = 15;
 
 interface Filters {
+  readonly strategy: string;
   readonly status: string;
   readonly token: string;
   readonly lender: string;
@@ -13,7 +14,7 @@ interface Filters {
   readonly since: string;
 }
 
-const NO_FILTERS: Filters = { status: "", token: "", lender: "", venue: "", since: "" };
+const NO_FILTERS: Filters = { strategy: "", status: "", token: "", lender: "", venue: "", since: "" };
 
 /** The trade history from `/api/trades`: the API's filters, pages of {@link PAGE_SIZE}, newest first. */
 export function Trades(props: { chainId: number | undefined; version: number }) {
@@ -36,6 +37,14 @@ export function Trades(props: { chainId: number | undefined; version: number }) 
   return (
     <div>
       <form class="filters" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          Strategy
+          <select data-testid="filter-strategy" value={filters.strategy} onChange={set("strategy")}>
+            <option value="">any</option>
+            <option value="arbitrage">arbitrage</option>
+            <option value="liquidation">liquidation</option>
+          </select>
+        </label>
         <label>
           Status
           <select data-testid="filter-status" value={filters.status} onChange={set("status")}>
@@ -136,7 +145,7 @@ export function Trades(props: { chainId: number | undefined; version: number }) 
 function Row(props: { trade: Trade }) {
   const t = props.trade;
   return (
-    <tr data-testid="trade-row" data-id={t.id} data-status={t.status} data-token={t.token}>
+    <tr data-testid="trade-row" data-id={t.id} data-status={t.status} data-token={t.token} data-strategy={t.strategy}>
       <td class="num">{t.id}</td>
       <td class="when">
         {timeText(t.createdAt)}
@@ -149,7 +158,7 @@ function Row(props: { trade: Trade }) {
       <td class="loan" title={t.cycle}>
         {t.amountIn.text ?? `${t.amountIn.raw} ${t.token}`}
         <small class="cycle">
-          {t.lender} · {t.cycle}
+          {t.strategy === "liquidation" ? <span class="badge strategy">liquidation</span> : null} {t.lender} · {t.cycle}
         </small>
       </td>
       <td class="num" data-testid="expected">

@@ -75,6 +75,7 @@ export interface Trade {
   readonly createdAt: string;
   readonly chainId: number | null;
   readonly block: number;
+  readonly strategy: "arbitrage" | "liquidation";
   readonly cycle: string;
   readonly token: string;
   readonly lender: string;

@@ -15,6 +15,22 @@ import { poolName, routeHop } from "../venues/pools.js";
 import type { RiskGuard } from "./risk.js";
 import type { Sender } from "./sender.js";
 
+/**
+ * Aave V3's revert codes a liquidation meets, by name (its `Errors` library): the Pool reverts
+ * with the number alone.
+ */
+const AAVE_ERRORS: Readonly<Record<string, string>> = {
+  "26": "INVALID_AMOUNT",
+  "27": "RESERVE_INACTIVE",
+  "29": "RESERVE_PAUSED",
+  "43": "UNDERLYING_BALANCE_ZERO",
+  "45": "HEALTH_FACTOR_NOT_BELOW_THRESHOLD",
+  "46": "COLLATERAL_CANNOT_BE_LIQUIDATED",
+  "47": "SPECIFIED_CURRENCY_NOT_BORROWED_BY_USER",
+  "59": "PRICE_ORACLE_SENTINEL_CHECK_FAILED",
+  "91": "FLASHLOAN_DISABLED",
+};
+
 /** How one priced trade ended in this stage. */
 export type Outcome = "filtered" | "failed" | "dry_run" | "sent";
 
@@ -258,6 +274,8 @@ export class TradeExecutor {
     const data = (error as { data?: string }).data;
     if (typeof data === "string" && data.length >= 10) {
       const parsed = this.executor.interface.parseError(data);
+      if (parsed?.name === "Error" && typeof parsed.args[0] === "string" && parsed.args[0] in AAVE_ERRORS)
+        return `Aave V3 Pool: ${AAVE_ERRORS[parsed.args[0]]} (${parsed.args[0]})`;
       if (parsed !== null) return `${parsed.name}(${parsed.args.map((a: unknown) => String(a)).join(", ")})`;
     }
     return (error as Error).message.split("\n")[0] ?? "reverted";

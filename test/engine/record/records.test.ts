@@ -62,8 +62,9 @@ describe("the records", () => {
       VALUES (5, 'a > b', 'DAI', '100', 'AaveV3', '7', '1', 'dry_run')`);
     old.close();
     const records = new Records(path);
-    expect(records.all().map((r) => [r.block, r.token, r.amountIn, r.status])).to.deep.equal([
-      [5, "DAI", 100n, "dry_run"],
+    // Every record from before liquidations is an arbitrage.
+    expect(records.all().map((r) => [r.block, r.token, r.amountIn, r.status, r.strategy])).to.deep.equal([
+      [5, "DAI", 100n, "dry_run", "arbitrage"],
     ]);
     const id = records.add(row);
     expect(records.get(id)?.status).to.equal("detected");

@@ -19,6 +19,8 @@ export interface ServiceOptions {
   readonly records?: Records;
   /** Another provider than the fixture's (a faulty or switchable one). */
   readonly provider?: typeof ethers.provider;
+  /** Liquidate on the replica's Aave market (borrowing any of its reserves). */
+  readonly liquidations?: boolean;
 }
 
 /** The engine service on the executor fixture's chain, signing with the operator's dev key. */
@@ -39,6 +41,18 @@ export async function serviceFor(f: ExecutorFixture, live: boolean, options: Ser
     aTokens: Object.fromEntries(
       Object.entries(f.replica.aave.aTokens).map(([s, a]) => [f.replica.tokenAddresses[s as ReplicaTokenSymbol], a]),
     ) as Record<Address, Address>,
+    ...(options.liquidations === true
+      ? {
+          loanTokens: Object.keys(f.replica.aave.aTokens).map((s) => f.replica.tokenAddresses[s as ReplicaTokenSymbol]),
+          liquidations: {
+            source: {
+              pool: f.replica.aave.deployment.pool,
+              oracle: (await f.replica.aave.oracle.getAddress()) as Address,
+            },
+            fromBlock: 0,
+          },
+        }
+      : {}),
     config: parseEngineConfig({ live, confirmations: 1, pollIntervalMs: 50, ...options.config }),
     records,
     log: options.log ?? createLogger(true),
