@@ -28,6 +28,13 @@ export interface UniswapV3Deployment {
 export interface AaveV3Deployment {
   readonly poolAddressesProvider: Address;
   readonly pool: Address;
+  /**
+   * Whose liquidation arithmetic the market runs: "3.0" for `@aave/core-v3` (v3.0 to v3.2: half
+   * the debt above a health factor of 0.95), "3.6" for `aave-v3-origin` v3.6 (v3.3's rules: the
+   * whole position when small, no dust; v3.5's rounding). "3.0" when absent; the engine checks the
+   * Pool's revision against it at start.
+   */
+  readonly liquidationRules?: "3.0" | "3.6";
 }
 
 export interface BalancerV2Deployment {

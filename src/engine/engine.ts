@@ -7,6 +7,7 @@ import { ConfigError, type EngineConfig, toUnits } from "./config.js";
 import { TradeExecutor } from "./execute/executor.js";
 import type { RiskGuard } from "./execute/risk.js";
 import type { Sender } from "./execute/sender.js";
+import type { AaveRules } from "./liquidations/accountData.js";
 import type { AaveMarketSource } from "./liquidations/market.js";
 import { LiquidationStrategy } from "./liquidations/strategy.js";
 import type { Logger } from "./log.js";
@@ -51,6 +52,8 @@ export interface EngineDeps {
     readonly fromBlock: number;
     /** Blocks per log query. */
     readonly pageBlocks?: number;
+    /** The market's Aave version ("3.0" when absent). */
+    readonly rules?: AaveRules;
   };
   /** Aave reserve token → its aToken (where the reserve's liquidity is). */
   readonly aTokens: Readonly<Record<Address, Address | undefined>>;
@@ -162,6 +165,7 @@ export class Engine {
             source: deps.liquidations.source,
             fromBlock: deps.liquidations.fromBlock,
             ...(deps.liquidations.pageBlocks === undefined ? {} : { pageBlocks: deps.liquidations.pageBlocks }),
+            ...(deps.liquidations.rules === undefined ? {} : { rules: deps.liquidations.rules }),
             market: this.market,
             lenders: this.lenders,
             usd: this.usd,

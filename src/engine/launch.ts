@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, renameSync } from "node:fs";
-import { type Address, type AddressBook, symbolsOf } from "../addressBook.js";
+import type { Provider } from "ethers";
+import { type AaveV3Deployment, type Address, type AddressBook, symbolsOf } from "../addressBook.js";
 import { BaseError } from "../errors.js";
 import { LOCAL_RECORD_PATH } from "../ops/deployment.js";
 import { devWallet } from "../ops/devAccounts.js";
@@ -13,7 +14,8 @@ import { publicUrl } from "./collect/publicUrl.js";
 import { ResilientRpcProvider, type RpcHealthEvent } from "./collect/rpc.js";
 import { ConfigError, type EngineConfig } from "./config.js";
 import type { LocalSigner } from "./execute/sender.js";
-import { aaveMarketSource } from "./liquidations/market.js";
+import type { AaveRules } from "./liquidations/accountData.js";
+import { aaveMarketSource, KNOWN_POOL_REVISIONS, poolRevision } from "./liquidations/market.js";
 import { childLogger, type Logger } from "./log.js";
 import { type ChainIdentity, Records } from "./record/records.js";
 import type { ServiceDeps } from "./service.js";
@@ -91,6 +93,41 @@ export function readLocalRecord(path = process.env.FLASH_ARB_LOCAL_RECORD || LOC
 }
 
 /**
+ * Whose liquidation arithmetic the market runs: the address book's `liquidationRules`, checked
+ * against the Pool's revision where the engine knows that revision (it then also fills in rules
+ * the book leaves out). A revision the engine has no port for is used with the book's rules and a
+ * warning, and refused when the book states none.
+ * @throws ConfigError when the book and the Pool disagree, or when neither says.
+ */
+export async function liquidationRules(provider: Provider, aave: AaveV3Deployment, log: Logger): Promise<AaveRules> {
+  const revision = await poolRevision(provider, aave.pool);
+  const known = KNOWN_POOL_REVISIONS[revision.toString()];
+  const stated = aave.liquidationRules;
+  if (known !== undefined && stated !== undefined && known !== stated)
+    throw new ConfigError(
+      `The address book says the Aave Pool runs ${stated}'s liquidation rules; it is revision ${revision}, which runs ${known}'s.`,
+      {
+        details: "Fix aaveV3.liquidationRules in the address book, or set liquidations to false.",
+      },
+    );
+  if (known !== undefined) return known;
+  if (stated === undefined)
+    throw new ConfigError(
+      `The Aave Pool is revision ${revision}, whose liquidation arithmetic the engine does not know.`,
+      {
+        details:
+          'State aaveV3.liquidationRules ("3.0" for v3.0–3.2, "3.6" for v3.3 and later) in the address book, or set liquidations to false.',
+      },
+    );
+  log.warn("aave_revision_unknown", {
+    revision: revision.toString(),
+    rules: stated,
+    note: "liquidations priced with the address book's rules; the simulation still checks each one",
+  });
+  return stated;
+}
+
+/**
  * Resolves everything the service needs from the configuration: the RPC (with failover and
  * retries; RPC health changes are logged), the address book, the executor, the operator (its
  * key only when live), the pools (discovered from the book's factories), and the records.
@@ -146,7 +183,11 @@ export async function launch(options: LaunchOptions): Promise<ServiceDeps & { pr
         details:
           "Set it to the block the Aave V3 Pool was deployed at (every borrower is found from its events), or set liquidations to false.",
       });
-    liquidations = { source: await aaveMarketSource(provider, book.aaveV3), fromBlock };
+    liquidations = {
+      source: await aaveMarketSource(provider, book.aaveV3),
+      fromBlock,
+      rules: await liquidationRules(provider, book.aaveV3, log),
+    };
   }
   return {
     provider,

@@ -51,3 +51,42 @@ export function compoundedInterest(rate: bigint, lastUpdate: bigint, now: bigint
   const thirdTerm = (exp * expMinusOne * expMinusTwo * basePowerThree) / 6n;
   return RAY + (rate * exp) / SECONDS_PER_YEAR + secondTerm + thirdTerm;
 }
+
+// v3.5 and later (aave-v3-origin) round each way on purpose: balances down, debts up.
+
+/** WadRayMath.rayMulFloor: a·b / RAY, rounded down. */
+export function rayMulFloor(a: bigint, b: bigint): bigint {
+  return (a * b) / RAY;
+}
+
+/** WadRayMath.rayMulCeil: a·b / RAY, rounded up. */
+export function rayMulCeil(a: bigint, b: bigint): bigint {
+  const product = a * b;
+  return product / RAY + (product % RAY === 0n ? 0n : 1n);
+}
+
+/** WadRayMath.rayDivCeil: a·RAY / b, rounded up. */
+export function rayDivCeil(a: bigint, b: bigint): bigint {
+  const scaled = a * RAY;
+  return scaled / b + (scaled % b === 0n ? 0n : 1n);
+}
+
+/** MathUtils.mulDivCeil: a·b / c, rounded up. */
+export function mulDivCeil(a: bigint, b: bigint, c: bigint): bigint {
+  const product = a * b;
+  return product / c + (product % c === 0n ? 0n : 1n);
+}
+
+/** PercentageMath.percentDivCeil: value·10⁴ / percentage, rounded up. */
+export function percentDivCeil(value: bigint, percentage: bigint): bigint {
+  const scaled = value * PERCENTAGE_FACTOR;
+  return scaled / percentage + (scaled % percentage === 0n ? 0n : 1n);
+}
+
+/** v3.6's MathUtils.calculateCompoundedInterest: 1 + x + x²/2 + x³/6 with x = rate·Δt / year, in rays. */
+export function compoundedInterestV36(rate: bigint, lastUpdate: bigint, now: bigint): bigint {
+  const exp = now - lastUpdate;
+  if (exp === 0n) return RAY;
+  const x = (rate * exp) / SECONDS_PER_YEAR;
+  return RAY + x + rayMul(x, x / 2n + rayMul(x, x / 6n));
+}

@@ -12,7 +12,12 @@ export const AAVE_FLASHLOAN_PREMIUM_BPS = 5n;
 const ORACLE_UNIT = 10n ** 8n;
 
 /** Per-reserve risk parameters (basis points), close to mainnet's for these assets. */
-const RESERVE_RISK = { ltv: 8_000n, liquidationThreshold: 8_250n, liquidationBonus: 10_500n, reserveFactor: 1_000n };
+export const RESERVE_RISK = {
+  ltv: 8_000n,
+  liquidationThreshold: 8_250n,
+  liquidationBonus: 10_500n,
+  reserveFactor: 1_000n,
+};
 
 export interface ReplicaAave {
   readonly addressesProvider: AnyContract;

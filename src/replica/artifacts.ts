@@ -189,3 +189,61 @@ function normalise(name: string, raw: RawArtifact, abi: InterfaceAbi | undefined
 function readJson(file: string): RawArtifact {
   return JSON.parse(readFileSync(file, "utf8")) as RawArtifact;
 }
+
+/** The contracts of `@aave-dao/aave-v3-origin` the replica deploys, by name. */
+export type OriginArtifactName =
+  | "PoolInstance"
+  | "PoolConfiguratorInstance"
+  | "ATokenInstance"
+  | "VariableDebtTokenInstance"
+  | "ACLManager"
+  | "PoolAddressesProvider"
+  | "AaveOracle"
+  | "DefaultReserveInterestRateStrategyV2"
+  | "AaveProtocolDataProvider"
+  | "BorrowLogic"
+  | "ConfiguratorLogic"
+  | "FlashLoanLogic"
+  | "LiquidationLogic"
+  | "PoolLogic"
+  | "SupplyLogic";
+
+interface OriginOutput {
+  readonly contracts: Record<
+    string,
+    Record<string, { abi: InterfaceAbi; evm: { bytecode: { object: string; linkReferences: LinkReferences } } }>
+  >;
+}
+
+let origin: OriginOutput | undefined;
+
+/**
+ * Loads a contract of `@aave-dao/aave-v3-origin` as `npm run build` compiled it from the
+ * package's own sources (`scripts/compileAaveOrigin.ts`, into `cache/aave-v3-origin.json`).
+ */
+export function originArtifact(name: OriginArtifactName): Artifact {
+  const key = `origin:${name}`;
+  const cached = cache.get(key);
+  if (cached !== undefined) return cached;
+  if (origin === undefined) {
+    const file = `${projectRoot}cache/aave-v3-origin.json`;
+    try {
+      origin = readJson(file) as unknown as OriginOutput;
+    } catch (cause) {
+      throw new Error(`The aave-v3-origin build is not at ${file}: run \`npm run build\` first.`, { cause });
+    }
+  }
+  for (const contracts of Object.values(origin.contracts)) {
+    const found = contracts[name];
+    if (found === undefined) continue;
+    const artifact: Artifact = {
+      name,
+      abi: found.abi,
+      bytecode: `0x${found.evm.bytecode.object}`,
+      linkReferences: found.evm.bytecode.linkReferences,
+    };
+    cache.set(key, artifact);
+    return artifact;
+  }
+  throw new Error(`aave-v3-origin has no contract ${name}.`);
+}

@@ -1,5 +1,6 @@
 import { MaxUint256, parseUnits, type Signer } from "ethers";
 import type { Address } from "../addressBook.js";
+import type { ReplicaAave } from "./aave.js";
 import type { AnyContract } from "./deploy.js";
 import type { Replica } from "./replica.js";
 import { fund, type ReplicaTokenSymbol, TOKEN_DECIMALS } from "./tokens.js";
@@ -11,16 +12,17 @@ export function unitsOf(symbol: ReplicaTokenSymbol, amount: string): bigint {
 
 /**
  * `user` supplies each of `collateral` (minted or wrapped for it) and borrows each of `debt` at
- * the variable rate on the replica's Aave; returns the user's address. Amounts are decimal
- * strings of whole tokens.
+ * the variable rate on the replica's Aave (or on `market`); returns the user's address. Amounts
+ * are decimal strings of whole tokens.
  */
 export async function openPosition(
   replica: Replica,
   user: Signer,
   collateral: readonly [ReplicaTokenSymbol, string][],
   debt: readonly [ReplicaTokenSymbol, string][],
+  market: ReplicaAave = replica.aave,
 ): Promise<Address> {
-  const pool = replica.aave.pool.connect(user) as AnyContract;
+  const pool = market.pool.connect(user) as AnyContract;
   const me = (await user.getAddress()) as Address;
   for (const [symbol, amount] of collateral) {
     const units = unitsOf(symbol, amount);

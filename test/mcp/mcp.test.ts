@@ -149,7 +149,20 @@ describe("the MCP server (npm run mcp) over a running engine's API", () => {
     }
     const byName = Object.fromEntries(tools.map((t) => [t.name, t]));
     expect(Object.keys(byName.trades?.inputSchema.properties ?? {}).sort()).to.deep.equal(
-      ["chainId", "lender", "limit", "offset", "order", "since", "sort", "status", "token", "until", "venue"].sort(),
+      [
+        "chainId",
+        "lender",
+        "limit",
+        "offset",
+        "order",
+        "since",
+        "sort",
+        "status",
+        "strategy",
+        "token",
+        "until",
+        "venue",
+      ].sort(),
     );
     expect(Object.keys(byName.opportunities?.inputSchema.properties ?? {})).to.include("limit");
     expect(Object.keys(byName.profit?.inputSchema.properties ?? {})).to.include("period");

@@ -1,4 +1,4 @@
-import type { Provider, Signer } from "ethers";
+import { Interface, type Provider, type Signer } from "ethers";
 import type { FlashArbExecutor } from "../../../types/ethers-contracts/FlashArbExecutor.js";
 import { FlashArbExecutor__factory } from "../../../types/ethers-contracts/factories/FlashArbExecutor__factory.js";
 import type { Address } from "../../addressBook.js";
@@ -30,6 +30,20 @@ const AAVE_ERRORS: Readonly<Record<string, string>> = {
   "59": "PRICE_ORACLE_SENTINEL_CHECK_FAILED",
   "91": "FLASHLOAN_DISABLED",
 };
+
+/** Aave V3's custom errors from v3.3 on (aave-v3-origin's `Errors`) that a liquidation meets. */
+const AAVE_CUSTOM_ERRORS = new Interface([
+  "error InvalidAmount()",
+  "error ReserveInactive()",
+  "error ReservePaused()",
+  "error HealthFactorNotBelowThreshold()",
+  "error CollateralCannotBeLiquidated()",
+  "error SpecifiedCurrencyNotBorrowedByUser()",
+  "error PriceOracleSentinelCheckFailed()",
+  "error LiquidationGraceSentinelCheckFailed()",
+  "error MustNotLeaveDust()",
+  "error SelfLiquidation()",
+]);
 
 /** How one priced trade ended in this stage. */
 export type Outcome = "filtered" | "failed" | "dry_run" | "sent";
@@ -277,6 +291,8 @@ export class TradeExecutor {
       if (parsed?.name === "Error" && typeof parsed.args[0] === "string" && parsed.args[0] in AAVE_ERRORS)
         return `Aave V3 Pool: ${AAVE_ERRORS[parsed.args[0]]} (${parsed.args[0]})`;
       if (parsed !== null) return `${parsed.name}(${parsed.args.map((a: unknown) => String(a)).join(", ")})`;
+      const aave = AAVE_CUSTOM_ERRORS.parseError(data);
+      if (aave !== null) return `Aave V3 Pool: ${aave.name}`;
     }
     return (error as Error).message.split("\n")[0] ?? "reverted";
   }

@@ -1,5 +1,22 @@
 import type { Address } from "../../addressBook.js";
-import { compoundedInterest, linearInterest, percentMul, rayMul, wadDiv } from "../../math/aaveV3.js";
+import {
+  compoundedInterest,
+  compoundedInterestV36,
+  linearInterest,
+  mulDivCeil,
+  percentMul,
+  rayMul,
+  rayMulCeil,
+  rayMulFloor,
+  wadDiv,
+} from "../../math/aaveV3.js";
+
+/**
+ * Whose arithmetic a market follows: `@aave/core-v3` ("3.0": v3.0 to v3.2, the local chain's
+ * first market) or `@aave-dao/aave-v3-origin` v3.6 ("3.6": the liquidation rules of v3.3 and
+ * later, the rounding of v3.5 and later: balances down, debts up).
+ */
+export type AaveRules = "3.0" | "3.6";
 
 /** One Aave V3 reserve as the Pool stores it, with its oracle price. */
 export interface AaveReserve {
@@ -93,17 +110,22 @@ export function normalizedIncome(reserve: AaveReserve, now: bigint): bigint {
 }
 
 /** `ReserveLogic.getNormalizedDebt` at `now`. */
-export function normalizedDebt(reserve: AaveReserve, now: bigint): bigint {
+export function normalizedDebt(reserve: AaveReserve, now: bigint, rules: AaveRules = "3.0"): bigint {
   if (reserve.lastUpdateTimestamp === now) return reserve.variableBorrowIndex;
+  const interest = rules === "3.6" ? compoundedInterestV36 : compoundedInterest;
   return rayMul(
-    compoundedInterest(reserve.currentVariableBorrowRate, reserve.lastUpdateTimestamp, now),
+    interest(reserve.currentVariableBorrowRate, reserve.lastUpdateTimestamp, now),
     reserve.variableBorrowIndex,
   );
 }
 
-/** A user's debt in one reserve at `now`, in its own units: scaled variable debt grown, plus stable debt. */
-export function debtOf(position: AavePosition, reserve: AaveReserve, now: bigint): bigint {
+/**
+ * A user's debt in one reserve at `now`, in its own units: scaled variable debt grown (rounded
+ * up from v3.5), plus stable debt (gone from v3.2).
+ */
+export function debtOf(position: AavePosition, reserve: AaveReserve, now: bigint, rules: AaveRules = "3.0"): bigint {
   const scaled = position.scaledVariableDebt.get(reserve.id) ?? 0n;
+  if (rules === "3.6") return rayMulCeil(scaled, normalizedDebt(reserve, now, rules));
   let debt = scaled === 0n ? 0n : rayMul(scaled, normalizedDebt(reserve, now));
   const stable = position.stableDebt.get(reserve.id);
   if (stable !== undefined && stable.principal !== 0n)
@@ -111,9 +133,17 @@ export function debtOf(position: AavePosition, reserve: AaveReserve, now: bigint
   return debt;
 }
 
-/** A user's collateral in one reserve at `now`, in its own units (the aToken balance). */
-export function collateralOf(position: AavePosition, reserve: AaveReserve, now: bigint): bigint {
-  return rayMul(position.scaledCollateral.get(reserve.id) ?? 0n, normalizedIncome(reserve, now));
+/** A user's collateral in one reserve at `now`, in its own units (the aToken balance; rounded down from v3.5). */
+export function collateralOf(
+  position: AavePosition,
+  reserve: AaveReserve,
+  now: bigint,
+  rules: AaveRules = "3.0",
+): bigint {
+  const scaled = position.scaledCollateral.get(reserve.id) ?? 0n;
+  return rules === "3.6"
+    ? rayMulFloor(scaled, normalizedIncome(reserve, now))
+    : rayMul(scaled, normalizedIncome(reserve, now));
 }
 
 /**
@@ -129,7 +159,9 @@ export function accountData(
   position: AavePosition,
   now: bigint,
   eModes: ReadonlyMap<number, AaveEModeCategory> = new Map(),
+  rules: AaveRules = "3.0",
 ): AccountData {
+  if (rules === "3.6") return accountDataV36(reserves, position, now);
   if (position.configuration === 0n)
     return {
       totalCollateralBase: 0n,
@@ -179,6 +211,46 @@ export function accountData(
     ltv,
     liquidationThreshold,
     healthFactor,
+    hasZeroLtvCollateral,
+  };
+}
+
+/**
+ * v3.6's `GenericLogic.calculateUserAccountData`: each collateral valued rounded down and each
+ * debt rounded up, and the health factor from the sum of value × threshold before any average is
+ * taken (`Σ value·LT / debt / 10⁴`). Efficiency modes (bitmaps of reserves since v3.2) are not
+ * modelled: a user in one is refused rather than valued wrongly.
+ */
+function accountDataV36(reserves: ReadonlyMap<number, AaveReserve>, position: AavePosition, now: bigint): AccountData {
+  if (position.eModeCategory !== 0)
+    throw new Error(`efficiency mode category ${position.eModeCategory} of ${position.user}: not modelled for v3.6`);
+  let hasZeroLtvCollateral = false;
+  let totalCollateral = 0n;
+  let totalDebt = 0n;
+  let avgLtv = 0n;
+  let avgThreshold = 0n;
+  for (let id = 0, rest = position.configuration; rest !== 0n; id++, rest >>= 2n) {
+    const bits = rest & 3n;
+    if (bits === 0n) continue;
+    const reserve = reserves.get(id);
+    if (reserve === undefined) continue;
+    const params = reserveParams(reserve.configuration);
+    const unit = 10n ** params.decimals;
+    if ((bits & 2n) !== 0n) {
+      const value = (collateralOf(position, reserve, now, "3.6") * reserve.price) / unit;
+      totalCollateral += value;
+      if (params.ltv === 0n) hasZeroLtvCollateral = true;
+      else avgLtv += value * params.ltv;
+      avgThreshold += value * params.liquidationThreshold;
+    }
+    if ((bits & 1n) !== 0n) totalDebt += mulDivCeil(debtOf(position, reserve, now, "3.6"), reserve.price, unit);
+  }
+  return {
+    totalCollateralBase: totalCollateral,
+    totalDebtBase: totalDebt,
+    ltv: totalCollateral === 0n ? 0n : avgLtv / totalCollateral,
+    liquidationThreshold: totalCollateral === 0n ? 0n : avgThreshold / totalCollateral,
+    healthFactor: totalDebt === 0n ? MAX_UINT256 : wadDiv(avgThreshold, totalDebt) / 10_000n,
     hasZeroLtvCollateral,
   };
 }

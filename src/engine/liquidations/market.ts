@@ -1,6 +1,6 @@
 import { Contract, type Provider } from "ethers";
 import type { AaveV3Deployment, Address } from "../../addressBook.js";
-import type { AaveEModeCategory, AavePosition, AaveReserve, StableDebt } from "./accountData.js";
+import type { AaveEModeCategory, AavePosition, AaveReserve, AaveRules, StableDebt } from "./accountData.js";
 
 const POOL_ABI = [
   "function getReservesList() view returns (address[])",
@@ -26,6 +26,15 @@ const STABLE_ABI = [
 export interface AaveMarketSource {
   readonly pool: Address;
   readonly oracle: Address;
+}
+
+/** The Pool revisions whose arithmetic the engine ports: `@aave/core-v3` 1.19 and aave-v3-origin 3.6. */
+export const KNOWN_POOL_REVISIONS: Readonly<Record<string, AaveRules>> = { "1": "3.0", "10": "3.6" };
+
+/** The Pool's `POOL_REVISION` (1 for v3.0; each upgrade raises it). */
+export async function poolRevision(provider: Provider, pool: Address): Promise<bigint> {
+  const contract = new Contract(pool, ["function POOL_REVISION() view returns (uint256)"], provider);
+  return (await contract.getFunction("POOL_REVISION")()) as bigint;
 }
 
 /** The market of an address book's Aave V3 deployment: its Pool and the oracle its provider names. */
@@ -98,6 +107,8 @@ export async function readPosition(
       if ((bits & 2n) !== 0n) scaledCollateral.set(reserve.id, await scaled(reserve.aToken));
       if ((bits & 1n) !== 0n) {
         scaledVariableDebt.set(reserve.id, await scaled(reserve.variableDebtToken));
+        // Stable-rate debt is gone from v3.2: the reserve has no such token.
+        if (BigInt(reserve.stableDebtToken) === 0n) return;
         const stable = new Contract(reserve.stableDebtToken, STABLE_ABI, provider);
         const principal = (await stable.getFunction("principalBalanceOf")(user, { blockTag })) as bigint;
         if (principal !== 0n)

@@ -3,6 +3,7 @@ import {
   type AaveEModeCategory,
   type AavePosition,
   type AaveReserve,
+  type AaveRules,
   type AccountData,
   accountData,
   normalizedDebt,
@@ -47,6 +48,8 @@ export class PositionBook {
   constructor(
     private reserves: Map<number, AaveReserve>,
     private readonly eModes: ReadonlyMap<number, AaveEModeCategory> = new Map(),
+    /** Whose arithmetic decides: the market's Aave version. */
+    private readonly rules: AaveRules = "3.0",
   ) {
     this.ids = [...reserves.keys()].sort((a, b) => a - b);
     this.ids.forEach((id, i) => {
@@ -114,7 +117,7 @@ export class PositionBook {
   /** The exact account data of `user` at `now`. */
   accountData(user: Address, now: bigint): AccountData | undefined {
     const position = this.get(user);
-    return position === undefined ? undefined : accountData(this.reserves, position, now, this.eModes);
+    return position === undefined ? undefined : accountData(this.reserves, position, now, this.eModes, this.rules);
   }
 
   /**
@@ -146,7 +149,7 @@ export class PositionBook {
       const perUnit = Number(reserve.price) / 10 ** Number(params.decimals);
       const threshold = Number(params.liquidationThreshold) / 1e4;
       collateralValue[r] = (Number(normalizedIncome(reserve, now)) / 1e27) * perUnit * threshold;
-      debtValue[r] = (Number(normalizedDebt(reserve, now)) / 1e27) * perUnit;
+      debtValue[r] = (Number(normalizedDebt(reserve, now, this.rules)) / 1e27) * perUnit;
     });
     const found: { user: Address; data: AccountData }[] = [];
     const n = this.users.length;
@@ -168,7 +171,7 @@ export class PositionBook {
       }
       // Known to be under one and clearly still so: not new.
       if (onlyNew && !exact && this.under.has(u) && weighted < owed * SCREEN_ABOVE) continue;
-      const data = accountData(this.reserves, this.positions[u] as AavePosition, now, this.eModes);
+      const data = accountData(this.reserves, this.positions[u] as AavePosition, now, this.eModes, this.rules);
       if (data.healthFactor >= WAD) {
         this.under.delete(u);
         continue;

@@ -7,6 +7,7 @@ import type { Cycle } from "../strategy/cycles.js";
 import type { LenderQuote, Lenders } from "../strategy/lenders.js";
 import { convert, valueIn } from "../strategy/poolPrices.js";
 import { GAS_PER_HOP } from "../strategy/pricing.js";
+import type { AaveRules } from "./accountData.js";
 import type { AaveMarketSource } from "./market.js";
 import { type LiquidationSizing, sizeLiquidation, swapPaths } from "./sizing.js";
 import { type LiquidationOpportunity, LiquidationWatcher } from "./watcher.js";
@@ -59,6 +60,8 @@ export interface LiquidationStrategyDeps {
   readonly config: EngineConfig;
   /** Tokens a two-hop sale of collateral may go through. */
   readonly via: readonly Address[];
+  /** The market's Aave version. */
+  readonly rules?: AaveRules;
 }
 
 /** Blocks a position with a liquidation in flight is left alone (the trade settles first). */
@@ -79,7 +82,7 @@ export class LiquidationStrategy {
   private readonly inFlight = new Map<Address, number>();
 
   constructor(private readonly deps: LiquidationStrategyDeps) {
-    this.watcher = new LiquidationWatcher(deps.provider, deps.source, deps.pageBlocks);
+    this.watcher = new LiquidationWatcher(deps.provider, deps.source, deps.pageBlocks, deps.rules);
   }
 
   /** How many positions are tracked. */

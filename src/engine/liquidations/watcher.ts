@@ -3,6 +3,7 @@ import type { Address } from "../../addressBook.js";
 import {
   type AaveEModeCategory,
   type AaveReserve,
+  type AaveRules,
   type AccountData,
   accountData,
   debtOf,
@@ -48,6 +49,8 @@ export class LiquidationWatcher {
     private readonly source: AaveMarketSource,
     /** Blocks per log query, as the RPC provider allows. */
     private readonly pageBlocks = 10_000,
+    /** The market's Aave version: whose arithmetic and liquidation rules apply. */
+    readonly rules: AaveRules = "3.0",
   ) {}
 
   /** How many positions are tracked. */
@@ -59,7 +62,7 @@ export class LiquidationWatcher {
   async start(fromBlock: number, block: number): Promise<void> {
     const reserves = await readReserves(this.provider, this.source, block);
     this.reserves = reserves;
-    this.book = new PositionBook(reserves, this.eModes);
+    this.book = new PositionBook(reserves, this.eModes, this.rules);
     await this.reread(
       await changedPositions(this.provider, this.source.pool, fromBlock, block, this.pageBlocks),
       reserves,
@@ -116,7 +119,7 @@ export class LiquidationWatcher {
   current(user: Address): LiquidationOpportunity | undefined {
     const position = this.book?.get(user);
     if (position === undefined) return undefined;
-    const data = accountData(this.reserves, position, this.now, this.eModes);
+    const data = accountData(this.reserves, position, this.now, this.eModes, this.rules);
     if (data.healthFactor >= 10n ** 18n) return undefined;
     return this.bestPair(this.reserves, user, data, this.now);
   }
@@ -136,7 +139,16 @@ export class LiquidationWatcher {
     const debt = reserves.find((r) => r.asset === debtAsset);
     const collateral = reserves.find((r) => r.asset === collateralAsset);
     if (position === undefined || debt === undefined || collateral === undefined) return undefined;
-    return liquidationAmounts(this.reserves, position, debt, collateral, debtToCover, this.now, this.eModes);
+    return liquidationAmounts(
+      this.reserves,
+      position,
+      debt,
+      collateral,
+      debtToCover,
+      this.now,
+      this.eModes,
+      this.rules,
+    );
   }
 
   /** The reserve assets of the market, as last read. */
@@ -155,9 +167,18 @@ export class LiquidationWatcher {
     if (position === undefined) return undefined;
     let best: LiquidationOpportunity | undefined;
     for (const debt of reserves.values()) {
-      if (debtOf(position, debt, now) === 0n) continue;
+      if (debtOf(position, debt, now, this.rules) === 0n) continue;
       for (const collateral of reserves.values()) {
-        const amounts = liquidationAmounts(reserves, position, debt, collateral, (1n << 256n) - 1n, now, this.eModes);
+        const amounts = liquidationAmounts(
+          reserves,
+          position,
+          debt,
+          collateral,
+          (1n << 256n) - 1n,
+          now,
+          this.eModes,
+          this.rules,
+        );
         if (amounts === undefined) continue;
         const value = (amount: bigint, reserve: AaveReserve) =>
           (amount * reserve.price) / 10n ** reserveParams(reserve.configuration).decimals;

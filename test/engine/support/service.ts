@@ -21,6 +21,8 @@ export interface ServiceOptions {
   readonly provider?: typeof ethers.provider;
   /** Liquidate on the replica's Aave market (borrowing any of its reserves). */
   readonly liquidations?: boolean;
+  /** That market's arithmetic ("3.0" when absent). */
+  readonly rules?: "3.0" | "3.6";
 }
 
 /** The engine service on the executor fixture's chain, signing with the operator's dev key. */
@@ -50,6 +52,7 @@ export async function serviceFor(f: ExecutorFixture, live: boolean, options: Ser
               oracle: (await f.replica.aave.oracle.getAddress()) as Address,
             },
             fromBlock: 0,
+            ...(options.rules === undefined ? {} : { rules: options.rules }),
           },
         }
       : {}),
