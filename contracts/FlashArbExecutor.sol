@@ -213,8 +213,12 @@ contract FlashArbExecutor is
         OperatorSlot memory config = _enter();
         if (address(_aavePool) == address(0)) revert LiquidationPoolNotConfigured();
         address token = loan.token;
+        address collateral = liquidation.collateralAsset;
+        // The seized collateral is measured as a balance change, which repaying the debt would
+        // blur if both were one token: that liquidation swaps nothing.
+        if (collateral == token && route.length != 0) revert RouteForCollateralInDebtAsset(route.length);
         // An empty route ends where it starts: allowed only when the collateral is the debt asset.
-        (address lendingPool, address end) = _checkRoute(loan, liquidation.collateralAsset, route);
+        (address lendingPool, address end) = _checkRoute(loan, collateral, route);
         if (end != token) revert RouteDoesNotCloseLoop(token, end);
         bytes memory data = _loanData(
             uint8(loan.lender) | LIQUIDATION, token, loan.amount, minProfit, _balanceOf(token), route

@@ -108,6 +108,8 @@ interface IFlashArbExecutor {
     /// @notice The route's last hop does not return to the loan token (for `liquidate`: the
     ///         route does not end in the loan token, or is empty while the collateral is another token).
     error RouteDoesNotCloseLoop(address expected, address actual);
+    /// @notice A liquidation whose collateral is the debt asset has nothing to swap: its route must be empty.
+    error RouteForCollateralInDebtAsset(uint256 routeLength);
     /// @notice `liquidate` was called on an executor deployed without an Aave V3 Pool.
     error LiquidationPoolNotConfigured();
     /// @notice A route swaps through Balancer while borrowing from the Balancer Vault, whose reentrancy lock is held.
@@ -182,9 +184,11 @@ interface IFlashArbExecutor {
     ///         and keeps (or sends to the profit receiver) what is left. Reverts unless the loan
     ///         token's balance grew by at least `minProfit` beyond the repayment.
     /// @dev Operators only; not while paused; the same lenders, callback binding and route rules
-    ///      as `execute`, except that the route starts in the collateral and may be empty when the
-    ///      collateral is the debt asset. Only the collateral the Pool sent (measured from
-    ///      balances) is swapped: what the executor already held is never spent.
+    ///      as `execute`, except that the route starts in the collateral, and is empty exactly when
+    ///      the collateral is the debt asset. Only the collateral the Pool sent (measured from
+    ///      balances) is swapped: what the executor already held is never spent. `debtToCover`
+    ///      may exceed what the Pool takes (`type(uint256).max` for the whole debt as it stands
+    ///      when mined): the loan must then cover what it does take, and no allowance is left.
     /// @param loan The lender, debt asset and amount to borrow.
     /// @param liquidation The collateral, the borrower and the most debt to repay.
     /// @param minProfit The least profit, in the debt asset's base units.

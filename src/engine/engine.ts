@@ -11,7 +11,7 @@ import type { AaveRules } from "./liquidations/accountData.js";
 import type { AaveMarketSource } from "./liquidations/market.js";
 import { LiquidationStrategy } from "./liquidations/strategy.js";
 import type { Logger } from "./log.js";
-import type { Records } from "./record/records.js";
+import { OPEN_STATUSES, type Records } from "./record/records.js";
 import { Lenders } from "./strategy/lenders.js";
 import { cycleAllowed, unknownSymbols } from "./strategy/lists.js";
 import { convert } from "./strategy/poolPrices.js";
@@ -132,7 +132,12 @@ export class Engine {
       });
     }
     this.market = new Market(deps.provider, deps.book.multicall3, deps.pools, deps.book.balancerV2?.vault);
-    this.lenders = new Lenders(deps.provider, deps.book, deps.aTokens);
+    this.lenders = new Lenders(
+      deps.provider,
+      deps.book,
+      deps.aTokens,
+      deps.liquidations?.rules ?? deps.book.aaveV3?.liquidationRules ?? "3.0",
+    );
     this.usd = new UsdPrices(deps.provider, deps.book);
     this.collector = new BlockCollector({
       provider: deps.provider,
@@ -204,7 +209,9 @@ export class Engine {
       pools: this.deps.pools.length,
       cycles,
       live: config.live,
-      ...(this.liquidations === undefined ? {} : { positions: this.liquidations.tracked }),
+      ...(this.liquidations === undefined
+        ? {}
+        : { positions: this.liquidations.tracked, positionsNotModelled: this.liquidations.watcher.unmodelled }),
     });
   }
 
@@ -329,7 +336,10 @@ export class Engine {
     traded: Set<string>,
   ): Promise<void> {
     const { records, log, symbols } = this.deps;
-    const { candidates, dropped } = await strategy.onBlock(head, gasPrice);
+    const { candidates, dropped } = await strategy.onBlock(head, gasPrice, (id) => {
+      const status = records.get(id)?.status;
+      return status !== undefined && OPEN_STATUSES.includes(status);
+    });
     for (const { opportunity, lender, reason } of dropped) {
       const name = (token: Address) => symbols[token] ?? token;
       const row = {
@@ -355,10 +365,13 @@ export class Engine {
       if (candidate.sizing.path.some((h) => traded.has(h.pool.address) || busy.has(h.pool.address))) continue;
       processed += 1;
       this.stats.liquidations += 1;
-      const outcome = await this.trades.executeLiquidation(candidate, head);
+      const { outcome, id } = await this.trades.executeLiquidation(candidate, head);
       if (outcome === "sent" || outcome === "dry_run") {
-        strategy.sent(candidate.user, head);
+        strategy.sent(candidate.user, head, id);
         for (const hop of candidate.sizing.path) traded.add(hop.pool.address);
+      } else {
+        // Refused by the limits, the simulation or the node: not tried every block.
+        strategy.failed(candidate.user, head);
       }
     }
   }

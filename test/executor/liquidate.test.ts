@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { Interface, parseUnits, ZeroAddress, ZeroHash } from "ethers";
+import { Interface, MaxUint256, parseUnits, ZeroAddress, ZeroHash } from "ethers";
 import type { Address } from "../../src/addressBook.js";
 import { v2DexIndex } from "../../src/executor/deploy.js";
 import { encodeLiquidation, encodeLoan, encodeRoute, type LenderName } from "../../src/executor/route.js";
@@ -161,7 +161,53 @@ describe("FlashArbExecutor.liquidate", () => {
     expect((await balanceOf(f, "USDC", f.executorAddress)) - before).to.equal(simulated);
   });
 
+  it("asks for more than the close factor allows: the Pool takes what it may, the loan's rest is repaid from it, and no allowance is left", async () => {
+    const f = await loadExecutor();
+    const user = await aliceUnderwater(f);
+    const debt = await variableDebt(f, user);
+    const executor = f.executor.connect(f.operator) as AnyContract;
+    const before = await balanceOf(f, "USDC", f.executorAddress);
+    // Borrow all of her debt but let the Pool decide: at 0.985 it takes half.
+    const args = [
+      loanOf(f, "BalancerV2", debt),
+      encodeLiquidation(f.replica.tokenAddresses.WETH, user, MaxUint256),
+      1n,
+      wethToUsdc(f),
+    ] as const;
+    const simulated = (await executor.getFunction("liquidate").staticCall(...args)) as bigint;
+    const receipt = await (await executor.getFunction("liquidate")(...args)).wait();
+    const aave = (receipt.logs as { address: string; topics: string[]; data: string }[])
+      .filter((l) => l.address === f.replica.aave.deployment.pool)
+      .map((l) => AAVE_EVENTS.parseLog(l))
+      .find((p) => p?.name === "LiquidationCall");
+    expect(aave?.args.debtToCover).to.be.within(debt / 2n - 1n, debt / 2n + 1n);
+    expect((await balanceOf(f, "USDC", f.executorAddress)) - before).to.equal(simulated);
+    expect(
+      await f.replica.tokens.USDC.getFunction("allowance")(f.executorAddress, f.replica.aave.deployment.pool),
+    ).to.equal(0n);
+  });
+
   describe("refusals", () => {
+    it("a route when the collateral is the debt asset itself", async () => {
+      const f = await loadExecutor();
+      const user = await aliceUnderwater(f);
+      const t = f.replica.tokenAddresses;
+      const route = encodeRoute([
+        { kind: "UniswapV2", factoryIndex: v2DexIndex("uniswapV2"), tokenOut: t.WETH, feePips: 3000 },
+        { kind: "UniswapV2", factoryIndex: v2DexIndex("sushiswap"), tokenOut: t.USDC, feePips: 3000 },
+      ]);
+      await expect(
+        (f.executor.connect(f.operator) as AnyContract).getFunction("liquidate")(
+          loanOf(f, "BalancerV2", 1000n),
+          encodeLiquidation(t.USDC, user, 1000n),
+          1n,
+          route,
+        ),
+      )
+        .to.be.revertedWithCustomError(f.executor, "RouteForCollateralInDebtAsset")
+        .withArgs(82);
+    });
+
     it("an empty route when the collateral is another token", async () => {
       const f = await loadExecutor();
       const user = await aliceUnderwater(f);

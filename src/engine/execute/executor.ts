@@ -115,17 +115,18 @@ export class TradeExecutor {
     };
     const loan = encodeLoan(c.quote.lender, c.cycle.token, c.sizing.amountIn, c.quote.uniswapV3);
     const route = encodeRoute(c.cycle.hops.map((h) => routeHop(h.pool, h.tokenOut)));
-    return this.run(base, c.net, c.netUsd, (floor) => ({ method: "execute", args: [loan, floor, route] }));
+    return (await this.run(base, c.net, c.netUsd, (floor) => ({ method: "execute", args: [loan, floor, route] })))
+      .outcome;
   }
 
   /**
    * Filters, records, simulates and (live) sends one liquidation, as `execute` does a cycle:
    * recorded as the `liquidation` strategy, through the executor's `liquidate`.
    */
-  async executeLiquidation(l: LiquidationCandidate, block: number): Promise<Outcome> {
+  async executeLiquidation(l: LiquidationCandidate, block: number): Promise<{ outcome: Outcome; id?: number }> {
     const { symbols } = this.deps;
     const name = (token: Address) => symbols[token] ?? token;
-    const { path, debtToCover, profit } = l.sizing;
+    const { path, profit } = l.sizing;
     const position = `Aave V3 liquidation of ${l.user} (${name(l.debtAsset)} debt, ${name(l.collateralAsset)} collateral)`;
     const base = {
       block,
@@ -134,7 +135,7 @@ export class TradeExecutor {
       route: path.map((h) => h.pool.address).join(","),
       token: name(l.debtAsset),
       tokenAddress: l.debtAsset,
-      amountIn: debtToCover,
+      amountIn: l.loanAmount,
       lender: l.quote.lender,
       expectedProfit: profit,
       gasCost: l.gasCostInToken,
@@ -143,8 +144,8 @@ export class TradeExecutor {
         : { expectedProfitUsd6: this.deps.usd6(l.debtAsset, profit) as bigint }),
       ...this.decimalsField(l.debtAsset),
     };
-    const loan = encodeLoan(l.quote.lender, l.debtAsset, debtToCover, l.quote.uniswapV3);
-    const liquidation = encodeLiquidation(l.collateralAsset, l.user, debtToCover);
+    const loan = encodeLoan(l.quote.lender, l.debtAsset, l.loanAmount, l.quote.uniswapV3);
+    const liquidation = encodeLiquidation(l.collateralAsset, l.user, l.debtToCoverArgument);
     // Collateral in the debt asset itself needs no sale: the executor takes an empty route.
     const route = path.length === 0 ? "0x" : encodeRoute(path.map((h) => routeHop(h.pool, h.tokenOut)));
     return this.run(base, l.net, l.netUsd, (floor) => ({
@@ -159,7 +160,7 @@ export class TradeExecutor {
     net: bigint,
     netUsd: bigint,
     callWith: (floor: bigint) => ExecutorCall,
-  ): Promise<Outcome> {
+  ): Promise<{ outcome: Outcome; id?: number }> {
     const { config, records, log, symbols, risk, sender, stats } = this.deps;
     const token = base.tokenAddress as Address;
     const symbol = symbols[token] ?? token;
@@ -177,7 +178,7 @@ export class TradeExecutor {
       this.countFiltered(reason.split(" (")[0] as string);
       records.add({ ...base, status: "filtered", reason });
       log.info("opportunity_filtered", { ...base, reason });
-      return "filtered";
+      return { outcome: "filtered" };
     }
     const id = records.add({ ...base, status: "detected", reason: null });
     // The floor is the gas the trade costs: a stale opportunity reverts instead of losing.
@@ -195,7 +196,7 @@ export class TradeExecutor {
       stats.simulationFailed += 1;
       records.update(id, { status: "simulation_failed", reason: why });
       log.warn("simulation_failed", { ...base, id, reason: why });
-      return "failed";
+      return { outcome: "failed", id };
     }
     stats.simulated += 1;
     const data =
@@ -205,7 +206,7 @@ export class TradeExecutor {
     if (!config.live || sender === undefined) {
       records.update(id, { status: "dry_run", reason: `would send to ${this.deps.executor}; not sent (dry-run)` });
       log.info("dry_run", { ...base, id, simulatedProfit: simulated, to: this.deps.executor, data });
-      return "dry_run";
+      return { outcome: "dry_run", id };
     }
     const decimals = this.deps.decimalsOf(token);
     records.update(id, {
@@ -219,7 +220,7 @@ export class TradeExecutor {
       this.countFiltered(why);
       records.update(id, { status: "filtered", reason: why });
       log.info("opportunity_filtered", { ...base, id, reason: why });
-      return "filtered";
+      return { outcome: "filtered", id };
     }
     let gasLimit: bigint;
     try {
@@ -235,7 +236,7 @@ export class TradeExecutor {
       records.update(id, { status: "send_failed", reason: why });
       risk.fail("estimate_failed");
       log.warn("send_failed", { ...base, id, reason: why });
-      return "failed";
+      return { outcome: "failed", id };
     }
     const tip = toUnits(config.priorityFeeGwei, 9);
     this.deps.onSignedReady?.();
@@ -249,14 +250,14 @@ export class TradeExecutor {
       this.countFiltered(result.reason);
       records.update(id, { status: "filtered", reason: result.reason });
       log.info("opportunity_filtered", { ...base, id, reason: result.reason });
-      return "filtered";
+      return { outcome: "filtered", id };
     }
     if (result.status === "refused") {
       stats.sendFailed += 1;
       records.update(id, { status: "send_failed", reason: `the node refused it: ${result.reason}` });
       risk.fail("send_failed");
       log.warn("send_failed", { ...base, id, reason: result.reason });
-      return "failed";
+      return { outcome: "failed", id };
     }
     stats.sent += 1;
     if (result.status === "sent") {
@@ -267,7 +268,7 @@ export class TradeExecutor {
       log.warn("trade_send_unknown", { ...base, id, tx: result.hash, nonce: result.nonce, reason: result.reason });
     }
     this.deps.onSent?.(id);
-    return "sent";
+    return { outcome: "sent", id };
   }
 
   private countFiltered(reason: string): void {

@@ -31,6 +31,14 @@ export interface LiquidationCandidate {
   /** The health factor (wad) the position was found at. */
   readonly healthFactor: bigint;
   readonly sizing: LiquidationSizing;
+  /** What to borrow: `sizing.debtToCover`, or a little more when the whole debt is taken (below). */
+  readonly loanAmount: bigint;
+  /**
+   * What to pass as `debtToCover`: `sizing.debtToCover`, or `2²⁵⁶ − 1` where v3.3+ must take the
+   * whole debt or all the collateral as they stand when mined (interest grows both between the
+   * block priced and the block mined, and a few units left would be dust the Pool refuses).
+   */
+  readonly debtToCoverArgument: bigint;
   readonly quote: LenderQuote;
   readonly gasCostInToken: bigint;
   /** `sizing.profit − gasCostInToken`, in the debt asset. */
@@ -64,8 +72,16 @@ export interface LiquidationStrategyDeps {
   readonly rules?: AaveRules;
 }
 
-/** Blocks a position with a liquidation in flight is left alone (the trade settles first). */
+/** Blocks a position with a liquidation sent is left alone at least (and while the trade is open). */
 const IN_FLIGHT_BLOCKS = 3;
+/** Blocks a position whose liquidation failed is left alone: doubled each failure in a row, up to the cap. */
+const BACKOFF_BLOCKS = 2;
+const MAX_BACKOFF_BLOCKS = 256;
+/** The pairs of one position priced, the largest bonus first. */
+const PAIRS_PRICED = 3;
+/** Above the whole debt a v3.3+ liquidation borrows this share more (basis points) to cover interest until it is mined. */
+const WHOLE_DEBT_MARGIN_BPS = 1n;
+const MAX_UINT256 = (1n << 256n) - 1n;
 
 /**
  * Liquidations as a strategy beside arbitrage: the watcher keeps every borrower of the Aave
@@ -78,8 +94,10 @@ export class LiquidationStrategy {
   readonly watcher: LiquidationWatcher;
   /** Positions under one not yet liquidated: judged again every block. */
   private readonly waiting = new Set<Address>();
-  /** Users with a liquidation sent, by the block it was sent at. */
-  private readonly inFlight = new Map<Address, number>();
+  /** Users with a liquidation sent: the block it was sent at and its record. */
+  private readonly inFlight = new Map<Address, { block: number; id: number | undefined }>();
+  /** Users whose liquidation failed: until which block they are left alone, and how many times in a row. */
+  private readonly backoff = new Map<Address, { until: number; failures: number }>();
 
   constructor(private readonly deps: LiquidationStrategyDeps) {
     this.watcher = new LiquidationWatcher(deps.provider, deps.source, deps.pageBlocks, deps.rules);
@@ -95,9 +113,21 @@ export class LiquidationStrategy {
     await this.watcher.start(this.deps.fromBlock, block);
   }
 
-  /** Marks a user's liquidation as sent at `block`: it is not priced again until it settles. */
-  sent(user: Address, block: number): void {
-    this.inFlight.set(user, block);
+  /** Marks a user's liquidation as sent at `block` (record `id`): not priced again until it settles. */
+  sent(user: Address, block: number, id?: number): void {
+    this.inFlight.set(user, { block, id });
+    this.backoff.delete(user);
+  }
+
+  /**
+   * Marks a user's liquidation as failed or refused at `block`: the user is left alone for a
+   * number of blocks that doubles with each failure in a row (a position the Pool refuses, or
+   * that never clears the limits, is not priced, simulated and recorded every block).
+   */
+  failed(user: Address, block: number): void {
+    const failures = (this.backoff.get(user)?.failures ?? 0) + 1;
+    const wait = Math.min(BACKOFF_BLOCKS * 2 ** (failures - 1), MAX_BACKOFF_BLOCKS);
+    this.backoff.set(user, { until: block + wait, failures });
   }
 
   /**
@@ -107,33 +137,82 @@ export class LiquidationStrategy {
   async onBlock(
     block: number,
     gasPrice: bigint,
+    /** Whether the trade recorded as `id` is still open (signed or sent, not yet settled). */
+    isOpen: (id: number) => boolean = () => false,
   ): Promise<{ candidates: LiquidationCandidate[]; dropped: LiquidationDropped[] }> {
     const found = await this.watcher.onBlock(block);
     const fresh = new Set(found.map((f) => f.user));
-    for (const f of found) this.waiting.add(f.user);
+    for (const f of found) {
+      this.waiting.add(f.user);
+      // A position changed since it failed is judged afresh.
+      this.backoff.delete(f.user);
+    }
     const candidates: LiquidationCandidate[] = [];
     const dropped: LiquidationDropped[] = [];
     for (const user of this.waiting) {
-      const sentAt = this.inFlight.get(user);
-      if (sentAt !== undefined) {
-        if (block - sentAt < IN_FLIGHT_BLOCKS) continue;
+      const sent = this.inFlight.get(user);
+      if (sent !== undefined) {
+        if (block - sent.block < IN_FLIGHT_BLOCKS || (sent.id !== undefined && isOpen(sent.id))) continue;
         this.inFlight.delete(user);
       }
-      const opportunity = this.watcher.current(user);
-      if (opportunity === undefined) {
+      const pairs = this.watcher.pairs(user);
+      if (pairs.length === 0) {
         this.waiting.delete(user);
+        this.backoff.delete(user);
         continue;
       }
-      const priced = this.price(opportunity, gasPrice);
-      if ("reason" in priced) {
-        if (fresh.has(user)) dropped.push(priced);
-      } else candidates.push(priced);
+      const wait = this.backoff.get(user);
+      if (wait !== undefined && block < wait.until) continue;
+      let best: LiquidationCandidate | undefined;
+      let why: LiquidationDropped | undefined;
+      for (const opportunity of pairs.slice(0, PAIRS_PRICED)) {
+        const priced = this.price(opportunity, gasPrice);
+        if ("reason" in priced) why ??= priced;
+        else if (best === undefined || priced.netUsd > best.netUsd) best = priced;
+      }
+      if (best !== undefined) candidates.push(best);
+      else if (why !== undefined) {
+        if (fresh.has(user)) dropped.push(why);
+        // Not worth it now: judged again after a wait, not every block.
+        this.failed(user, block);
+      }
     }
     candidates.sort((a, b) => (a.netUsd > b.netUsd ? -1 : a.netUsd < b.netUsd ? 1 : 0));
     return { candidates, dropped };
   }
 
-  /** Sizes one position's best pair with every lender and path; the best net of gas, or why none. */
+  /**
+   * On a v3.3+ market a liquidation that takes the whole debt or all the collateral must take it
+   * as it stands when mined, a few seconds of interest later: `debtToCover` is then 2²⁵⁶ − 1 and
+   * the loan a basis point more than priced (what the Pool does not take is repaid from it). The
+   * profit is then the priced one less the fee on that margin; what is realised differs from it by
+   * those seconds of interest. Elsewhere both are the amount sized, and the estimate is exact.
+   */
+  private wholeDebtMargin(
+    opportunity: LiquidationOpportunity,
+    sizing: LiquidationSizing,
+    quote: LenderQuote,
+  ): { loanAmount: bigint; debtToCoverArgument: bigint; sizing: LiquidationSizing } {
+    const plain = { loanAmount: sizing.debtToCover, debtToCoverArgument: sizing.debtToCover, sizing };
+    if (this.watcher.rules !== "3.6") return plain;
+    const { debt, collateral } = this.watcher.balancesOf(
+      opportunity.user,
+      opportunity.debtAsset,
+      opportunity.collateralAsset,
+    );
+    const { amounts } = sizing;
+    const whole = amounts.debtRepaid >= debt || amounts.collateralSeized + amounts.protocolFee >= collateral;
+    if (!whole) return plain;
+    const loanAmount = sizing.debtToCover + (sizing.debtToCover * WHOLE_DEBT_MARGIN_BPS) / 10_000n + 1n;
+    const lenderFee = quote.fee(loanAmount);
+    return {
+      loanAmount,
+      debtToCoverArgument: MAX_UINT256,
+      sizing: { ...sizing, lenderFee, profit: sizing.proceeds - amounts.debtRepaid - lenderFee },
+    };
+  }
+
+  /** Sizes one pair with every lender and path; the best net of gas, or why none. */
   price(opportunity: LiquidationOpportunity, gasPrice: bigint): LiquidationCandidate | LiquidationDropped {
     const { market, lenders, usd, book, config, via } = this.deps;
     const { user, debtAsset, collateralAsset } = opportunity;
@@ -153,6 +232,7 @@ export class LiquidationStrategy {
     const v3Pools = pools.filter((p) => p.kind === "uniswapV3");
     const amountsAt = (debtToCover: bigint) => this.watcher.amountsFor(user, debtAsset, collateralAsset, debtToCover);
     let best: LiquidationCandidate | undefined;
+    let unvalued = false;
     const lendersSeen = new Set<string>();
     for (const path of paths) {
       const route: Cycle = { id: "", token: debtAsset, hops: path };
@@ -161,13 +241,27 @@ export class LiquidationStrategy {
         let cap = opportunity.amounts.debtRepaid;
         if (quote.available < cap) cap = quote.available;
         if (maxLoan < cap) cap = maxLoan;
-        const sizing = sizeLiquidation(amountsAt, [path], cap, quote.fee);
-        if (sizing === undefined) continue;
+        const sized = sizeLiquidation(amountsAt, [path], cap, quote.fee);
+        if (sized === undefined) continue;
+        const { loanAmount, debtToCoverArgument, sizing } = this.wholeDebtMargin(opportunity, sized, quote);
+        if (loanAmount > quote.available || sizing.profit <= 0n) continue;
         const gasUnits = (LIQUIDATION_GAS_BASE[quote.lender] ?? 500_000n) + GAS_PER_HOP * BigInt(path.length);
-        const gasCostInToken = convert(pools, book.tokens.WETH, debtAsset, gasUnits * gasPrice) ?? 0n;
-        const net = sizing.profit - gasCostInToken;
+        const gasWei = gasUnits * gasPrice;
+        // Gas in the debt asset through a WETH pool, else through the oracle's dollar prices.
+        const weth = book.tokens.WETH;
+        const gasUsd6 = usd.toUsd6(weth, gasWei);
+        const gasCostInToken =
+          convert(pools, weth, debtAsset, gasWei) ??
+          (gasUsd6 === undefined ? undefined : usd.fromUsd6(debtAsset, gasUsd6));
+        const net = gasCostInToken === undefined ? undefined : sizing.profit - gasCostInToken;
         const netUsd =
-          usd.toUsd6(debtAsset, net) ?? valueIn(pools, debtAsset, book.tokens.USDC, book.tokens.WETH, net) ?? net;
+          net === undefined
+            ? undefined
+            : (usd.toUsd6(debtAsset, net) ?? valueIn(pools, debtAsset, book.tokens.USDC, weth, net));
+        if (gasCostInToken === undefined || net === undefined || netUsd === undefined) {
+          unvalued = true;
+          continue;
+        }
         if (best === undefined || netUsd > best.netUsd)
           best = {
             user,
@@ -175,6 +269,8 @@ export class LiquidationStrategy {
             collateralAsset,
             healthFactor: opportunity.data.healthFactor,
             sizing,
+            loanAmount,
+            debtToCoverArgument,
             quote,
             gasCostInToken,
             net,
@@ -183,6 +279,8 @@ export class LiquidationStrategy {
       }
     }
     if (best !== undefined) return best;
+    if (unvalued)
+      return { opportunity, lender: "none", reason: "cannot value the gas or the profit in the debt asset" };
     if (lendersSeen.size === 0)
       return { opportunity, lender: "none", reason: "no lender holds the debt asset or may fund this liquidation" };
     return {

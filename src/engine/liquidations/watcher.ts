@@ -6,6 +6,7 @@ import {
   type AaveRules,
   type AccountData,
   accountData,
+  collateralOf,
   debtOf,
   reserveParams,
 } from "./accountData.js";
@@ -43,6 +44,8 @@ export class LiquidationWatcher {
   private readonly readAt = new Map<Address, number>();
   /** Users to read again at the next block whatever the events say (after a reorg). */
   private readonly stale = new Set<Address>();
+  /** Users in an efficiency mode on a v3.6 market, whose arithmetic is not modelled: not tracked. */
+  private readonly unmodelledUsers = new Set<Address>();
 
   constructor(
     private readonly provider: Provider,
@@ -56,6 +59,24 @@ export class LiquidationWatcher {
   /** How many positions are tracked. */
   get tracked(): number {
     return this.book?.size ?? 0;
+  }
+
+  /** How many borrowers are left out because their efficiency mode is not modelled (v3.6 markets). */
+  get unmodelled(): number {
+    return this.unmodelledUsers.size;
+  }
+
+  /** A user's debt in `debtAsset` and collateral in `collateralAsset`, at the last block's time. */
+  balancesOf(user: Address, debtAsset: Address, collateralAsset: Address): { debt: bigint; collateral: bigint } {
+    const position = this.book?.get(user);
+    const reserves = [...this.reserves.values()];
+    const debt = reserves.find((r) => r.asset === debtAsset);
+    const collateral = reserves.find((r) => r.asset === collateralAsset);
+    if (position === undefined || debt === undefined || collateral === undefined) return { debt: 0n, collateral: 0n };
+    return {
+      debt: debtOf(position, debt, this.now, this.rules),
+      collateral: collateralOf(position, collateral, this.now, this.rules),
+    };
   }
 
   /** Reads every borrower since `fromBlock` (the Pool's deployment) up to `block`. */
@@ -78,7 +99,6 @@ export class LiquidationWatcher {
     const reserves = await readReserves(this.provider, this.source, block);
     for (const reserve of reserves.values()) book.updateReserve(reserve);
     const changed = new Set(this.stale);
-    this.stale.clear();
     if (block > this.lastBlock)
       for (const user of await changedPositions(
         this.provider,
@@ -89,6 +109,8 @@ export class LiquidationWatcher {
       ))
         changed.add(user);
     await this.reread([...changed], reserves, block);
+    // Only once they are read: a block whose reads fail leaves them to the next.
+    this.stale.clear();
     this.lastBlock = block;
     const header = await this.provider.getBlock(block);
     if (header === null) throw new Error(`block ${block} is not on the chain`);
@@ -163,9 +185,19 @@ export class LiquidationWatcher {
     data: AccountData,
     now: bigint,
   ): LiquidationOpportunity | undefined {
+    return this.pairsOf(reserves, user, data, now)[0];
+  }
+
+  /** Every (debt, collateral) pair the Pool would liquidate, the largest bonus first. */
+  private pairsOf(
+    reserves: Map<number, AaveReserve>,
+    user: Address,
+    data: AccountData,
+    now: bigint,
+  ): LiquidationOpportunity[] {
     const position = this.book?.get(user);
-    if (position === undefined) return undefined;
-    let best: LiquidationOpportunity | undefined;
+    if (position === undefined) return [];
+    const pairs: LiquidationOpportunity[] = [];
     for (const debt of reserves.values()) {
       if (debtOf(position, debt, now, this.rules) === 0n) continue;
       for (const collateral of reserves.values()) {
@@ -183,17 +215,43 @@ export class LiquidationWatcher {
         const value = (amount: bigint, reserve: AaveReserve) =>
           (amount * reserve.price) / 10n ** reserveParams(reserve.configuration).decimals;
         const bonusBase = value(amounts.collateralSeized, collateral) - value(amounts.debtRepaid, debt);
-        if (best === undefined || bonusBase > best.bonusBase)
-          best = { user, data, debtAsset: debt.asset, collateralAsset: collateral.asset, amounts, bonusBase };
+        pairs.push({ user, data, debtAsset: debt.asset, collateralAsset: collateral.asset, amounts, bonusBase });
       }
     }
-    return best;
+    return pairs.sort((a, b) => (a.bonusBase > b.bonusBase ? -1 : a.bonusBase < b.bonusBase ? 1 : 0));
+  }
+
+  /**
+   * Every pair by which `user`'s position can be liquidated as the last block left it, the
+   * largest bonus first; none when it is no longer under one.
+   */
+  pairs(user: Address): LiquidationOpportunity[] {
+    const position = this.book?.get(user);
+    if (position === undefined) return [];
+    const data = accountData(this.reserves, position, this.now, this.eModes, this.rules);
+    if (data.healthFactor >= 10n ** 18n) return [];
+    return this.pairsOf(this.reserves, user, data, this.now);
   }
 
   private async reread(users: readonly Address[], reserves: Map<number, AaveReserve>, block: number): Promise<void> {
     const book = this.book as PositionBook;
     for (const user of users) {
       const position = await readPosition(this.provider, this.source, reserves, user, block);
+      this.readAt.set(user, block);
+      if (this.rules === "3.6" && position.eModeCategory !== 0) {
+        // v3.2's efficiency modes (bitmaps of reserves) are not modelled: the user is not
+        // tracked rather than valued wrongly.
+        this.unmodelledUsers.add(user);
+        book.set({
+          ...position,
+          configuration: 0n,
+          eModeCategory: 0,
+          scaledCollateral: new Map(),
+          scaledVariableDebt: new Map(),
+          stableDebt: new Map(),
+        });
+        continue;
+      }
       if (position.eModeCategory !== 0 && !this.eModes.has(position.eModeCategory))
         for (const [id, category] of await readEModeCategories(
           this.provider,
@@ -202,8 +260,8 @@ export class LiquidationWatcher {
           block,
         ))
           this.eModes.set(id, category);
+      this.unmodelledUsers.delete(user);
       book.set(position);
-      this.readAt.set(user, block);
     }
   }
 }

@@ -25,6 +25,8 @@ export class Lenders {
     private readonly provider: Provider,
     private readonly book: AddressBook,
     private readonly aTokens: Readonly<Record<string, Address | undefined>>,
+    /** The Aave market's version: v3.5 and later round the flash-loan premium up. */
+    private readonly aaveRules: "3.0" | "3.6" = "3.0",
   ) {}
 
   /** Reads Aave's premium and every lender's balance of each base token. */
@@ -92,9 +94,14 @@ export class Lenders {
     const aToken = this.aTokens[token];
     if (this.book.aaveV3 !== undefined && aToken !== undefined) {
       const bps = this.aavePremiumBps;
+      // PercentageMath.percentMul (half up) before v3.5, percentMulCeil from it.
+      const fee =
+        this.aaveRules === "3.6"
+          ? (a: bigint) => (a * bps + 9_999n) / 10_000n
+          : (a: bigint) => (a * bps + 5_000n) / 10_000n;
       out.push({
         lender: "AaveV3",
-        fee: (a) => (a * bps + 5_000n) / 10_000n,
+        fee,
         available: this.balances.get(`${aToken}:${token}`) ?? 0n,
       });
     }

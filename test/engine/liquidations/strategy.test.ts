@@ -4,12 +4,13 @@ import type { Address } from "../../../src/addressBook.js";
 import { accountData } from "../../../src/engine/liquidations/accountData.js";
 import { readPosition, readReserves } from "../../../src/engine/liquidations/market.js";
 import type { TradeRecord } from "../../../src/engine/record/records.js";
+import type { EngineService } from "../../../src/engine/service.js";
 import { setOraclePrice } from "../../../src/replica/aave.js";
 import { protocolArtifact } from "../../../src/replica/artifacts.js";
 import { type AnyContract, deployArtifact } from "../../../src/replica/deploy.js";
 import { openPosition, unitsOf } from "../../../src/replica/positions.js";
 import { fund } from "../../../src/replica/tokens.js";
-import { type ExecutorFixture, ethers, loadExecutor } from "../../fixtures/executor.js";
+import { type ExecutorFixture, ethers, loadExecutor, networkHelpers } from "../../fixtures/executor.js";
 import { serviceFor } from "../support/service.js";
 
 const POOL_EVENTS = new Interface([
@@ -56,6 +57,17 @@ async function poolLiquidation(f: ExecutorFixture, row: TradeRecord) {
   );
   if (log === undefined) throw new Error(`no LiquidationCall in ${row.txHash}`);
   return { receipt, event: POOL_EVENTS.parseLog(log)?.args };
+}
+
+/**
+ * `count` more blocks, each handled: a second `settle` alone handles nothing new (the head is
+ * handled and nothing is in flight), so "not tried again" needs blocks to be tried in.
+ */
+async function afterBlocks(service: EngineService, count: number): Promise<void> {
+  for (let k = 0; k < count; k++) {
+    await networkHelpers.mine();
+    await service.settle();
+  }
 }
 
 function liquidationsOf(rows: readonly TradeRecord[], user: Address): TradeRecord[] {
@@ -132,7 +144,7 @@ describe("liquidations in the engine, on the replica's Aave market", () => {
     expect(chain.healthFactor as bigint).to.be.greaterThan(10n ** 18n);
 
     // Liquidated once each: nothing is sent again for them.
-    await service.settle();
+    await afterBlocks(service, 8);
     expect(liquidationsOf(records.all(), a)).to.have.length(1);
     expect(liquidationsOf(records.all(), b)).to.have.length(1);
     const summary = service.summary();
@@ -162,7 +174,7 @@ describe("liquidations in the engine, on the replica's Aave market", () => {
     expect(data.totalCollateralBase).to.equal(0n);
     expect(data.totalDebtBase as bigint).to.be.greaterThan(500n * 10n ** 8n);
     // Nothing left to take: it is not tried again.
-    await service.settle();
+    await afterBlocks(service, 8);
     expect(liquidationsOf(records.all(), e)).to.have.length(1);
   });
 
@@ -226,7 +238,7 @@ describe("liquidations in the engine, on the replica's Aave market", () => {
       expect(row?.reason).to.equal("gas estimate failed: Aave V3 Pool: HEALTH_FACTOR_NOT_BELOW_THRESHOLD (45)");
       expect(row?.txHash ?? null).to.equal(null);
       expect(await ethers.provider.getTransactionCount(await f.operator.getAddress())).to.equal(nonce);
-      await service.settle();
+      await afterBlocks(service, 8);
       expect(liquidationsOf(records.all(), a)).to.have.length(1);
     });
 
@@ -257,7 +269,7 @@ describe("liquidations in the engine, on the replica's Aave market", () => {
       expect(row?.realisedProfit ?? null).to.equal(null);
       expect(row?.gasPaidWei ?? 0n).to.be.greaterThan(0n);
       expect((await f.replica.tokens.USDC.getFunction("balanceOf")(f.executorAddress)) as bigint).to.equal(usdcBefore);
-      await service.settle();
+      await afterBlocks(service, 8);
       expect(liquidationsOf(records.all(), a)).to.have.length(1);
     });
   }
