@@ -369,8 +369,9 @@ export class Engine {
       if (outcome === "sent" || outcome === "dry_run") {
         strategy.sent(candidate.user, head, id);
         for (const hop of candidate.sizing.path) traded.add(hop.pool.address);
-      } else {
-        // Refused by the limits, the simulation or the node: not tried every block.
+      } else if (this.deps.risk.state === undefined) {
+        // Refused by the limits, the simulation or the node: not tried every block. (Held back by
+        // a pause or a trip is no failure of the position: it is tried as soon as trading resumes.)
         strategy.failed(candidate.user, head);
       }
     }
