@@ -159,6 +159,39 @@ export async function deployAave(
     ),
   );
 
+  const aTokens = await configureReserves(deployer, pool, poolConfigurator, tokens, reserves, usdLiquidity);
+
+  return {
+    addressesProvider,
+    pool,
+    poolConfigurator,
+    aclManager,
+    oracle,
+    dataProvider,
+    aTokens,
+    deployment: { poolAddressesProvider: providerAddress as Address, pool: poolAddress },
+  };
+}
+
+/**
+ * Makes each of `reserves` collateral with the replica's risk parameters, borrowable and flash
+ * loanable, with its reserve factor (and `protocolFeeBps` of the bonus to the treasury when
+ * given), and supplies `usdLiquidity` dollars of it from `deployer`. Returns each aToken.
+ */
+export async function configureReserves(
+  deployer: Signer,
+  pool: AnyContract,
+  poolConfigurator: AnyContract,
+  tokens: ReplicaTokens,
+  reserves: readonly ReplicaTokenSymbol[],
+  usdLiquidity: bigint,
+  protocolFeeBps?: bigint,
+): Promise<Partial<Record<ReplicaTokenSymbol, Address>>> {
+  const me = await deployer.getAddress();
+  const poolAddress = await pool.getAddress();
+  const call = async (contract: AnyContract, method: string, ...args: unknown[]): Promise<void> => {
+    await (await contract.getFunction(method)(...args)).wait();
+  };
   const aTokens: Partial<Record<ReplicaTokenSymbol, Address>> = {};
   for (const symbol of reserves) {
     const asset = await tokens[symbol].getAddress();
@@ -173,22 +206,13 @@ export async function deployAave(
     await call(poolConfigurator, "setReserveBorrowing", asset, true);
     await call(poolConfigurator, "setReserveFlashLoaning", asset, true);
     await call(poolConfigurator, "setReserveFactor", asset, RESERVE_RISK.reserveFactor);
+    if (protocolFeeBps !== undefined) await call(poolConfigurator, "setLiquidationProtocolFee", asset, protocolFeeBps);
     await call(tokens[symbol].connect(deployer) as AnyContract, "approve", poolAddress, MaxUint256);
     await call(pool, "supply", asset, amountForUsd(symbol, usdLiquidity), me, 0);
     const reserveData = await pool.getFunction("getReserveData")(asset);
     aTokens[symbol] = reserveData.aTokenAddress as Address;
   }
-
-  return {
-    addressesProvider,
-    pool,
-    poolConfigurator,
-    aclManager,
-    oracle,
-    dataProvider,
-    aTokens,
-    deployment: { poolAddressesProvider: providerAddress as Address, pool: poolAddress },
-  };
+  return aTokens;
 }
 
 /**

@@ -1,9 +1,9 @@
-import { AbiCoder, MaxUint256, type Signer, ZeroAddress } from "ethers";
+import { AbiCoder, type Signer, ZeroAddress } from "ethers";
 import type { Address } from "../addressBook.js";
-import { AAVE_FLASHLOAN_PREMIUM_BPS, RESERVE_RISK, type ReplicaAave } from "./aave.js";
+import { AAVE_FLASHLOAN_PREMIUM_BPS, configureReserves, type ReplicaAave } from "./aave.js";
 import { originArtifact, protocolArtifact } from "./artifacts.js";
 import { type AnyContract, attach, deployArtifact } from "./deploy.js";
-import { amountForUsd, USD_PRICE } from "./prices.js";
+import { USD_PRICE } from "./prices.js";
 import type { ReplicaTokenSymbol, ReplicaTokens } from "./tokens.js";
 
 /** The protocol's share of the liquidation bonus on this market, in basis points (mainnet's usual 10%). */
@@ -101,25 +101,15 @@ export async function deployAaveOrigin(
     ),
   );
 
-  const aTokens: Partial<Record<ReplicaTokenSymbol, Address>> = {};
-  for (const symbol of reserves) {
-    const asset = await tokens[symbol].getAddress();
-    await call(
-      poolConfigurator,
-      "configureReserveAsCollateral",
-      asset,
-      RESERVE_RISK.ltv,
-      RESERVE_RISK.liquidationThreshold,
-      RESERVE_RISK.liquidationBonus,
-    );
-    await call(poolConfigurator, "setReserveBorrowing", asset, true);
-    await call(poolConfigurator, "setReserveFlashLoaning", asset, true);
-    await call(poolConfigurator, "setReserveFactor", asset, RESERVE_RISK.reserveFactor);
-    await call(poolConfigurator, "setLiquidationProtocolFee", asset, ORIGIN_LIQUIDATION_PROTOCOL_FEE_BPS);
-    await call(tokens[symbol].connect(deployer) as AnyContract, "approve", poolAddress, MaxUint256);
-    await call(pool, "supply", asset, amountForUsd(symbol, usdLiquidity), me, 0);
-    aTokens[symbol] = (await pool.getFunction("getReserveAToken")(asset)) as Address;
-  }
+  const aTokens = await configureReserves(
+    deployer,
+    pool,
+    poolConfigurator,
+    tokens,
+    reserves,
+    usdLiquidity,
+    ORIGIN_LIQUIDATION_PROTOCOL_FEE_BPS,
+  );
 
   return {
     addressesProvider,

@@ -212,63 +212,57 @@ describe("liquidations in the engine, on the replica's Aave market", () => {
         },
       ],
     ];
+  /**
+   * Alice under one after WETH falls to $2,150, with the engine running; then, with blocks mined
+   * only on request, `first` says which goes to the mempool first, the other transaction or the
+   * engine's handling of the block, and one block mines both.
+   */
+  async function race(prepare: (typeof races)[number][1], first: "other" | "ours") {
+    const f = await loadExecutor();
+    const [alice] = await people(1);
+    if (alice === undefined) throw new Error("missing signers");
+    const a = await openPosition(f.replica, alice, [["WETH", "10"]], [["USDC", "18000"]]);
+    const { service, records } = await serviceFor(f, true, { liquidations: true });
+    await service.start();
+    await service.settle();
+    const other = await prepare(f);
+    await setPrice(f, "WETH", 2_150n);
+    const operator = await f.operator.getAddress();
+    const nonce = await ethers.provider.getTransactionCount(operator);
+    const usdc = (await f.replica.tokens.USDC.getFunction("balanceOf")(f.executorAddress)) as bigint;
+    await ethers.provider.send("evm_setAutomine", [false]);
+    try {
+      if (first === "other") await other(a);
+      await service.step();
+      if (first === "ours") await other(a);
+      await ethers.provider.send("evm_mine", []);
+    } finally {
+      await ethers.provider.send("evm_setAutomine", [true]);
+    }
+    await service.settle();
+    const [row] = liquidationsOf(records.all(), a);
+    return { f, a, service, records, row, nonce, operator, usdc };
+  }
+
   for (const [name, prepare] of races) {
     it(`${name}, seen pending before ours is sent: the gas estimate against the pending block fails and nothing is sent`, async () => {
-      const f = await loadExecutor();
-      const [alice] = await people(1);
-      if (alice === undefined) throw new Error("missing signers");
-      const a = await openPosition(f.replica, alice, [["WETH", "10"]], [["USDC", "18000"]]);
-      const { service, records } = await serviceFor(f, true, { liquidations: true });
-      await service.start();
-      await service.settle();
-      const other = await prepare(f);
-      await setPrice(f, "WETH", 2_150n);
-      const nonce = await ethers.provider.getTransactionCount(await f.operator.getAddress());
-      await ethers.provider.send("evm_setAutomine", [false]);
-      try {
-        await other(a);
-        await service.step();
-        await ethers.provider.send("evm_mine", []);
-      } finally {
-        await ethers.provider.send("evm_setAutomine", [true]);
-      }
-      await service.settle();
-      const [row] = liquidationsOf(records.all(), a);
+      const { a, service, records, row, nonce, operator } = await race(prepare, "other");
       expect(row?.status).to.equal("send_failed");
       expect(row?.reason).to.equal("gas estimate failed: Aave V3 Pool: HEALTH_FACTOR_NOT_BELOW_THRESHOLD (45)");
       expect(row?.txHash ?? null).to.equal(null);
-      expect(await ethers.provider.getTransactionCount(await f.operator.getAddress())).to.equal(nonce);
+      expect(await ethers.provider.getTransactionCount(operator)).to.equal(nonce);
       await afterBlocks(service, 8);
       expect(liquidationsOf(records.all(), a)).to.have.length(1);
     });
 
     it(`${name}, landing ahead of ours: ours reverts on chain, is recorded with the gas it burnt, and the position is left alone`, async () => {
-      const f = await loadExecutor();
-      const [alice] = await people(1);
-      if (alice === undefined) throw new Error("missing signers");
-      const a = await openPosition(f.replica, alice, [["WETH", "10"]], [["USDC", "18000"]]);
-      const { service, records } = await serviceFor(f, true, { liquidations: true });
-      await service.start();
-      await service.settle();
-      const other = await prepare(f);
-      await setPrice(f, "WETH", 2_150n);
-      const usdcBefore = (await f.replica.tokens.USDC.getFunction("balanceOf")(f.executorAddress)) as bigint;
-      await ethers.provider.send("evm_setAutomine", [false]);
-      try {
-        // Ours is priced, simulated and sent; the other pays a higher tip and the block orders
-        // by tip, so it is mined first.
-        await service.step();
-        await other(a);
-        await ethers.provider.send("evm_mine", []);
-      } finally {
-        await ethers.provider.send("evm_setAutomine", [true]);
-      }
-      await service.settle();
-      const [row] = liquidationsOf(records.all(), a);
+      // Ours is priced, simulated and sent; the other pays a higher tip and the block orders by
+      // tip, so it is mined first.
+      const { f, a, service, records, row, usdc } = await race(prepare, "ours");
       expect(row?.status, row?.reason ?? "").to.equal("reverted");
       expect(row?.realisedProfit ?? null).to.equal(null);
       expect(row?.gasPaidWei ?? 0n).to.be.greaterThan(0n);
-      expect((await f.replica.tokens.USDC.getFunction("balanceOf")(f.executorAddress)) as bigint).to.equal(usdcBefore);
+      expect((await f.replica.tokens.USDC.getFunction("balanceOf")(f.executorAddress)) as bigint).to.equal(usdc);
       await afterBlocks(service, 8);
       expect(liquidationsOf(records.all(), a)).to.have.length(1);
     });
