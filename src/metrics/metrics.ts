@@ -46,7 +46,7 @@ export class EngineMetrics {
     const trades = new Counter({
       name: "flasharb_trades_total",
       help: "Sent trades' outcomes on chain: succeeded, reverted, dropped, reorged",
-      labelNames: ["chain", "outcome"],
+      labelNames: ["chain", "strategy", "outcome"],
       registers: r,
     });
     const profit = new Counter({
@@ -58,7 +58,7 @@ export class EngineMetrics {
     const profitUsd = new Counter({
       name: "flasharb_realised_profit_usd_total",
       help: "Realised profit of succeeded trades in dollars, at the chain's oracle price when mined",
-      labelNames: ["chain"],
+      labelNames: ["chain", "strategy"],
       registers: r,
     });
     const gas = new Counter({
@@ -188,14 +188,16 @@ export class EngineMetrics {
       }),
       events.on("trade", (e) => {
         const c = String(e.record.chainId ?? chain());
-        trades.inc({ chain: c, outcome: e.kind });
+        const strategy = e.record.strategy;
+        trades.inc({ chain: c, strategy, outcome: e.kind });
         if (e.kind === "succeeded" || e.kind === "reverted") {
           if (e.record.gasPaidWei !== null) gas.inc({ chain: c }, units(e.record.gasPaidWei, 18));
         }
         if (e.kind === "succeeded") {
           if (e.record.realisedProfit !== null && e.record.decimals !== null)
             profit.inc({ chain: c, token: e.record.token }, units(e.record.realisedProfit, e.record.decimals));
-          if (e.record.realisedProfitUsd6 !== null) profitUsd.inc({ chain: c }, units(e.record.realisedProfitUsd6, 6));
+          if (e.record.realisedProfitUsd6 !== null)
+            profitUsd.inc({ chain: c, strategy }, units(e.record.realisedProfitUsd6, 6));
         }
       }),
       events.on("rpcCall", (e) => {

@@ -323,7 +323,9 @@ describe("the operator's API", () => {
   it("/metrics counts the trades and profit the records hold, labelled by chain", async () => {
     const text = (await r.get("/metrics")).body as string;
     const succeeded = r.records.all().filter((x) => x.status === "succeeded").length;
-    expect(text).to.include(`flasharb_trades_total{chain="31337",outcome="succeeded"} ${succeeded}`);
+    expect(text).to.include(
+      `flasharb_trades_total{chain="31337",strategy="arbitrage",outcome="succeeded"} ${succeeded}`,
+    );
     expect(text).to.include(
       `flasharb_opportunity_outcomes_total{chain="31337",stage="landed",outcome="landed"} ${succeeded}`,
     );

@@ -231,6 +231,9 @@ describe("the operator's dashboard in a browser", function () {
     const landed = liquidations.rows.filter((r) => r.status === "succeeded");
     expect(landed.length).to.equal(1);
     expect(String(landed[0]?.cycle)).to.contain(alice);
+    // And the metrics count it as its own strategy.
+    const metricsText = await (await fetch(`${api?.url}/metrics`)).text();
+    expect(metricsText).to.include('flasharb_trades_total{chain="31337",strategy="liquidation",outcome="succeeded"} 1');
     await page.getByTestId("filter-strategy").selectOption("liquidation");
     await page.waitForSelector(`[data-testid="trades-total"]:text-is("${liquidations.total}")`);
     const rows = page.locator('[data-testid="trade-row"]');
