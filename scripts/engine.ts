@@ -5,7 +5,10 @@ import { launch } from "../src/engine/launch.js";
 import { configFrom, type EngineOptions, engineLogger, engineOptions, runMain, serve } from "./lib/engineCli.js";
 
 const command = engineOptions(
-  createCommand("engine", "Run the arbitrage engine until stopped (SIGINT/SIGTERM): dry-run unless --live."),
+  createCommand(
+    "engine",
+    "Run the engine (arbitrage, and liquidations where the address book has Aave V3) until stopped (SIGINT/SIGTERM): dry-run unless --live.",
+  ),
 );
 command.addHelpText(
   "after",

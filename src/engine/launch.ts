@@ -93,6 +93,19 @@ export function readLocalRecord(path = process.env.FLASH_ARB_LOCAL_RECORD || LOC
 }
 
 /**
+ * Refuses a `liquidationsFromBlock` past the chain's head: no event would ever be read from before
+ * it, so every borrower of the market would be missed without a word.
+ * @throws ConfigError naming both blocks.
+ */
+export function checkFromBlock(fromBlock: number, head: number): void {
+  if (fromBlock > head)
+    throw new ConfigError(`liquidationsFromBlock ${fromBlock} is past the chain's head (block ${head}).`, {
+      details:
+        "Set it to the block the Aave Pool was deployed at (0 on the local chain), or set liquidations to false.",
+    });
+}
+
+/**
  * Whose liquidation arithmetic the market runs: the address book's `liquidationRules`, checked
  * against the Pool's revision where the engine knows that revision (it then also fills in rules
  * the book leaves out). A revision the engine has no port for is used with the book's rules and a
@@ -183,6 +196,7 @@ export async function launch(options: LaunchOptions): Promise<ServiceDeps & { pr
         details:
           "Set it to the block the Aave V3 Pool was deployed at (every borrower is found from its events), or set liquidations to false.",
       });
+    checkFromBlock(fromBlock, await provider.getBlockNumber());
     liquidations = {
       source: await aaveMarketSource(provider, book.aaveV3),
       fromBlock,

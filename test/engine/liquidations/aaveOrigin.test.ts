@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { Interface, MaxUint256, type Signer } from "ethers";
 import type { Address } from "../../../src/addressBook.js";
 import { ConfigError } from "../../../src/engine/config.js";
-import { liquidationRules } from "../../../src/engine/launch.js";
+import { checkFromBlock, liquidationRules } from "../../../src/engine/launch.js";
 import { type AaveReserve, accountData } from "../../../src/engine/liquidations/accountData.js";
 import { liquidationAmounts } from "../../../src/engine/liquidations/liquidationAmounts.js";
 import { type AaveMarketSource, readPosition, readReserves } from "../../../src/engine/liquidations/market.js";
@@ -243,6 +243,14 @@ describe("Aave v3.6 (aave-v3-origin, compiled from its npm sources) on the repli
     const aliceLeft = (await pool.getFunction("getUserAccountData")(a)).totalDebtBase as bigint;
     // Half of her debt's value was repaid, to within the interest of a few seconds and the rounding.
     expect(aliceLeft).to.be.within((aliceDebt * 49_999n) / 100_000n, (aliceDebt * 50_001n) / 100_000n);
+  });
+
+  it("refuses a liquidationsFromBlock past the head, which would miss every borrower without a word", () => {
+    expect(() => checkFromBlock(100_000, 170)).to.throw(
+      ConfigError,
+      "liquidationsFromBlock 100000 is past the chain's head (block 170)",
+    );
+    expect(() => checkFromBlock(170, 170)).to.not.throw();
   });
 
   it("the engine takes the rules from the Pool's revision, and refuses an address book that says otherwise", async () => {
