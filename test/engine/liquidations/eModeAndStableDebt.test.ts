@@ -77,7 +77,7 @@ function expectSame(ours: ReturnType<typeof accountData>, chain: Record<string, 
   expect(ours.healthFactor, `${when}: health factor`).to.equal(chain.healthFactor);
 }
 
-describe("efficiency mode on the replica's v3.0 market", () => {
+describe("efficiency mode and stable-rate debt on the replica's v3.0 market", () => {
   it("values a position in the stablecoin mode as the Pool does, and prices its liquidation at the mode's bonus to the wei", async () => {
     const replica = await loadReplica();
     await stablecoinMode(replica, "0x0000000000000000000000000000000000000000");
@@ -159,5 +159,65 @@ describe("efficiency mode on the replica's v3.0 market", () => {
     expect(eModes.get(1)?.price).to.equal(99_000_000n);
     expectSame(ours, chain, "with the mode's price");
     expect(ours.totalCollateralBase).to.equal(9_900n * 10n ** 8n);
+  });
+
+  it("stable-rate debt (enabled on the replica's USDC for this test) is valued and liquidated as the Pool does, to the wei, after a year of interest", async () => {
+    const replica = await loadReplica();
+    const [deployer, , , , , , , borrower, liquidator] = await ethers.getSigners();
+    if (deployer === undefined || borrower === undefined || liquidator === undefined)
+      throw new Error("missing signers");
+    const configurator = replica.aave.poolConfigurator.connect(deployer) as AnyContract;
+    await (await configurator.getFunction("setReserveStableRateBorrowing")(replica.tokenAddresses.USDC, true)).wait();
+    const me = (await borrower.getAddress()) as Address;
+    const pool = replica.aave.pool.connect(borrower) as AnyContract;
+    await fund(replica.tokens, "WETH", borrower, me, unitsOf("WETH", "10"));
+    await (
+      await (replica.tokens.WETH.connect(borrower) as AnyContract).getFunction("approve")(pool, MaxUint256)
+    ).wait();
+    await (await pool.getFunction("supply")(replica.tokenAddresses.WETH, unitsOf("WETH", "10"), me, 0)).wait();
+    // Half at the stable rate (mode 1), half at the variable rate (mode 2).
+    await (await pool.getFunction("borrow")(replica.tokenAddresses.USDC, unitsOf("USDC", "9000"), 1, 0, me)).wait();
+    await (await pool.getFunction("borrow")(replica.tokenAddresses.USDC, unitsOf("USDC", "9000"), 2, 0, me)).wait();
+    await networkHelpers.time.increase(365 * 24 * 3600);
+    await networkHelpers.mine();
+    const later = await views(replica, me);
+    expect([...later.position.stableDebt.values()][0]?.principal).to.equal(unitsOf("USDC", "9000"));
+    expectSame(later.ours, later.chain, "after a year");
+
+    await setOraclePrice(replica.aave, deployer, replica.tokenAddresses.WETH, 2_150n * 10n ** 8n);
+    const under = await views(replica, me);
+    expectSame(under.ours, under.chain, "after WETH fell");
+    const reserveOf = (symbol: ReplicaTokenSymbol) =>
+      [...under.reserves.values()].find((r) => r.asset === replica.tokenAddresses[symbol]) as AaveReserve;
+    const when = BigInt(under.block.timestamp) + 30n;
+    const predicted = liquidationAmounts(
+      under.reserves,
+      under.position,
+      reserveOf("USDC"),
+      reserveOf("WETH"),
+      MaxUint256,
+      when,
+    );
+    const who = await liquidator.getAddress();
+    await fund(replica.tokens, "USDC", liquidator, who, unitsOf("USDC", "100000"));
+    const liquidating = replica.aave.pool.connect(liquidator) as AnyContract;
+    await (
+      await (replica.tokens.USDC.connect(liquidator) as AnyContract).getFunction("approve")(liquidating, MaxUint256)
+    ).wait();
+    await networkHelpers.time.setNextBlockTimestamp(when);
+    const receipt = await (
+      await liquidating.getFunction("liquidationCall")(
+        replica.tokenAddresses.WETH,
+        replica.tokenAddresses.USDC,
+        me,
+        MaxUint256,
+        false,
+      )
+    ).wait();
+    const event = receipt.logs
+      .map((log: { topics: string[]; data: string }) => liquidating.interface.parseLog(log))
+      .find((parsed: { name: string } | null) => parsed?.name === "LiquidationCall");
+    expect(event?.args.debtToCover).to.equal(predicted?.debtRepaid);
+    expect(event?.args.liquidatedCollateralAmount).to.equal(predicted?.collateralSeized);
   });
 });
