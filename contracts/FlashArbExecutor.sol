@@ -296,6 +296,12 @@ contract FlashArbExecutor is
 
     // ------------------------------------------------------------------ owner
 
+    /// @notice Always reverts: without an owner nobody could withdraw, sweep, pause or change the
+    ///         operators again, while the operators kept trading with what the executor holds.
+    function renounceOwnership() public view override onlyOwner {
+        revert RenounceOwnershipDisabled();
+    }
+
     /// @inheritdoc IFlashArbExecutor
     function setOperator(address account, bool allowed) external onlyOwner {
         _setOperator(account, allowed);

@@ -132,6 +132,9 @@ interface IFlashArbExecutor {
     error ZeroAddress();
     /// @notice More V2 factories were given than the contract can hold.
     error TooManyV2Factories(uint256 given, uint256 max);
+    /// @notice Ownership cannot be renounced: an executor without an owner would strand every
+    ///         token it holds while its operators kept trading.
+    error RenounceOwnershipDisabled();
     /// @notice Sending ETH failed.
     error EthTransferFailed(address to, uint256 amount);
 

@@ -175,8 +175,12 @@ export type OwnerAction =
   | { readonly kind: "acceptOwner" };
 
 /**
- * Checks the signer's role and sends one owner operation; returns the transaction hash.
- * @throws OpsError when the signer lacks the role or the amount exceeds the balance.
+ * Checks the signer's role and sends one owner operation; returns the transaction hash. An
+ * operation that would change nothing is refused before anything is signed: a cold key's
+ * signature (and its gas) is not spent on withdrawing nothing, pausing what is paused, revoking
+ * an account that is no operator, or proposing the owner as owner.
+ * @throws OpsError when the signer lacks the role, the amount exceeds the balance, or the
+ *   operation would change nothing.
  */
 export async function runOwnerAction(signer: Signer, executor: Address, action: OwnerAction): Promise<string> {
   const contract = executorAt(executor, signer);
@@ -191,27 +195,45 @@ export async function runOwnerAction(signer: Signer, executor: Address, action: 
           : ((await new Contract(action.token, ERC20, provider).getFunction("balanceOf")(executor)) as bigint);
       const amount = action.amount === "all" ? balance : action.amount;
       if (amount > balance) throw new OpsError(`Cannot withdraw ${amount}: the executor holds ${balance}.`);
+      if (amount === 0n) throw new OpsError("Nothing to withdraw: the amount is zero (or the executor holds none).");
       call =
         action.token === "ETH"
           ? contract.getFunction("withdrawETH")(amount)
           : contract.getFunction("withdrawToken")(action.token, amount);
       break;
     }
-    case "sweep":
+    case "sweep": {
+      const provider = signer.provider as Provider;
+      const balance = (await new Contract(action.token, ERC20, provider).getFunction("balanceOf")(executor)) as bigint;
+      if (balance <= action.keep)
+        throw new OpsError(
+          `Nothing to sweep: the executor holds ${balance}, not more than the ${action.keep} to keep.`,
+        );
       call = contract.getFunction("sweep")(action.token, action.keep);
       break;
+    }
     case "pause":
-      call = contract.getFunction("pause")();
+    case "unpause": {
+      const paused = (await contract.getFunction("paused")()) as boolean;
+      if (paused === (action.kind === "pause"))
+        throw new OpsError(`The executor is already ${paused ? "paused" : "running (not paused)"}.`);
+      call = contract.getFunction(action.kind)();
       break;
-    case "unpause":
-      call = contract.getFunction("unpause")();
-      break;
-    case "setOperator":
+    }
+    case "setOperator": {
+      const is = (await contract.getFunction("isOperator")(action.account)) as boolean;
+      if (is === action.allowed)
+        throw new OpsError(`${action.account} is ${is ? "already" : "not"} an operator: nothing to change.`);
       call = contract.getFunction("setOperator")(action.account, action.allowed);
       break;
-    case "proposeOwner":
+    }
+    case "proposeOwner": {
+      const owner = (await contract.getFunction("owner")()) as string;
+      if (owner.toLowerCase() === action.account.toLowerCase())
+        throw new OpsError(`${action.account} is already the owner.`);
       call = contract.getFunction("transferOwnership")(action.account);
       break;
+    }
     case "acceptOwner":
       call = contract.getFunction("acceptOwnership")();
       break;

@@ -295,6 +295,7 @@ describe("FlashArbExecutor roles", () => {
       ["withdrawToken", [f.replica.tokenAddresses.WETH, 1n]],
       ["withdrawETH", [1n]],
       ["transferOwnership", [someone]],
+      ["renounceOwnership", []],
     ];
     for (const signer of [f.operator, f.stranger]) {
       for (const [method, args] of calls) {
@@ -314,6 +315,16 @@ describe("FlashArbExecutor roles", () => {
     expect(await f.executor.getFunction("isOperator")(account)).to.equal(true);
     await (await f.executor.getFunction("setOperator")(account, false)).wait();
     expect(await f.executor.getFunction("isOperator")(account)).to.equal(false);
+  });
+
+  it("refuses to renounce ownership, even to the owner: the owner and every withdrawal stay", async () => {
+    const f = await loadExecutor();
+    const owner = await f.owner.getAddress();
+    await expect(f.executor.getFunction("renounceOwnership")()).to.be.revertedWithCustomError(
+      f.executor as unknown as Contract,
+      "RenounceOwnershipDisabled",
+    );
+    expect(await f.executor.getFunction("owner")()).to.equal(owner);
   });
 
   it("transfers ownership in two steps", async () => {

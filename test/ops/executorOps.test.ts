@@ -82,6 +82,36 @@ describe("owner operations", () => {
     }
   });
 
+  it("refuses an operation that would change nothing, before anything is signed", async () => {
+    const f = await loadExecutor();
+    const weth = f.replica.tokenAddresses.WETH;
+    const stranger = (await f.stranger.getAddress()) as Address;
+    const operator = (await f.operator.getAddress()) as Address;
+    const owner = (await f.owner.getAddress()) as Address;
+    const nonce = await ethers.provider.getTransactionCount(owner);
+    const cases: Array<[Parameters<typeof runOwnerAction>[2], string]> = [
+      [{ kind: "withdraw", token: weth, amount: 0n }, "Nothing to withdraw"],
+      [{ kind: "withdraw", token: weth, amount: "all" }, "Nothing to withdraw"],
+      [{ kind: "sweep", token: weth, keep: 0n }, "Nothing to sweep: the executor holds 0"],
+      [{ kind: "unpause" }, "The executor is already running (not paused)."],
+      [{ kind: "setOperator", account: stranger, allowed: false }, `${stranger} is not an operator`],
+      [{ kind: "setOperator", account: operator, allowed: true }, `${operator} is already an operator`],
+      [{ kind: "proposeOwner", account: owner }, `${owner} is already the owner.`],
+    ];
+    for (const [action, message] of cases)
+      await expect(runOwnerAction(f.owner, f.executorAddress, action), action.kind).to.be.rejectedWith(
+        OpsError,
+        message,
+      );
+    await runOwnerAction(f.owner, f.executorAddress, { kind: "pause" });
+    await expect(runOwnerAction(f.owner, f.executorAddress, { kind: "pause" })).to.be.rejectedWith(
+      OpsError,
+      "The executor is already paused.",
+    );
+    // Only the one pause was sent.
+    expect(await ethers.provider.getTransactionCount(owner)).to.equal(nonce + 1);
+  });
+
   it("refuses to withdraw more than the executor holds", async () => {
     const f = await loadExecutor();
     await expect(
