@@ -41,12 +41,12 @@ export const executorTasks = [
     .setAction(() => import("./actions/status.js"))
     .build(),
   targeted(task(["executor", "withdraw"], "Withdraw a token (or ETH) to the owner"))
-    .addOption({ name: "token", description: "Token address, or ETH", defaultValue: "" })
+    .addOption({ name: "token", description: "Token address or symbol (WETH, USDC…), or ETH", defaultValue: "" })
     .addOption({ name: "amount", description: 'Amount in whole units, or "all"', defaultValue: "all" })
     .setAction(() => import("./actions/withdraw.js"))
     .build(),
   targeted(task(["executor", "sweep"], "Send a token's balance above a threshold to the profit receiver"))
-    .addOption({ name: "token", description: "Token address", defaultValue: "" })
+    .addOption({ name: "token", description: "Token address or symbol (WETH, USDC…)", defaultValue: "" })
     .addOption({ name: "keep", description: "Amount to keep, in whole units", defaultValue: "0" })
     .setAction(() => import("./actions/sweep.js"))
     .build(),
@@ -63,6 +63,20 @@ export const executorTasks = [
   targeted(task(["executor", "revoke-operator"], "Stop an address from executing"))
     .addOption({ name: "account", description: "The operator's address", defaultValue: "" })
     .setAction(() => import("./actions/revokeOperator.js"))
+    .build(),
+  targeted(
+    task(["executor", "set-profit-receiver"], "Send future profit to an address (none: keep it in the executor)"),
+  )
+    .addOption({ name: "account", description: 'The receiver\'s address, or "none"', defaultValue: "" })
+    .setAction(() => import("./actions/setProfitReceiver.js"))
+    .build(),
+  targeted(task(["executor", "allow-curve-pool"], "Let routes swap through a Curve pool"))
+    .addOption({ name: "pool", description: "The Curve pool's address", defaultValue: "" })
+    .setAction(() => import("./actions/allowCurvePool.js"))
+    .build(),
+  targeted(task(["executor", "disallow-curve-pool"], "Stop routes from swapping through a Curve pool"))
+    .addOption({ name: "pool", description: "The Curve pool's address", defaultValue: "" })
+    .setAction(() => import("./actions/disallowCurvePool.js"))
     .build(),
   targeted(task(["executor", "propose-owner"], "Propose a new owner (step 1 of 2)"))
     .addOption({ name: "account", description: "The proposed owner", defaultValue: "" })

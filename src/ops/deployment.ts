@@ -34,6 +34,20 @@ export function parseAddress(option: string, value: string): Address {
   return getAddress(value) as Address;
 }
 
+/**
+ * A token given as an address or as the address book's symbol (`WETH`, `usdc`: any case).
+ * @throws OpsError naming the symbols the book has when it is neither.
+ */
+export function parseToken(option: string, value: string, book: AddressBook): Address {
+  const wanted = value.toLowerCase();
+  if (isAddress(value)) return getAddress(value) as Address;
+  const entry = Object.entries(book.tokens).find(([symbol]) => symbol.toLowerCase() === wanted);
+  if (entry?.[1] !== undefined) return entry[1];
+  throw new OpsError(`${option}: "${value}" is neither an address nor a token of this chain's address book.`, {
+    details: `Give a 0x-prefixed address or one of: ${Object.keys(book.tokens).join(", ")}.`,
+  });
+}
+
 /** Parses a comma-separated list of addresses (empty string: none). */
 export function parseAddressList(option: string, value: string): Address[] {
   return value

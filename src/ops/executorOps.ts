@@ -171,6 +171,9 @@ export type OwnerAction =
   | { readonly kind: "pause" }
   | { readonly kind: "unpause" }
   | { readonly kind: "setOperator"; readonly account: Address; readonly allowed: boolean }
+  /** Zero address: profit stays in the executor. */
+  | { readonly kind: "setProfitReceiver"; readonly account: Address }
+  | { readonly kind: "setCurvePool"; readonly pool: Address; readonly allowed: boolean }
   | { readonly kind: "proposeOwner"; readonly account: Address }
   | { readonly kind: "acceptOwner" };
 
@@ -225,6 +228,22 @@ export async function runOwnerAction(signer: Signer, executor: Address, action: 
       if (is === action.allowed)
         throw new OpsError(`${action.account} is ${is ? "already" : "not"} an operator: nothing to change.`);
       call = contract.getFunction("setOperator")(action.account, action.allowed);
+      break;
+    }
+    case "setProfitReceiver": {
+      const current = (await contract.getFunction("profitReceiver")()) as string;
+      if (current.toLowerCase() === action.account.toLowerCase())
+        throw new OpsError(`The profit receiver is already ${action.account}: nothing to change.`);
+      call = contract.getFunction("setProfitReceiver")(action.account);
+      break;
+    }
+    case "setCurvePool": {
+      const allowed = (await contract.getFunction("isCurvePool")(action.pool)) as boolean;
+      if (allowed === action.allowed)
+        throw new OpsError(
+          `The Curve pool ${action.pool} is ${allowed ? "already" : "not"} allowed: nothing to change.`,
+        );
+      call = contract.getFunction("setCurvePool")(action.pool, action.allowed);
       break;
     }
     case "proposeOwner": {

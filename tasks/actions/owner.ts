@@ -1,6 +1,6 @@
-import { Contract, parseUnits } from "ethers";
+import { Contract, parseUnits, ZeroAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-import { OpsError, parseAddress } from "../../src/ops/deployment.js";
+import { bookForProvider, OpsError, parseAddress, parseToken } from "../../src/ops/deployment.js";
 import type { ExecutorTarget } from "../../src/ops/executorOps.js";
 import { ownerTask } from "./run.js";
 
@@ -28,8 +28,9 @@ export async function withdraw(
   await ownerTask(
     hre,
     args,
-    async () => {
-      const token = args.token.toUpperCase() === "ETH" ? "ETH" : parseAddress("--token", args.token);
+    async (signer) => {
+      const book = await bookForProvider(signer.provider as NonNullable<typeof signer.provider>);
+      const token = args.token.toUpperCase() === "ETH" ? "ETH" : parseToken("--token", args.token, book);
       return { kind: "withdraw", token, amount: await amountOf(args.amount, token, hre) };
     },
     `Withdrew ${args.amount} ${args.token} to the owner`,
@@ -43,8 +44,9 @@ export async function sweep(
   await ownerTask(
     hre,
     args,
-    async () => {
-      const token = parseAddress("--token", args.token);
+    async (signer) => {
+      const book = await bookForProvider(signer.provider as NonNullable<typeof signer.provider>);
+      const token = parseToken("--token", args.token, book);
       const keep = await amountOf(args.keep, token, hre);
       if (keep === "all") throw new OpsError('--keep must be an amount, not "all".');
       return { kind: "sweep", token, keep };
@@ -76,6 +78,36 @@ export async function revokeOperator(args: Target & { readonly account: string }
     args,
     () => ({ kind: "setOperator", account: parseAddress("--account", args.account), allowed: false }),
     `Revoked operator ${args.account}`,
+  );
+}
+
+export async function setProfitReceiver(args: Target & { readonly account: string }, hre: HardhatRuntimeEnvironment) {
+  await ownerTask(
+    hre,
+    args,
+    () => ({
+      kind: "setProfitReceiver",
+      account: args.account === "none" ? (ZeroAddress as `0x${string}`) : parseAddress("--account", args.account),
+    }),
+    args.account === "none" ? "Profit now stays in the executor" : `Profit now goes to ${args.account}`,
+  );
+}
+
+export async function allowCurvePool(args: Target & { readonly pool: string }, hre: HardhatRuntimeEnvironment) {
+  await ownerTask(
+    hre,
+    args,
+    () => ({ kind: "setCurvePool", pool: parseAddress("--pool", args.pool), allowed: true }),
+    `Allowed Curve pool ${args.pool}`,
+  );
+}
+
+export async function disallowCurvePool(args: Target & { readonly pool: string }, hre: HardhatRuntimeEnvironment) {
+  await ownerTask(
+    hre,
+    args,
+    () => ({ kind: "setCurvePool", pool: parseAddress("--pool", args.pool), allowed: false }),
+    `Disallowed Curve pool ${args.pool}`,
   );
 }
 

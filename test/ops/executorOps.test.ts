@@ -3,7 +3,8 @@ import { fileURLToPath } from "node:url";
 import { expect } from "chai";
 import { parseUnits, ZeroAddress } from "ethers";
 import type { Address } from "../../src/addressBook.js";
-import { OpsError } from "../../src/ops/deployment.js";
+import { mainnet } from "../../src/addressBooks/mainnet.js";
+import { OpsError, parseToken } from "../../src/ops/deployment.js";
 import { describeStatus, executorStatus, resolveExecutor, runOwnerAction } from "../../src/ops/executorOps.js";
 import { fund } from "../../src/replica/tokens.js";
 import { ethers, loadExecutor } from "../fixtures/executor.js";
@@ -110,6 +111,40 @@ describe("owner operations", () => {
     );
     // Only the one pause was sent.
     expect(await ethers.provider.getTransactionCount(owner)).to.equal(nonce + 1);
+  });
+
+  it("sets the profit receiver and the Curve allowlist, refusing a change to what already is", async () => {
+    const f = await loadExecutor();
+    const receiver = (await f.stranger.getAddress()) as Address;
+    await runOwnerAction(f.owner, f.executorAddress, { kind: "setProfitReceiver", account: receiver });
+    expect(await f.executor.getFunction("profitReceiver")()).to.equal(receiver);
+    await expect(
+      runOwnerAction(f.owner, f.executorAddress, { kind: "setProfitReceiver", account: receiver }),
+    ).to.be.rejectedWith(OpsError, `The profit receiver is already ${receiver}`);
+    await runOwnerAction(f.owner, f.executorAddress, { kind: "setProfitReceiver", account: ZeroAddress as Address });
+    expect(await f.executor.getFunction("profitReceiver")()).to.equal(ZeroAddress);
+    const pool = f.replica.tokenAddresses.DAI; // any address: the allowlist holds addresses
+    await runOwnerAction(f.owner, f.executorAddress, { kind: "setCurvePool", pool, allowed: true });
+    expect(await f.executor.getFunction("isCurvePool")(pool)).to.equal(true);
+    await expect(
+      runOwnerAction(f.owner, f.executorAddress, { kind: "setCurvePool", pool, allowed: true }),
+    ).to.be.rejectedWith(OpsError, "is already allowed");
+    await runOwnerAction(f.owner, f.executorAddress, { kind: "setCurvePool", pool, allowed: false });
+    expect(await f.executor.getFunction("isCurvePool")(pool)).to.equal(false);
+    await expect(
+      runOwnerAction(f.operator, f.executorAddress, { kind: "setCurvePool", pool, allowed: true }),
+    ).to.be.rejectedWith(OpsError, "is not the executor's owner");
+  });
+
+  it("takes a token by the address book's symbol as well as by address, and names the symbols when neither", () => {
+    const book = mainnet;
+    expect(parseToken("--token", "WETH", book)).to.equal(book.tokens.WETH);
+    expect(parseToken("--token", "usdc", book)).to.equal(book.tokens.USDC);
+    expect(parseToken("--token", book.tokens.DAI.toLowerCase(), book)).to.equal(book.tokens.DAI);
+    expect(() => parseToken("--token", "WETHH", book)).to.throw(
+      OpsError,
+      '--token: "WETHH" is neither an address nor a token',
+    );
   });
 
   it("refuses to withdraw more than the executor holds", async () => {

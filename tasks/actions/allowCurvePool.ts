@@ -1,0 +1,1 @@
+export { allowCurvePool as default } from "./owner.js";

@@ -1,0 +1,1 @@
+export { disallowCurvePool as default } from "./owner.js";

@@ -1,0 +1,1 @@
+export { setProfitReceiver as default } from "./owner.js";
