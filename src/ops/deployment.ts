@@ -40,10 +40,11 @@ export function parseAddress(option: string, value: string): Address {
  */
 export function parseToken(option: string, value: string, book: AddressBook): Address {
   const wanted = value.toLowerCase();
-  if (isAddress(value)) return getAddress(value) as Address;
+  // Anything written as hex is meant as an address: it is judged as one.
+  if (wanted.startsWith("0x")) return parseAddress(option, value);
   const entry = Object.entries(book.tokens).find(([symbol]) => symbol.toLowerCase() === wanted);
   if (entry?.[1] !== undefined) return entry[1];
-  throw new OpsError(`${option}: "${value}" is neither an address nor a token of this chain's address book.`, {
+  throw new OpsError(`${option}: "${value}" is not a token of this chain's address book.`, {
     details: `Give a 0x-prefixed address or one of: ${Object.keys(book.tokens).join(", ")}.`,
   });
 }

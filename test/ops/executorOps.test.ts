@@ -143,8 +143,9 @@ describe("owner operations", () => {
     expect(parseToken("--token", book.tokens.DAI.toLowerCase(), book)).to.equal(book.tokens.DAI);
     expect(() => parseToken("--token", "WETHH", book)).to.throw(
       OpsError,
-      '--token: "WETHH" is neither an address nor a token',
+      '--token: "WETHH" is not a token of this chain',
     );
+    expect(() => parseToken("--token", "0x12", book)).to.throw(OpsError, '--token: "0x12" is not an address.');
   });
 
   it("refuses to withdraw more than the executor holds", async () => {
