@@ -1,6 +1,6 @@
 import { MaxUint256, parseUnits, type Signer, ZeroAddress } from "ethers";
 import type { AaveV3Deployment, Address } from "../addressBook.js";
-import { protocolArtifact } from "./artifacts.js";
+import { type Artifact, protocolArtifact } from "./artifacts.js";
 import { type AnyContract, attach, deployArtifact } from "./deploy.js";
 import { amountForUsd, USD_PRICE } from "./prices.js";
 import { type ReplicaTokenSymbol, type ReplicaTokens, TOKEN_DECIMALS } from "./tokens.js";
@@ -82,16 +82,7 @@ export async function deployAave(
   await call(aclManager, "addPoolAdmin", me);
   await call(aclManager, "addEmergencyAdmin", me);
 
-  // One price source per asset, reporting the reference price.
-  const assets: string[] = [];
-  const sources: string[] = [];
-  for (const symbol of reserves) {
-    const aggregator = await deployArtifact(deployer, protocolArtifact("AaveMockAggregator"), [
-      USD_PRICE[symbol] * ORACLE_UNIT,
-    ]);
-    assets.push(await tokens[symbol].getAddress());
-    sources.push(await aggregator.getAddress());
-  }
+  const { assets, sources } = await deployPriceSources(deployer, tokens, reserves);
   const oracle = await deployArtifact(deployer, protocolArtifact("AaveOracle"), [
     providerAddress,
     assets,
@@ -102,15 +93,11 @@ export async function deployAave(
   ]);
   await call(addressesProvider, "setPriceOracle", await oracle.getAddress());
 
-  // The provider deploys the proxies and initialises them with itself.
-  await call(addressesProvider, "setPoolImpl", await poolImpl.getAddress());
-  await call(addressesProvider, "setPoolConfiguratorImpl", await configuratorImpl.getAddress());
-  const poolAddress = (await addressesProvider.getFunction("getPool")()) as Address;
-  const pool = attach(protocolArtifact("AavePool"), poolAddress, deployer);
-  const poolConfigurator = attach(
-    protocolArtifact("AavePoolConfigurator"),
-    (await addressesProvider.getFunction("getPoolConfigurator")()) as string,
+  const { poolAddress, pool, poolConfigurator } = await installPool(
     deployer,
+    addressesProvider,
+    [poolImpl, protocolArtifact("AavePool")],
+    [configuratorImpl, protocolArtifact("AavePoolConfigurator")],
   );
   await call(poolConfigurator, "updateFlashloanPremiumTotal", AAVE_FLASHLOAN_PREMIUM_BPS);
   await call(poolConfigurator, "updateFlashloanPremiumToProtocol", 0);
@@ -170,6 +157,45 @@ export async function deployAave(
     dataProvider,
     aTokens,
     deployment: { poolAddressesProvider: providerAddress as Address, pool: poolAddress },
+  };
+}
+
+/** One price source per asset (Aave's own mock feed), reporting the replica's reference price. */
+export async function deployPriceSources(
+  deployer: Signer,
+  tokens: ReplicaTokens,
+  reserves: readonly ReplicaTokenSymbol[],
+): Promise<{ assets: string[]; sources: string[] }> {
+  const assets: string[] = [];
+  const sources: string[] = [];
+  for (const symbol of reserves) {
+    const feed = await deployArtifact(deployer, protocolArtifact("AaveMockAggregator"), [
+      USD_PRICE[symbol] * ORACLE_UNIT,
+    ]);
+    assets.push(await tokens[symbol].getAddress());
+    sources.push(await feed.getAddress());
+  }
+  return { assets, sources };
+}
+
+/**
+ * Gives the addresses provider its Pool and PoolConfigurator implementations; it deploys their
+ * proxies and initialises them with itself. Returns the proxies, with the implementations' ABIs.
+ */
+export async function installPool(
+  deployer: Signer,
+  addressesProvider: AnyContract,
+  [poolImpl, poolArtifact]: readonly [AnyContract, Artifact],
+  [configuratorImpl, configuratorArtifact]: readonly [AnyContract, Artifact],
+): Promise<{ poolAddress: Address; pool: AnyContract; poolConfigurator: AnyContract }> {
+  await (await addressesProvider.getFunction("setPoolImpl")(await poolImpl.getAddress())).wait();
+  await (await addressesProvider.getFunction("setPoolConfiguratorImpl")(await configuratorImpl.getAddress())).wait();
+  const poolAddress = (await addressesProvider.getFunction("getPool")()) as Address;
+  const configuratorAddress = (await addressesProvider.getFunction("getPoolConfigurator")()) as string;
+  return {
+    poolAddress,
+    pool: attach(poolArtifact, poolAddress, deployer),
+    poolConfigurator: attach(configuratorArtifact, configuratorAddress, deployer),
   };
 }
 

@@ -1,9 +1,14 @@
 import { AbiCoder, type Signer, ZeroAddress } from "ethers";
 import type { Address } from "../addressBook.js";
-import { AAVE_FLASHLOAN_PREMIUM_BPS, configureReserves, type ReplicaAave } from "./aave.js";
-import { originArtifact, protocolArtifact } from "./artifacts.js";
-import { type AnyContract, attach, deployArtifact } from "./deploy.js";
-import { USD_PRICE } from "./prices.js";
+import {
+  AAVE_FLASHLOAN_PREMIUM_BPS,
+  configureReserves,
+  deployPriceSources,
+  installPool,
+  type ReplicaAave,
+} from "./aave.js";
+import { originArtifact } from "./artifacts.js";
+import { type AnyContract, deployArtifact } from "./deploy.js";
 import type { ReplicaTokenSymbol, ReplicaTokens } from "./tokens.js";
 
 /** The protocol's share of the liquidation bonus on this market, in basis points (mainnet's usual 10%). */
@@ -50,27 +55,16 @@ export async function deployAaveOrigin(
   // The implementations mark themselves initialised in their constructors (VersionedInitializable).
   const poolImpl = await deploy("PoolInstance", [providerAddress, await strategy.getAddress()], libraries);
   const configuratorImpl = await deploy("PoolConfiguratorInstance", [], libraries);
-  await call(addressesProvider, "setPoolImpl", await poolImpl.getAddress());
-  await call(addressesProvider, "setPoolConfiguratorImpl", await configuratorImpl.getAddress());
-  const poolAddress = (await addressesProvider.getFunction("getPool")()) as Address;
-  const pool = attach(originArtifact("PoolInstance"), poolAddress, deployer);
-  const poolConfigurator = attach(
-    originArtifact("PoolConfiguratorInstance"),
-    (await addressesProvider.getFunction("getPoolConfigurator")()) as string,
+  const { poolAddress, pool, poolConfigurator } = await installPool(
     deployer,
+    addressesProvider,
+    [poolImpl, originArtifact("PoolInstance")],
+    [configuratorImpl, originArtifact("PoolConfiguratorInstance")],
   );
   await call(poolConfigurator, "updateFlashloanPremium", AAVE_FLASHLOAN_PREMIUM_BPS);
 
   // The v3.0 market's price-source contract: any feed answering `latestAnswer` will do.
-  const assets: string[] = [];
-  const sources: string[] = [];
-  for (const symbol of reserves) {
-    const aggregator = await deployArtifact(deployer, protocolArtifact("AaveMockAggregator"), [
-      USD_PRICE[symbol] * 10n ** 8n,
-    ]);
-    assets.push(await tokens[symbol].getAddress());
-    sources.push(await aggregator.getAddress());
-  }
+  const { assets, sources } = await deployPriceSources(deployer, tokens, reserves);
   const oracle = await deploy("AaveOracle", [providerAddress, assets, sources, ZeroAddress, ZeroAddress, 10n ** 8n]);
   await call(addressesProvider, "setPriceOracle", await oracle.getAddress());
   const dataProvider = await deploy("AaveProtocolDataProvider", [providerAddress]);

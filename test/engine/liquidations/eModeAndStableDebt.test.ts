@@ -16,6 +16,7 @@ import { unitsOf } from "../../../src/replica/positions.js";
 import type { Replica } from "../../../src/replica/replica.js";
 import { fund, type ReplicaTokenSymbol } from "../../../src/replica/tokens.js";
 import { ethers, loadReplica, networkHelpers, otherSigners } from "../../fixtures/replica.js";
+import { sendLiquidation } from "./support/sendLiquidation.js";
 
 const STABLES: ReplicaTokenSymbol[] = ["USDC", "DAI", "USDT"];
 
@@ -110,31 +111,10 @@ describe("efficiency mode and stable-rate debt on the replica's v3.0 market", ()
       when,
       under.eModes,
     );
-    const me = await liquidator.getAddress();
-    await fund(replica.tokens, "USDC", liquidator, me, unitsOf("USDC", "100000"));
-    const pool = replica.aave.pool.connect(liquidator) as AnyContract;
-    await (
-      await (replica.tokens.USDC.connect(liquidator) as AnyContract).getFunction("approve")(pool, MaxUint256)
-    ).wait();
-    const before = (await replica.tokens.DAI.getFunction("balanceOf")(me)) as bigint;
-    await networkHelpers.time.setNextBlockTimestamp(when);
-    const receipt = await (
-      await pool.getFunction("liquidationCall")(
-        replica.tokenAddresses.DAI,
-        replica.tokenAddresses.USDC,
-        user,
-        MaxUint256,
-        false,
-      )
-    ).wait();
-    const event = receipt.logs
-      .map((log: { topics: string[]; data: string }) => pool.interface.parseLog(log))
-      .find((parsed: { name: string } | null) => parsed?.name === "LiquidationCall");
-    expect(event?.args.debtToCover).to.equal(predicted?.debtRepaid);
-    expect(event?.args.liquidatedCollateralAmount).to.equal(predicted?.collateralSeized);
-    expect(((await replica.tokens.DAI.getFunction("balanceOf")(me)) as bigint) - before).to.equal(
-      predicted?.collateralSeized,
-    );
+    const { event, received } = await sendLiquidation(replica, liquidator, user, "DAI", "USDC", when);
+    expect(event?.debtToCover).to.equal(predicted?.debtRepaid);
+    expect(event?.liquidatedCollateralAmount).to.equal(predicted?.collateralSeized);
+    expect(received).to.equal(predicted?.collateralSeized);
     // The mode's 1% bonus, not the reserve's 5%: 1.01 × debt / 0.96 of DAI.
     const expected = ((((predicted?.debtRepaid ?? 0n) * 10n ** 12n * 10_100n) / 10_000n) * 100n) / 96n;
     expect(predicted?.collateralSeized ?? 0n).to.be.within(expected - 10n ** 12n, expected + 10n ** 12n);
@@ -198,26 +178,9 @@ describe("efficiency mode and stable-rate debt on the replica's v3.0 market", ()
       MaxUint256,
       when,
     );
-    const who = await liquidator.getAddress();
-    await fund(replica.tokens, "USDC", liquidator, who, unitsOf("USDC", "100000"));
-    const liquidating = replica.aave.pool.connect(liquidator) as AnyContract;
-    await (
-      await (replica.tokens.USDC.connect(liquidator) as AnyContract).getFunction("approve")(liquidating, MaxUint256)
-    ).wait();
-    await networkHelpers.time.setNextBlockTimestamp(when);
-    const receipt = await (
-      await liquidating.getFunction("liquidationCall")(
-        replica.tokenAddresses.WETH,
-        replica.tokenAddresses.USDC,
-        me,
-        MaxUint256,
-        false,
-      )
-    ).wait();
-    const event = receipt.logs
-      .map((log: { topics: string[]; data: string }) => liquidating.interface.parseLog(log))
-      .find((parsed: { name: string } | null) => parsed?.name === "LiquidationCall");
-    expect(event?.args.debtToCover).to.equal(predicted?.debtRepaid);
-    expect(event?.args.liquidatedCollateralAmount).to.equal(predicted?.collateralSeized);
+    const { event, received } = await sendLiquidation(replica, liquidator, me, "WETH", "USDC", when);
+    expect(event?.debtToCover).to.equal(predicted?.debtRepaid);
+    expect(event?.liquidatedCollateralAmount).to.equal(predicted?.collateralSeized);
+    expect(received).to.equal(predicted?.collateralSeized);
   });
 });

@@ -7,10 +7,11 @@ import { liquidationAmounts } from "../../../src/engine/liquidations/liquidation
 import { type AaveMarketSource, readPosition, readReserves } from "../../../src/engine/liquidations/market.js";
 import { setOraclePrice } from "../../../src/replica/aave.js";
 import type { AnyContract } from "../../../src/replica/deploy.js";
-import { openPosition, unitsOf } from "../../../src/replica/positions.js";
+import { openPosition } from "../../../src/replica/positions.js";
 import type { Replica } from "../../../src/replica/replica.js";
-import { fund, type ReplicaTokenSymbol } from "../../../src/replica/tokens.js";
+import type { ReplicaTokenSymbol } from "../../../src/replica/tokens.js";
 import { ethers, loadReplica, networkHelpers, otherSigners } from "../../fixtures/replica.js";
+import { sendLiquidation } from "./support/sendLiquidation.js";
 
 /**
  * Predicts a liquidation from the state at the latest block for the next block's timestamp,
@@ -39,28 +40,7 @@ async function predictAndLiquidate(
   const when = BigInt(block.timestamp) + 60n;
   const predicted = liquidationAmounts(reserves, position, debtReserve, collateralReserve, MaxUint256, when);
 
-  const me = await liquidator.getAddress();
-  await fund(replica.tokens, debt, liquidator, me, unitsOf(debt, "1000000"));
-  const pool = replica.aave.pool.connect(liquidator) as AnyContract;
-  await (
-    await (replica.tokens[debt].connect(liquidator) as AnyContract).getFunction("approve")(pool, MaxUint256)
-  ).wait();
-  const collateralToken = replica.tokens[collateral].connect(liquidator) as AnyContract;
-  const before = (await collateralToken.getFunction("balanceOf")(me)) as bigint;
-  await networkHelpers.time.setNextBlockTimestamp(when);
-  const receipt = await (
-    await pool.getFunction("liquidationCall")(
-      replica.tokenAddresses[collateral],
-      replica.tokenAddresses[debt],
-      user,
-      MaxUint256,
-      false,
-    )
-  ).wait();
-  const event = receipt.logs
-    .map((log: { topics: string[]; data: string }) => pool.interface.parseLog(log))
-    .find((parsed: { name: string } | null) => parsed?.name === "LiquidationCall");
-  const received = ((await collateralToken.getFunction("balanceOf")(me)) as bigint) - before;
+  const { event, received } = await sendLiquidation(replica, liquidator, user, collateral, debt, when);
   return { predicted, event, received, hfBefore: accountData(reserves, position, when).healthFactor };
 }
 
@@ -80,8 +60,8 @@ describe("liquidations priced as Aave's LiquidationLogic prices them", () => {
     const first = await predictAndLiquidate(replica, liquidator, aliceAddress, "USDC", "WETH");
     expect(first.hfBefore > 95n * 10n ** 16n && first.hfBefore < 10n ** 18n).to.equal(true);
     expect(first.predicted?.closeFactor).to.equal(5_000n);
-    expect(first.event?.args.debtToCover).to.equal(first.predicted?.debtRepaid);
-    expect(first.event?.args.liquidatedCollateralAmount).to.equal(first.predicted?.collateralSeized);
+    expect(first.event?.debtToCover).to.equal(first.predicted?.debtRepaid);
+    expect(first.event?.liquidatedCollateralAmount).to.equal(first.predicted?.collateralSeized);
     expect(first.received).to.equal(first.predicted?.collateralSeized);
 
     // A 10% protocol share of the bonus on WETH, and WETH at $1,500: Carol's collateral no
@@ -92,8 +72,8 @@ describe("liquidations priced as Aave's LiquidationLogic prices them", () => {
     const second = await predictAndLiquidate(replica, liquidator, carolAddress, "DAI", "WETH");
     expect(second.predicted?.closeFactor).to.equal(10_000n);
     expect(second.predicted?.protocolFee ?? 0n).to.be.greaterThan(0n);
-    expect(second.event?.args.debtToCover).to.equal(second.predicted?.debtRepaid);
-    expect(second.event?.args.liquidatedCollateralAmount).to.equal(second.predicted?.collateralSeized);
+    expect(second.event?.debtToCover).to.equal(second.predicted?.debtRepaid);
+    expect(second.event?.liquidatedCollateralAmount).to.equal(second.predicted?.collateralSeized);
     expect(second.received).to.equal(second.predicted?.collateralSeized);
     // Seized and fee together are everything Carol had: her aToken balance is gone.
     expect((second.predicted?.collateralSeized ?? 0n) + (second.predicted?.protocolFee ?? 0n)).to.be.at.least(
