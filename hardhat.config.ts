@@ -7,6 +7,14 @@ import { executorTasks, replicaTasks } from "./tasks/executor.js";
 
 const require = createRequire(import.meta.url);
 
+/// Ledger signing for the owner tasks (`--ledger <address>`). The plugin is an optional
+/// dependency: its USB driver compiles against libusb and libudev, and an install without them
+/// still works, with every task but Ledger signing.
+const ledgerPlugin = await import("@nomicfoundation/hardhat-ledger").then(
+  (module) => module.default,
+  () => undefined,
+);
+
 /// Solidity is compiled by the npm `solc` package so that nothing is downloaded.
 const SOLC_VERSION = "0.8.28";
 const solcPath = require.resolve("solc/soljson.js");
@@ -60,7 +68,7 @@ function compilerSettings(viaIR: boolean) {
 }
 
 export default defineConfig({
-  plugins: [hardhatToolboxMochaEthers],
+  plugins: ledgerPlugin === undefined ? [hardhatToolboxMochaEthers] : [hardhatToolboxMochaEthers, ledgerPlugin],
   tasks: [...executorTasks, ...replicaTasks],
   solidity: {
     compilers: [{ version: SOLC_VERSION, path: solcPath, settings: compilerSettings(false) }],
@@ -128,7 +136,8 @@ export default defineConfig({
     ...liveNetwork("base", 8453, "op"),
   },
   verify: {
-    // Needs the network: run `npx hardhat verify --network <name> <address> …` from a machine online.
+    // Needs the network: `npx hardhat ignition verify chain-<chainId> --network <name>` from a machine
+    // online; Ignition supplies the constructor arguments from its record.
     etherscan: { apiKey: configVariable("ETHERSCAN_API_KEY") },
   },
 });

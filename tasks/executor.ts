@@ -16,6 +16,22 @@ function targeted<T extends ReturnType<typeof task>>(builder: T) {
     });
 }
 
+/** Options every owner task takes to choose how its transaction is signed. */
+function signed<T extends ReturnType<typeof task>>(builder: T) {
+  return targeted(builder)
+    .addOption({
+      name: "ledger",
+      description: "Sign on a Ledger with this account instead of the keystore's key",
+      defaultValue: "",
+    })
+    .addOption({
+      name: "safe",
+      description:
+        "The Safe that owns the executor: print the transaction and a Transaction Builder batch, send nothing",
+      defaultValue: "",
+    });
+}
+
 /** The executor's deployment and owner tasks (`npx hardhat executor …`). */
 export const executorTasks = [
   emptyTask("executor", "Deploy and operate the FlashArbExecutor").build(),
@@ -38,51 +54,60 @@ export const executorTasks = [
     .build(),
   targeted(task(["executor", "status"], "Show owner, operators, profit receiver, pause state and balances"))
     .addFlag({ name: "json", description: "Print one JSON object" })
+    .addOption({
+      name: "fromBlock",
+      description: "Read events from this block (default: the deployment's, from Ignition's record or the chain)",
+      defaultValue: "",
+    })
+    .addOption({
+      name: "pageBlocks",
+      description: "Blocks per log query (halved when the RPC refuses a page)",
+      type: ArgumentType.INT,
+      defaultValue: 10_000,
+    })
     .setAction(() => import("./actions/status.js"))
     .build(),
-  targeted(task(["executor", "withdraw"], "Withdraw a token (or ETH) to the owner"))
+  signed(task(["executor", "withdraw"], "Withdraw a token (or ETH) to the owner"))
     .addOption({ name: "token", description: "Token address or symbol (WETH, USDC…), or ETH", defaultValue: "" })
     .addOption({ name: "amount", description: 'Amount in whole units, or "all"', defaultValue: "all" })
     .setAction(() => import("./actions/withdraw.js"))
     .build(),
-  targeted(task(["executor", "sweep"], "Send a token's balance above a threshold to the profit receiver"))
+  signed(task(["executor", "sweep"], "Send a token's balance above a threshold to the profit receiver"))
     .addOption({ name: "token", description: "Token address or symbol (WETH, USDC…)", defaultValue: "" })
     .addOption({ name: "keep", description: "Amount to keep, in whole units", defaultValue: "0" })
     .setAction(() => import("./actions/sweep.js"))
     .build(),
-  targeted(task(["executor", "pause"], "Stop execution (withdrawals still work)"))
+  signed(task(["executor", "pause"], "Stop execution (withdrawals still work)"))
     .setAction(() => import("./actions/pause.js"))
     .build(),
-  targeted(task(["executor", "unpause"], "Let execution run again"))
+  signed(task(["executor", "unpause"], "Let execution run again"))
     .setAction(() => import("./actions/unpause.js"))
     .build(),
-  targeted(task(["executor", "grant-operator"], "Let an address execute"))
+  signed(task(["executor", "grant-operator"], "Let an address execute"))
     .addOption({ name: "account", description: "The operator's address", defaultValue: "" })
     .setAction(() => import("./actions/grantOperator.js"))
     .build(),
-  targeted(task(["executor", "revoke-operator"], "Stop an address from executing"))
+  signed(task(["executor", "revoke-operator"], "Stop an address from executing"))
     .addOption({ name: "account", description: "The operator's address", defaultValue: "" })
     .setAction(() => import("./actions/revokeOperator.js"))
     .build(),
-  targeted(
-    task(["executor", "set-profit-receiver"], "Send future profit to an address (none: keep it in the executor)"),
-  )
+  signed(task(["executor", "set-profit-receiver"], "Send future profit to an address (none: keep it in the executor)"))
     .addOption({ name: "account", description: 'The receiver\'s address, or "none"', defaultValue: "" })
     .setAction(() => import("./actions/setProfitReceiver.js"))
     .build(),
-  targeted(task(["executor", "allow-curve-pool"], "Let routes swap through a Curve pool"))
+  signed(task(["executor", "allow-curve-pool"], "Let routes swap through a Curve pool"))
     .addOption({ name: "pool", description: "The Curve pool's address", defaultValue: "" })
     .setAction(() => import("./actions/allowCurvePool.js"))
     .build(),
-  targeted(task(["executor", "disallow-curve-pool"], "Stop routes from swapping through a Curve pool"))
+  signed(task(["executor", "disallow-curve-pool"], "Stop routes from swapping through a Curve pool"))
     .addOption({ name: "pool", description: "The Curve pool's address", defaultValue: "" })
     .setAction(() => import("./actions/disallowCurvePool.js"))
     .build(),
-  targeted(task(["executor", "propose-owner"], "Propose a new owner (step 1 of 2)"))
+  signed(task(["executor", "propose-owner"], "Propose a new owner (step 1 of 2)"))
     .addOption({ name: "account", description: "The proposed owner", defaultValue: "" })
     .setAction(() => import("./actions/proposeOwner.js"))
     .build(),
-  targeted(task(["executor", "accept-owner"], "Accept ownership, signed by the proposed owner (step 2 of 2)"))
+  signed(task(["executor", "accept-owner"], "Accept ownership, signed by the proposed owner (step 2 of 2)"))
     .setAction(() => import("./actions/acceptOwner.js"))
     .build(),
 ];

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Contract, type ContractRunner, formatUnits, type Provider, type Signer, ZeroAddress } from "ethers";
+import { Contract, type ContractRunner, formatUnits, type Log, type Provider, type Signer, ZeroAddress } from "ethers";
 import type { Address, AddressBook } from "../addressBook.js";
 import { executorAbi } from "../executor/abi.js";
 import { EXECUTOR_FUTURE_ID, OpsError, parseAddress } from "./deployment.js";
@@ -100,18 +100,30 @@ export interface ExecutorStatus {
   }>;
 }
 
+/** Where `executor status` starts reading the executor's events, and how many blocks per query. */
+export interface EventRange {
+  /** The executor's deployment block (see `deploymentBlock`). */
+  readonly fromBlock: number;
+  /** Blocks per `eth_getLogs` query (hosted RPCs cap the range); halved on a refusal. */
+  readonly pageBlocks?: number;
+}
+
 /**
  * Reads the executor's roles and balances. Operators are rebuilt from its `OperatorSet` events,
- * so the list is exact without an on-chain enumeration.
+ * read in pages from its deployment block: hosted RPCs refuse a log query over the whole chain,
+ * so the list is exact without an on-chain enumeration and without one.
  */
 export async function executorStatus(
   provider: Provider,
   executor: Address,
   book: AddressBook,
+  range: EventRange,
 ): Promise<ExecutorStatus> {
   const contract = executorAt(executor, provider);
   const operators = new Map<string, boolean>();
-  for (const log of await contract.queryFilter(contract.filters.OperatorSet?.() ?? "OperatorSet", 0)) {
+  const head = await provider.getBlockNumber();
+  const topic = contract.interface.getEvent("OperatorSet")?.topicHash as string;
+  for (const log of await logsInPages(provider, executor, topic, range.fromBlock, head, range.pageBlocks ?? 10_000)) {
     const parsed = contract.interface.parseLog(log);
     if (parsed !== null) operators.set(parsed.args[0] as string, parsed.args[1] as boolean);
   }
@@ -139,6 +151,98 @@ export async function executorStatus(
   };
 }
 
+/**
+ * One contract's logs with one topic over `[from, to]`, in pages of `pageBlocks`. A page the
+ * RPC refuses (too many results, too wide a range: each provider words it its own way) is
+ * split in half and tried again, down to a single block.
+ */
+async function logsInPages(
+  provider: Provider,
+  address: Address,
+  topic: string,
+  from: number,
+  to: number,
+  pageBlocks: number,
+): Promise<Log[]> {
+  if (!(Number.isInteger(pageBlocks) && pageBlocks >= 1))
+    throw new OpsError(`--page-blocks must be a whole number of at least 1, not ${pageBlocks}.`);
+  const logs: Log[] = [];
+  let page = pageBlocks;
+  for (let start = from; start <= to; ) {
+    const end = Math.min(to, start + page - 1);
+    try {
+      logs.push(...(await provider.getLogs({ address, topics: [topic], fromBlock: start, toBlock: end })));
+      start = end + 1;
+    } catch (cause) {
+      if (end === start)
+        throw new OpsError(`The RPC refused the executor's events at block ${start}.`, {
+          cause,
+          details: "Check the RPC URL; the provider may not serve logs.",
+        });
+      page = Math.max(1, Math.floor((end - start + 1) / 2));
+    }
+  }
+  return logs;
+}
+
+/**
+ * The block the executor was deployed in, where its events begin: `fromBlock` when given, else
+ * the receipt Ignition recorded for it, else a binary search over its code's history (which
+ * needs an archive node).
+ * @throws OpsError when none of these can say.
+ */
+export async function deploymentBlock(
+  provider: Provider,
+  executor: Address,
+  target: ExecutorTarget & { readonly fromBlock?: string },
+): Promise<number> {
+  if (target.fromBlock !== undefined && target.fromBlock !== "") {
+    if (!/^\d+$/.test(target.fromBlock))
+      throw new OpsError(`--from-block: "${target.fromBlock}" is not a block number.`);
+    return Number(target.fromBlock);
+  }
+  const chainId = Number((await provider.getNetwork()).chainId);
+  const id = target.deploymentId === undefined || target.deploymentId === "" ? `chain-${chainId}` : target.deploymentId;
+  const recorded = recordedDeploymentBlock(join(IGNITION_DEPLOYMENTS, id), executor);
+  if (recorded !== undefined) return recorded;
+  try {
+    let low = 0;
+    let high = await provider.getBlockNumber();
+    while (low < high) {
+      const middle = Math.floor((low + high) / 2);
+      if ((await provider.getCode(executor, middle)) === "0x") low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  } catch (cause) {
+    throw new OpsError(`Cannot find the block ${executor} was deployed in.`, {
+      cause,
+      details:
+        "No Ignition record of it here, and the RPC keeps no history of its code. Pass --from-block <deployment block>.",
+    });
+  }
+}
+
+/** The block of the executor's deployment receipt in an Ignition journal, if it is the one recorded. */
+function recordedDeploymentBlock(dir: string, executor: Address): number | undefined {
+  const journal = join(dir, "journal.jsonl");
+  if (!existsSync(journal)) return undefined;
+  for (const line of readFileSync(journal, "utf8").split("\n")) {
+    if (line.trim() === "") continue;
+    const entry = JSON.parse(line) as {
+      futureId?: string;
+      receipt?: { blockNumber?: number; contractAddress?: string };
+    };
+    if (
+      entry.futureId === EXECUTOR_FUTURE_ID &&
+      typeof entry.receipt?.blockNumber === "number" &&
+      entry.receipt.contractAddress?.toLowerCase() === executor.toLowerCase()
+    )
+      return entry.receipt.blockNumber;
+  }
+  return undefined;
+}
+
 /** A status as lines for a person. */
 export function describeStatus(status: ExecutorStatus): string {
   return [
@@ -152,14 +256,13 @@ export function describeStatus(status: ExecutorStatus): string {
   ].join("\n");
 }
 
-/** Refuses unless `signer` is the executor's owner (or, for `acceptOwnership`, its pending owner). */
-async function requireRole(contract: Contract, signer: Signer, role: "owner" | "pendingOwner"): Promise<void> {
+/** Refuses unless `from` is the executor's owner (or, for `acceptOwnership`, its pending owner). */
+async function requireRole(contract: Contract, from: Address, role: "owner" | "pendingOwner"): Promise<void> {
   const holder = (await contract.getFunction(role)()) as string;
-  const me = await signer.getAddress();
-  if (holder.toLowerCase() !== me.toLowerCase()) {
+  if (holder.toLowerCase() !== from.toLowerCase()) {
     const name = role === "owner" ? "owner" : "pending owner";
-    throw new OpsError(`The signer ${me} is not the executor's ${name} (${holder}).`, {
-      details: `Sign with the ${name}'s key: set it in the keystore for this network.`,
+    throw new OpsError(`The signer ${from} is not the executor's ${name} (${holder}).`, {
+      details: `Sign with the ${name}'s key (the keystore, --ledger <address>), or pass --safe <address> when a Safe holds the role.`,
     });
   }
 }
@@ -177,21 +280,48 @@ export type OwnerAction =
   | { readonly kind: "proposeOwner"; readonly account: Address }
   | { readonly kind: "acceptOwner" };
 
+/** One owner operation as the exact transaction to sign: by a key, a Ledger, or a Safe's owners. */
+export interface OwnerTransaction {
+  /** The executor. */
+  readonly to: Address;
+  /** The calldata, ABI-encoded. */
+  readonly data: string;
+  /** Wei sent with it: always zero for the executor's owner functions. */
+  readonly value: bigint;
+  /** The executor function called. */
+  readonly method: string;
+  /** Its arguments, in order, as the ABI encodes them. */
+  readonly args: readonly (string | bigint | boolean)[];
+}
+
 /**
- * Checks the signer's role and sends one owner operation; returns the transaction hash. An
- * operation that would change nothing is refused before anything is signed: a cold key's
- * signature (and its gas) is not spent on withdrawing nothing, pausing what is paused, revoking
- * an account that is no operator, or proposing the owner as owner.
- * @throws OpsError when the signer lacks the role, the amount exceeds the balance, or the
+ * Builds the transaction for one owner operation, after checking that `from` holds the role and
+ * that the operation would change something. An operation that would change nothing is refused
+ * before anything is signed: a cold key's signature (and its gas) is not spent on withdrawing
+ * nothing, pausing what is paused, revoking an account that is no operator, or proposing the
+ * owner as owner.
+ * @param from The account that will send it: the owner's key or Ledger, or the Safe that owns
+ *   the executor.
+ * @throws OpsError when `from` lacks the role, the amount exceeds the balance, or the
  *   operation would change nothing.
  */
-export async function runOwnerAction(signer: Signer, executor: Address, action: OwnerAction): Promise<string> {
-  const contract = executorAt(executor, signer);
-  await requireRole(contract, signer, action.kind === "acceptOwner" ? "pendingOwner" : "owner");
-  let call: Promise<{ hash: string; wait(): Promise<unknown> }>;
+export async function prepareOwnerTransaction(
+  provider: Provider,
+  executor: Address,
+  from: Address,
+  action: OwnerAction,
+): Promise<OwnerTransaction> {
+  const contract = executorAt(executor, provider);
+  await requireRole(contract, from, action.kind === "acceptOwner" ? "pendingOwner" : "owner");
+  const call = (method: string, ...args: (string | bigint | boolean)[]): OwnerTransaction => ({
+    to: executor,
+    data: contract.interface.encodeFunctionData(method, args),
+    value: 0n,
+    method,
+    args,
+  });
   switch (action.kind) {
     case "withdraw": {
-      const provider = signer.provider as Provider;
       const balance =
         action.token === "ETH"
           ? await provider.getBalance(executor)
@@ -199,43 +329,34 @@ export async function runOwnerAction(signer: Signer, executor: Address, action: 
       const amount = action.amount === "all" ? balance : action.amount;
       if (amount > balance) throw new OpsError(`Cannot withdraw ${amount}: the executor holds ${balance}.`);
       if (amount === 0n) throw new OpsError("Nothing to withdraw: the amount is zero (or the executor holds none).");
-      call =
-        action.token === "ETH"
-          ? contract.getFunction("withdrawETH")(amount)
-          : contract.getFunction("withdrawToken")(action.token, amount);
-      break;
+      return action.token === "ETH" ? call("withdrawETH", amount) : call("withdrawToken", action.token, amount);
     }
     case "sweep": {
-      const provider = signer.provider as Provider;
       const balance = (await new Contract(action.token, ERC20, provider).getFunction("balanceOf")(executor)) as bigint;
       if (balance <= action.keep)
         throw new OpsError(
           `Nothing to sweep: the executor holds ${balance}, not more than the ${action.keep} to keep.`,
         );
-      call = contract.getFunction("sweep")(action.token, action.keep);
-      break;
+      return call("sweep", action.token, action.keep);
     }
     case "pause":
     case "unpause": {
       const paused = (await contract.getFunction("paused")()) as boolean;
       if (paused === (action.kind === "pause"))
         throw new OpsError(`The executor is already ${paused ? "paused" : "running (not paused)"}.`);
-      call = contract.getFunction(action.kind)();
-      break;
+      return call(action.kind);
     }
     case "setOperator": {
       const is = (await contract.getFunction("isOperator")(action.account)) as boolean;
       if (is === action.allowed)
         throw new OpsError(`${action.account} is ${is ? "already" : "not"} an operator: nothing to change.`);
-      call = contract.getFunction("setOperator")(action.account, action.allowed);
-      break;
+      return call("setOperator", action.account, action.allowed);
     }
     case "setProfitReceiver": {
       const current = (await contract.getFunction("profitReceiver")()) as string;
       if (current.toLowerCase() === action.account.toLowerCase())
         throw new OpsError(`The profit receiver is already ${action.account}: nothing to change.`);
-      call = contract.getFunction("setProfitReceiver")(action.account);
-      break;
+      return call("setProfitReceiver", action.account);
     }
     case "setCurvePool": {
       const allowed = (await contract.getFunction("isCurvePool")(action.pool)) as boolean;
@@ -243,21 +364,29 @@ export async function runOwnerAction(signer: Signer, executor: Address, action: 
         throw new OpsError(
           `The Curve pool ${action.pool} is ${allowed ? "already" : "not"} allowed: nothing to change.`,
         );
-      call = contract.getFunction("setCurvePool")(action.pool, action.allowed);
-      break;
+      return call("setCurvePool", action.pool, action.allowed);
     }
     case "proposeOwner": {
       const owner = (await contract.getFunction("owner")()) as string;
       if (owner.toLowerCase() === action.account.toLowerCase())
         throw new OpsError(`${action.account} is already the owner.`);
-      call = contract.getFunction("transferOwnership")(action.account);
-      break;
+      return call("transferOwnership", action.account);
     }
     case "acceptOwner":
-      call = contract.getFunction("acceptOwnership")();
-      break;
+      return call("acceptOwnership");
   }
-  const tx = await call;
+}
+
+/**
+ * Checks the signer's role, sends one owner operation and waits for it; returns the transaction
+ * hash. See `prepareOwnerTransaction` for what is refused.
+ */
+export async function runOwnerAction(signer: Signer, executor: Address, action: OwnerAction): Promise<string> {
+  const provider = signer.provider;
+  if (provider === null) throw new OpsError("The signer is not connected to a network.");
+  const from = (await signer.getAddress()) as Address;
+  const transaction = await prepareOwnerTransaction(provider, executor, from, action);
+  const tx = await signer.sendTransaction({ to: transaction.to, data: transaction.data, value: transaction.value });
   await tx.wait();
   return tx.hash;
 }

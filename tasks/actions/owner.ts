@@ -1,22 +1,21 @@
-import { Contract, parseUnits, ZeroAddress } from "ethers";
+import { Contract, type Provider, parseUnits, ZeroAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { bookForProvider, OpsError, parseAddress, parseToken } from "../../src/ops/deployment.js";
 import type { ExecutorTarget } from "../../src/ops/executorOps.js";
-import { ownerTask } from "./run.js";
+import { ownerTask, type SigningOptions } from "./run.js";
 
-interface Target extends ExecutorTarget {
+interface Target extends ExecutorTarget, SigningOptions {
   readonly executor: string;
   readonly deploymentId: string;
 }
 
 /** Parses a human amount ("1.5", "all") in the token's decimals. */
-async function amountOf(value: string, token: string, hre: HardhatRuntimeEnvironment): Promise<bigint | "all"> {
+async function amountOf(value: string, token: string, provider: Provider): Promise<bigint | "all"> {
   if (value === "all") return "all";
   if (!/^\d+(\.\d+)?$/.test(value)) throw new OpsError(`--amount: "${value}" is not a number or "all".`);
   if (token === "ETH") return parseUnits(value, 18);
-  const { ethers } = await hre.network.create();
   const decimals = Number(
-    await new Contract(token, ["function decimals() view returns (uint8)"], ethers.provider).getFunction("decimals")(),
+    await new Contract(token, ["function decimals() view returns (uint8)"], provider).getFunction("decimals")(),
   );
   return parseUnits(value, decimals);
 }
@@ -28,10 +27,10 @@ export async function withdraw(
   await ownerTask(
     hre,
     args,
-    async (signer) => {
-      const book = await bookForProvider(signer.provider as NonNullable<typeof signer.provider>);
+    async (provider) => {
+      const book = await bookForProvider(provider);
       const token = args.token.toUpperCase() === "ETH" ? "ETH" : parseToken("--token", args.token, book);
-      return { kind: "withdraw", token, amount: await amountOf(args.amount, token, hre) };
+      return { kind: "withdraw", token, amount: await amountOf(args.amount, token, provider) };
     },
     `Withdrew ${args.amount} ${args.token} to the owner`,
   );
@@ -44,10 +43,10 @@ export async function sweep(
   await ownerTask(
     hre,
     args,
-    async (signer) => {
-      const book = await bookForProvider(signer.provider as NonNullable<typeof signer.provider>);
+    async (provider) => {
+      const book = await bookForProvider(provider);
       const token = parseToken("--token", args.token, book);
-      const keep = await amountOf(args.keep, token, hre);
+      const keep = await amountOf(args.keep, token, provider);
       if (keep === "all") throw new OpsError('--keep must be an amount, not "all".');
       return { kind: "sweep", token, keep };
     },

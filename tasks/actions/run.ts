@@ -1,10 +1,17 @@
 import { createInterface } from "node:readline/promises";
-import type { Signer } from "ethers";
+import type { Provider, Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import type { Address } from "../../src/addressBook.js";
 import { BaseError } from "../../src/errors.js";
-import { bookForProvider } from "../../src/ops/deployment.js";
-import { type ExecutorTarget, type OwnerAction, resolveExecutor, runOwnerAction } from "../../src/ops/executorOps.js";
+import { bookForProvider, OpsError, parseAddress } from "../../src/ops/deployment.js";
+import {
+  type ExecutorTarget,
+  type OwnerAction,
+  prepareOwnerTransaction,
+  resolveExecutor,
+  runOwnerAction,
+} from "../../src/ops/executorOps.js";
+import { describeSafeTransaction, safeBatch } from "../../src/ops/safeBatch.js";
 
 /**
  * Runs a task body; a `BaseError` (bad input, wrong network, missing role) is printed as a
@@ -48,19 +55,73 @@ export async function confirm(question: string, yes: boolean): Promise<boolean> 
   }
 }
 
-/** Resolves the target executor, runs one owner operation, and prints the transaction. */
+/** How an owner task's transaction is signed: `--ledger <address>`, `--safe <address>`, or neither (the keystore's key). */
+export interface SigningOptions {
+  readonly ledger: string;
+  readonly safe: string;
+}
+
+/**
+ * Resolves the target executor and runs one owner operation: signed by the network's key, by a
+ * Ledger (`--ledger`), or printed for the Safe that owns the executor (`--safe`: the exact
+ * transaction, then a Transaction Builder batch as the last line), in which case nothing is sent.
+ */
 export async function ownerTask(
   hre: HardhatRuntimeEnvironment,
-  target: ExecutorTarget,
-  build: (signer: Signer) => Promise<OwnerAction> | OwnerAction,
+  target: ExecutorTarget & SigningOptions,
+  build: (provider: Provider) => Promise<OwnerAction> | OwnerAction,
   summary: string,
 ): Promise<void> {
   await reportErrors(async () => {
-    const { provider, signer } = await connect(hre);
+    if (target.ledger !== "" && target.safe !== "")
+      throw new OpsError("Pass --ledger or --safe, not both: a Safe's owners sign in the Safe.");
+    if (target.safe !== "") {
+      const safe = parseAddress("--safe", target.safe);
+      const { ethers } = await hre.network.create();
+      const provider = ethers.provider;
+      await bookForProvider(provider);
+      const executor = await resolveExecutor(provider, target);
+      if ((await provider.getCode(safe)) === "0x")
+        throw new OpsError(`--safe: ${safe} has no code on this chain, so it is no Safe.`, {
+          details: "Give the Safe's own address (the contract), not one of its owners.",
+        });
+      const transaction = await prepareOwnerTransaction(provider, executor, safe, await build(provider));
+      const chainId = Number((await provider.getNetwork()).chainId);
+      console.log(describeSafeTransaction(safe, chainId, transaction, summary));
+      console.log(JSON.stringify(safeBatch(chainId, safe, [transaction], `${summary} on ${executor}`)));
+      return;
+    }
+    const { provider, signer } = target.ledger === "" ? await connect(hre) : await connectLedger(hre, target.ledger);
     await bookForProvider(provider);
     const executor: Address = await resolveExecutor(provider, target);
-    const action = await build(signer);
-    const hash = await runOwnerAction(signer, executor, action);
+    const action = await build(provider);
+    let hash: string;
+    try {
+      hash = await runOwnerAction(signer, executor, action);
+    } catch (error) {
+      if (target.ledger === "" || error instanceof BaseError) throw error;
+      throw new OpsError(`The Ledger did not sign: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+        details: "Connect and unlock the device, open its Ethereum app, and approve the transaction on it.",
+      });
+    }
     console.log(`${summary} on ${executor}: transaction ${hash}`);
   });
+}
+
+/** The network with a Ledger account added, and that account's signer. */
+async function connectLedger(hre: HardhatRuntimeEnvironment, account: string) {
+  const address = parseAddress("--ledger", account);
+  if (!hre.config.plugins.some((plugin) => plugin.id === "hardhat-ledger"))
+    throw new OpsError("Ledger signing is not installed here.", {
+      details:
+        "Its USB driver (@nomicfoundation/hardhat-ledger, an optional dependency) needs libusb and libudev headers: " +
+        "apt-get install libusb-1.0-0-dev libudev-dev, then run the set-up again.",
+    });
+  const connection = await hre.network.create({ override: { ledgerAccounts: [address] } });
+  return {
+    connection,
+    provider: connection.ethers.provider,
+    signer: (await connection.ethers.getSigner(address)) as Signer,
+  };
 }

@@ -1,3 +1,5 @@
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { expect } from "chai";
 import { ZeroAddress } from "ethers";
 import ExecutorModule from "../../ignition/modules/FlashArbExecutor.js";
@@ -12,6 +14,8 @@ import {
   planDeployment,
 } from "../../src/ops/deployment.js";
 import { connection, ethers, loadExecutor } from "../fixtures/executor.js";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
 
 describe("deploying the executor", () => {
   it("the Ignition module deploys it configured from the book and the roles", async () => {
@@ -77,5 +81,14 @@ describe("deploying the executor", () => {
       OpsError,
       '--operators: "42" is not an address.',
     );
+  });
+
+  it("keeps live networks' Ignition records committable and the local chains' out of Git", () => {
+    const ignored = (path: string) =>
+      spawnSync("git", ["check-ignore", "--quiet", "--no-index", path], { cwd: root }).status === 0;
+    for (const chain of [1, 10, 137, 8453, 42161, 11155111])
+      expect(ignored(`ignition/deployments/chain-${chain}/journal.jsonl`), `chain ${chain}`).to.equal(false);
+    for (const chain of [31337, 31338])
+      expect(ignored(`ignition/deployments/chain-${chain}/journal.jsonl`), `chain ${chain}`).to.equal(true);
   });
 });

@@ -1,13 +1,22 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { expect } from "chai";
-import { parseUnits, ZeroAddress } from "ethers";
+import { type Filter, type FilterByBlockHash, type Log, type Provider, parseUnits, ZeroAddress } from "ethers";
 import type { Address } from "../../src/addressBook.js";
 import { mainnet } from "../../src/addressBooks/mainnet.js";
 import { OpsError, parseToken } from "../../src/ops/deployment.js";
-import { describeStatus, executorStatus, resolveExecutor, runOwnerAction } from "../../src/ops/executorOps.js";
+import {
+  deploymentBlock,
+  describeStatus,
+  executorStatus,
+  prepareOwnerTransaction,
+  resolveExecutor,
+  runOwnerAction,
+} from "../../src/ops/executorOps.js";
+import { describeSafeTransaction, safeBatch, safeBatchChecksum } from "../../src/ops/safeBatch.js";
 import { fund } from "../../src/replica/tokens.js";
 import { ethers, loadExecutor } from "../fixtures/executor.js";
+import { deploySafe } from "../fixtures/safe.js";
 
 const deploymentsDir = fileURLToPath(new URL("../../ignition/deployments/", import.meta.url));
 
@@ -15,7 +24,7 @@ describe("owner operations", () => {
   it("status reports the roles from events and the balances", async () => {
     const f = await loadExecutor();
     await fund(f.replica.tokens, "USDC", f.owner, f.executorAddress, parseUnits("1234.5", 6));
-    const status = await executorStatus(ethers.provider, f.executorAddress, f.replica.book);
+    const status = await executorStatus(ethers.provider, f.executorAddress, f.replica.book, { fromBlock: 0 });
     expect(status.owner).to.equal(await f.owner.getAddress());
     expect(status.operators).to.deep.equal([await f.operator.getAddress()]);
     expect(status.paused).to.equal(false);
@@ -28,7 +37,9 @@ describe("owner operations", () => {
       account: (await f.operator.getAddress()) as Address,
       allowed: false,
     });
-    expect((await executorStatus(ethers.provider, f.executorAddress, f.replica.book)).operators).to.deep.equal([]);
+    expect(
+      (await executorStatus(ethers.provider, f.executorAddress, f.replica.book, { fromBlock: 0 })).operators,
+    ).to.deep.equal([]);
   });
 
   it("withdraws, sweeps, pauses, unpauses and grants operators as the owner", async () => {
@@ -191,6 +202,191 @@ describe("owner operations", () => {
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
+    });
+  });
+
+  describe("status over a long history", () => {
+    /** The test chain's provider, refusing what hosted RPCs refuse: a log query over more than `cap` blocks. */
+    function cappedLogs(cap: number, asked: Array<[number, number]>): Provider {
+      return new Proxy(ethers.provider, {
+        get(target, key, receiver) {
+          if (key === "getLogs")
+            return async (filter: Filter | FilterByBlockHash) => {
+              const { fromBlock, toBlock } = filter as { fromBlock: number; toBlock: number };
+              asked.push([fromBlock, toBlock]);
+              if (toBlock - fromBlock + 1 > cap) throw new Error(`block range exceeds ${cap}`);
+              return (await target.getLogs(filter)) as Log[];
+            };
+          const value = Reflect.get(target, key, receiver);
+          return typeof value === "function" ? value.bind(target) : value;
+        },
+      });
+    }
+
+    it("reads operators in pages from the deployment block, halving a page the RPC refuses", async () => {
+      const f = await loadExecutor();
+      const operator = (await f.operator.getAddress()) as Address;
+      const stranger = (await f.stranger.getAddress()) as Address;
+      // Grants and a revocation spread over 40 blocks, each mined on its own: a range mined at
+      // once (hardhat_mine) is reserved, and the simulated chain serves no code history inside it.
+      const mine = async (blocks: number) => {
+        for (let i = 0; i < blocks; i++) await ethers.provider.send("evm_mine", []);
+      };
+      await mine(15);
+      await runOwnerAction(f.owner, f.executorAddress, { kind: "setOperator", account: stranger, allowed: true });
+      await mine(15);
+      await runOwnerAction(f.owner, f.executorAddress, { kind: "setOperator", account: operator, allowed: false });
+      await mine(10);
+      const from = await deploymentBlock(ethers.provider, f.executorAddress, { deploymentId: "test-no-record" });
+      // The block found is the one the code appeared in.
+      expect(await ethers.provider.getCode(f.executorAddress, from - 1)).to.equal("0x");
+      expect(await ethers.provider.getCode(f.executorAddress, from)).to.not.equal("0x");
+      const asked: Array<[number, number]> = [];
+      const status = await executorStatus(cappedLogs(4, asked), f.executorAddress, f.replica.book, {
+        fromBlock: from,
+        pageBlocks: 16,
+      });
+      expect(status.operators).to.deep.equal([stranger]);
+      // Nothing before the deployment was asked for; 16-block pages were refused and halved
+      // (16 → 8 → 4), and every block from the deployment to the head was covered once.
+      expect(Math.min(...asked.map(([start]) => start))).to.equal(from);
+      expect(asked.some(([start, end]) => end - start + 1 === 16)).to.equal(true);
+      const served = asked.filter(([start, end]) => end - start + 1 <= 4);
+      const head = await ethers.provider.getBlockNumber();
+      expect(served.reduce((sum, [start, end]) => sum + end - start + 1, 0)).to.equal(head - from + 1);
+    });
+
+    it("takes the deployment block from Ignition's record or --from-block, and says what to do when neither can", async () => {
+      const f = await loadExecutor();
+      expect(await deploymentBlock(ethers.provider, f.executorAddress, { fromBlock: "7" })).to.equal(7);
+      await expect(deploymentBlock(ethers.provider, f.executorAddress, { fromBlock: "seven" })).to.be.rejectedWith(
+        OpsError,
+        '--from-block: "seven" is not a block number.',
+      );
+      const dir = `${deploymentsDir}test-deployment-block`;
+      mkdirSync(dir, { recursive: true });
+      try {
+        writeFileSync(
+          `${dir}/journal.jsonl`,
+          [
+            { chainId: 31337, type: "DEPLOYMENT_INITIALIZE" },
+            {
+              futureId: "FlashArbExecutor#FlashArbExecutor",
+              receipt: { blockNumber: 123, contractAddress: f.executorAddress.toLowerCase() },
+              type: "TRANSACTION_CONFIRM",
+            },
+          ]
+            .map((entry) => JSON.stringify(entry))
+            .join("\n"),
+        );
+        expect(
+          await deploymentBlock(ethers.provider, f.executorAddress, { deploymentId: "test-deployment-block" }),
+        ).to.equal(123);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+      // An RPC without history (getCode at an old block refused) and no record: ask for --from-block.
+      const noHistory = new Proxy(ethers.provider, {
+        get(target, key, receiver) {
+          if (key === "getCode")
+            return async (address: string, block?: number) => {
+              if (block !== undefined) throw new Error("missing trie node");
+              return target.getCode(address);
+            };
+          const value = Reflect.get(target, key, receiver);
+          return typeof value === "function" ? value.bind(target) : value;
+        },
+      });
+      await expect(
+        deploymentBlock(noHistory, f.executorAddress, { deploymentId: "test-no-record" }),
+      ).to.be.rejectedWith(OpsError, `Cannot find the block ${f.executorAddress} was deployed in.`);
+    });
+  });
+
+  describe("a Safe as the owner", () => {
+    it("prints transactions that a real Safe executes: accepting ownership, then pausing", async () => {
+      const f = await loadExecutor();
+      const safe = await deploySafe(f.stranger);
+      await runOwnerAction(f.owner, f.executorAddress, { kind: "proposeOwner", account: safe.address });
+      const accept = await prepareOwnerTransaction(ethers.provider, f.executorAddress, safe.address, {
+        kind: "acceptOwner",
+      });
+      expect(accept).to.deep.include({
+        to: f.executorAddress,
+        value: 0n,
+        method: "acceptOwnership",
+        data: "0x79ba5097",
+      });
+      await safe.exec(accept.to, accept.value, accept.data);
+      expect(await f.executor.getFunction("owner")()).to.equal(safe.address);
+      // The old owner's key no longer qualifies; the Safe does.
+      await expect(
+        prepareOwnerTransaction(ethers.provider, f.executorAddress, (await f.owner.getAddress()) as Address, {
+          kind: "pause",
+        }),
+      ).to.be.rejectedWith(OpsError, `is not the executor's owner (${safe.address})`);
+      const pause = await prepareOwnerTransaction(ethers.provider, f.executorAddress, safe.address, { kind: "pause" });
+      const batch = safeBatch(31337, safe.address, [pause], "Pause", 1_700_000_000_000);
+      expect(batch.transactions).to.deep.equal([
+        { to: f.executorAddress, value: "0", data: "0x8456cb59", contractMethod: null, contractInputsValues: null },
+      ]);
+      expect(batch.meta.createdFromSafeAddress).to.equal(safe.address);
+      expect(batch.meta.checksum).to.equal(safeBatchChecksum(batch));
+      // What the batch holds is what the Safe executes.
+      const [call] = batch.transactions;
+      await safe.exec(call?.to as string, BigInt(call?.value as string), call?.data as string);
+      expect(await f.executor.getFunction("paused")()).to.equal(true);
+      // A printed withdrawal names the amount read from the chain.
+      await fund(f.replica.tokens, "USDC", f.owner, f.executorAddress, parseUnits("5", 6));
+      const withdraw = await prepareOwnerTransaction(ethers.provider, f.executorAddress, safe.address, {
+        kind: "withdraw",
+        token: f.replica.tokenAddresses.USDC,
+        amount: "all",
+      });
+      const text = describeSafeTransaction(safe.address, 31337, withdraw, "Withdrew all USDC");
+      expect(text).to.contain(`  data:  ${withdraw.data}`);
+      expect(text).to.contain(`  call:  withdrawToken(${f.replica.tokenAddresses.USDC}, 5000000)`);
+      await safe.exec(withdraw.to, withdraw.value, withdraw.data);
+      expect(await f.replica.tokens.USDC.getFunction("balanceOf")(safe.address)).to.equal(parseUnits("5", 6));
+    });
+
+    it("computes the Transaction Builder's checksum as the builder does, on a file it exported", () => {
+      const exported = {
+        version: "1.0",
+        chainId: "1",
+        createdAt: 1761326849944,
+        meta: {
+          name: "Transactions Batch",
+          description: "",
+          txBuilderVersion: "1.18.2",
+          createdFromSafeAddress: "0xA77DE01e157f9f57C7c4A326eeE9C4874D0598b6",
+          createdFromOwnerAddress: "",
+          checksum: "0x8b5032f716845c8b08bab3d63dbd9ba92e056f3557793cd041e59b84e16aa989",
+        },
+        transactions: [
+          {
+            to: "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48",
+            value: "0",
+            data: null,
+            contractMethod: {
+              inputs: [
+                { internalType: "address", name: "spender", type: "address" },
+                { internalType: "uint256", name: "value", type: "uint256" },
+              ],
+              name: "approve",
+              payable: false,
+            },
+            contractInputsValues: { spender: "0x474e5Ded6b5D078163BFB8F6dBa355C3aA5478C8", value: "100000000000" },
+          },
+        ],
+      };
+      expect(safeBatchChecksum(exported)).to.equal(exported.meta.checksum);
+      // Any change to a transaction changes it; the batch's name does not.
+      const otherChain = { ...exported, chainId: "10" };
+      expect(safeBatchChecksum(otherChain)).to.not.equal(exported.meta.checksum);
+      expect(safeBatchChecksum({ ...exported, meta: { ...exported.meta, name: "Other" } })).to.equal(
+        exported.meta.checksum,
+      );
     });
   });
 });
