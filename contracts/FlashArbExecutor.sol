@@ -779,6 +779,12 @@ contract FlashArbExecutor is
                     recipient = nextPair;
                 }
             }
+            // An intermediate token paid to us is passed on as measured, so a short delivery is never
+            // made up from what the executor holds when the next hop pulls its input. Curve measures
+            // its own output; a V2 pair paid directly checks K instead.
+            bool measure = recipient == address(this) && next != route.length && kind != CURVE;
+            uint256 held;
+            if (measure) held = _balanceOf(tokenOut);
             uint256 amountOut;
             if (kind == V2) {
                 if (pair == address(0)) {
@@ -794,6 +800,7 @@ contract FlashArbExecutor is
             } else {
                 amountOut = _swapCurve(route, offset, tokenIn, tokenOut, amountIn);
             }
+            if (measure) amountOut = _balanceOf(tokenOut) - held;
             // Every hop ends with its 16-byte minimum output.
             uint256 minimum;
             unchecked {

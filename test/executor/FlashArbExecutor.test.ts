@@ -367,4 +367,59 @@ describe("FlashArbExecutor roles", () => {
       [-(10n ** 18n), 10n ** 18n],
     );
   });
+
+  describe("calls as an operator might make them", () => {
+    it("runs several executes in one transaction, each measured on its own", async () => {
+      const f = await loadExecutor();
+      await dislocateWethMarkets(f);
+      const batch = (await ethers.deployContract("BatchOperator")) as unknown as AnyContract;
+      await (await f.executor.getFunction("setOperator")(await batch.getAddress(), true)).wait();
+      const calls = [
+        f.executor.interface.encodeFunctionData("execute", [
+          wethLoan(f.replica, "BalancerV2"),
+          0n,
+          encodeRoute(ROUTES["v3-v2"]?.(f.replica) ?? []),
+        ]),
+        f.executor.interface.encodeFunctionData("execute", [
+          wethLoan(f.replica, "AaveV3"),
+          1n,
+          encodeRoute(ROUTES["v3-v3"]?.(f.replica) ?? []),
+        ]),
+      ];
+      const before = await balanceOf(f.replica, "WETH", f.executorAddress);
+      const receipt = await (await batch.getFunction("run")(f.executorAddress, calls)).wait();
+      const executed = receipt.logs
+        .map((log: { topics: string[]; data: string }) => f.executor.interface.parseLog(log as never))
+        .filter((parsed: { name: string } | null) => parsed?.name === "ArbitrageExecuted");
+      expect(executed.map((e: { args: { lender: bigint } }) => e.args.lender)).to.deep.equal([1n, 0n]);
+      const profits = executed.map((e: { args: { profit: bigint } }) => e.args.profit as bigint);
+      expect(profits.every((p: bigint) => p > 0n)).to.equal(true);
+      expect((await balanceOf(f.replica, "WETH", f.executorAddress)) - before).to.equal(
+        profits.reduce((sum: bigint, p: bigint) => sum + p, 0n),
+      );
+    });
+
+    it("reads nothing past the route: junk in its padding and after the calldata changes nothing", async () => {
+      const f = await loadExecutor();
+      await dislocateWethMarkets(f);
+      // A three-hop route whose length is not a multiple of 32, so the ABI pads it.
+      const route = encodeRoute(ROUTES["v2-bal-v3"]?.(f.replica) ?? []);
+      expect(((route.length - 2) / 2) % 32).to.not.equal(0);
+      const clean = f.executor.interface.encodeFunctionData("execute", [wethLoan(f.replica, "AaveV3"), 0n, route]);
+      const padding = (32 - (((route.length - 2) / 2) % 32)) % 32;
+      const junk = `${clean.slice(0, clean.length - padding * 2)}${"ff".repeat(padding)}${"a5".repeat(96)}`;
+      const profitOf = async (data: string) => {
+        const snapshot = await ethers.provider.send("evm_snapshot", []);
+        const receipt = await (await f.operator.sendTransaction({ to: f.executorAddress, data })).wait();
+        await ethers.provider.send("evm_revert", [snapshot]);
+        const parsed = receipt?.logs
+          .map((log) => f.executor.interface.parseLog(log as never))
+          .find((p) => p?.name === "ArbitrageExecuted");
+        return parsed?.args.profit as bigint;
+      };
+      const expected = await profitOf(clean);
+      expect(expected > 0n).to.equal(true);
+      expect(await profitOf(junk)).to.equal(expected);
+    });
+  });
 });

@@ -1,0 +1,279 @@
+import { expect } from "chai";
+import { AbiCoder, Interface, MaxUint256, parseUnits, type Signer } from "ethers";
+import type { Address } from "../../src/addressBook.js";
+import { v2DexIndex } from "../../src/executor/deploy.js";
+import { encodeLoan, encodeRoute, type Loan, type RouteHop } from "../../src/executor/route.js";
+import type { AnyContract } from "../../src/replica/deploy.js";
+import { fund } from "../../src/replica/tokens.js";
+import { type ExecutorFixture, ethers, loadExecutor } from "../fixtures/executor.js";
+
+const PAIR = new Interface([
+  "event Swap(address indexed sender, uint256 amount0In, uint256 amount1In, uint256 amount0Out, uint256 amount1Out, address indexed to)",
+]);
+
+/** A test double of Curve's `exchange` interface between two replica tokens, funded with the output token. */
+async function curveDouble(
+  f: ExecutorFixture,
+  coin0: "USDC" | "FOT",
+  coin1: "DAI" | "WETH" | "FOT",
+  fundOut: bigint,
+): Promise<{ pool: AnyContract; address: Address }> {
+  const [deployer] = await ethers.getSigners();
+  const pool = (await ethers.deployContract("CurveExchangeDouble", [
+    f.replica.tokenAddresses[coin0],
+    f.replica.tokenAddresses[coin1],
+  ])) as unknown as AnyContract;
+  const address = (await pool.getAddress()) as Address;
+  await fund(f.replica.tokens, coin1, deployer as Signer, address, fundOut);
+  await (await f.executor.getFunction("setCurvePool")(address, true)).wait();
+  return { pool, address };
+}
+
+function execute(f: ExecutorFixture, loan: Loan, route: string, minProfit = 0n) {
+  return (f.executor.connect(f.operator) as AnyContract).getFunction("execute")(loan, minProfit, route);
+}
+
+const balanceOf = (f: ExecutorFixture, symbol: "WETH" | "USDC" | "DAI" | "FOT", who: string) =>
+  f.replica.tokens[symbol].getFunction("balanceOf")(who) as Promise<bigint>;
+
+describe("hops", () => {
+  describe("Curve, through a test double of its exchange interface", () => {
+    /** WETH → USDC on Uniswap V2, USDC → DAI on the double (5% above par), DAI → WETH on Uniswap V2. */
+    async function usdcDaiCycle(f: ExecutorFixture, curveMin = 0n) {
+      const curve = await curveDouble(f, "USDC", "DAI", parseUnits("100000", 18));
+      await (await curve.pool.getFunction("setRate")(0, 120n * 10n ** 10n, 1n)).wait();
+      const hops: RouteHop[] = [
+        {
+          kind: "UniswapV2",
+          factoryIndex: v2DexIndex("uniswapV2"),
+          tokenOut: f.replica.tokenAddresses.USDC,
+          feePips: 3000,
+        },
+        {
+          kind: "Curve",
+          pool: curve.address,
+          tokenOut: f.replica.tokenAddresses.DAI,
+          i: 0,
+          j: 1,
+          minAmountOut: curveMin,
+        },
+        {
+          kind: "UniswapV2",
+          factoryIndex: v2DexIndex("uniswapV2"),
+          tokenOut: f.replica.tokenAddresses.WETH,
+          feePips: 3000,
+        },
+      ];
+      return { curve, route: encodeRoute(hops) };
+    }
+
+    it("passes on the output measured from balances, not the executor's holdings, and clears what allowance the pool left", async () => {
+      const f = await loadExecutor();
+      const { curve, route } = await usdcDaiCycle(f);
+      // The pool takes 90% of what it is approved for; the executor already holds DAI.
+      await (await curve.pool.getFunction("setPullBps")(9000)).wait();
+      const [deployer] = await ethers.getSigners();
+      const heldDai = parseUnits("500", 18);
+      await fund(f.replica.tokens, "DAI", deployer as Signer, f.executorAddress, heldDai);
+      const wethBefore = await balanceOf(f, "WETH", f.executorAddress);
+      const poolDaiBefore = await balanceOf(f, "DAI", curve.address);
+      const receipt = await (
+        await execute(f, encodeLoan("BalancerV2", f.replica.tokenAddresses.WETH, 10n ** 18n), route)
+      ).wait();
+      // Exactly what the pool paid went on to the next hop: the held DAI is untouched.
+      expect(await balanceOf(f, "DAI", f.executorAddress)).to.equal(heldDai);
+      const paid = poolDaiBefore - (await balanceOf(f, "DAI", curve.address));
+      const pair = await f.replica.uniswapV2.factory.getFunction("getPair")(
+        f.replica.tokenAddresses.DAI,
+        f.replica.tokenAddresses.WETH,
+      );
+      const swap = receipt.logs
+        .filter((log: { address: string }) => log.address === pair)
+        .map((log: { topics: string[]; data: string }) => PAIR.parseLog(log))
+        .find((parsed: { name: string } | null) => parsed?.name === "Swap");
+      const daiIn = (swap.args.amount0In as bigint) + (swap.args.amount1In as bigint);
+      expect(daiIn).to.equal(paid);
+      // The allowance the pool left unspent is cleared.
+      expect(await f.replica.tokens.USDC.getFunction("allowance")(f.executorAddress, curve.address)).to.equal(0n);
+      // The profit reported is the loan token's measured gain.
+      const executed = receipt.logs
+        .map((log: { topics: string[]; data: string }) => f.executor.interface.parseLog(log as never))
+        .find((parsed: { name: string } | null) => parsed?.name === "ArbitrageExecuted");
+      expect(executed.args.profit).to.equal((await balanceOf(f, "WETH", f.executorAddress)) - wethBefore);
+      expect(executed.args.profit > 0n).to.equal(true);
+    });
+
+    it("checks the hop's minimum against the measured output, which a short-delivering coin makes less than the pool paid", async () => {
+      const f = await loadExecutor();
+      const curve = await curveDouble(f, "USDC", "FOT", parseUnits("100000", 18));
+      await (await curve.pool.getFunction("setRate")(0, 10n ** 12n, 1n)).wait();
+      const amounts = (await f.replica.uniswapV2.router.getFunction("getAmountsOut")(10n ** 17n, [
+        f.replica.tokenAddresses.WETH,
+        f.replica.tokenAddresses.USDC,
+      ])) as bigint[];
+      // The pool pays exactly its quote and its own minimum check passes; 1% of it burns on the way.
+      const paid = (amounts[1] as bigint) * 10n ** 12n;
+      const arrived = paid - (paid * 100n) / 10_000n;
+      const route = encodeRoute([
+        {
+          kind: "UniswapV2",
+          factoryIndex: v2DexIndex("uniswapV2"),
+          tokenOut: f.replica.tokenAddresses.USDC,
+          feePips: 3000,
+        },
+        { kind: "Curve", pool: curve.address, tokenOut: f.replica.tokenAddresses.FOT, i: 0, j: 1, minAmountOut: paid },
+        {
+          kind: "UniswapV2",
+          factoryIndex: v2DexIndex("uniswapV2"),
+          tokenOut: f.replica.tokenAddresses.WETH,
+          feePips: 3000,
+        },
+      ]);
+      await expect(execute(f, encodeLoan("BalancerV2", f.replica.tokenAddresses.WETH, 10n ** 17n), route))
+        .to.be.revertedWithCustomError(f.executor, "HopOutputTooLow")
+        .withArgs(1n, paid, arrived);
+    });
+  });
+
+  describe("a token that delivers short into a hop that pulls its input", () => {
+    const held = parseUnits("100", 18);
+
+    /** Loan WETH → FOT on Uniswap V2 (1% of every transfer burned) → WETH through `pulling`. */
+    async function shortDelivery(f: ExecutorFixture, pulling: RouteHop, lender: "BalancerV2" | "AaveV3") {
+      const [deployer] = await ethers.getSigners();
+      await fund(f.replica.tokens, "FOT", deployer as Signer, f.executorAddress, held);
+      const route = encodeRoute([
+        {
+          kind: "UniswapV2",
+          factoryIndex: v2DexIndex("uniswapV2"),
+          tokenOut: f.replica.tokenAddresses.FOT,
+          feePips: 3000,
+        },
+        pulling,
+      ]);
+      const receipt = await (
+        await execute(f, encodeLoan(lender, f.replica.tokenAddresses.WETH, 10n ** 17n), route)
+      ).wait();
+      expect(receipt.status).to.equal(1);
+      // The FOT the executor held before is all still there: the pulling hop took only what arrived.
+      expect(await balanceOf(f, "FOT", f.executorAddress)).to.equal(held);
+    }
+
+    it("Curve", async () => {
+      const f = await loadExecutor();
+      const curve = await curveDouble(f, "FOT", "WETH", parseUnits("10", 18));
+      await (await curve.pool.getFunction("setRate")(0, 1n, 2500n)).wait();
+      await shortDelivery(
+        f,
+        { kind: "Curve", pool: curve.address, tokenOut: f.replica.tokenAddresses.WETH, i: 0, j: 1 },
+        "BalancerV2",
+      );
+    });
+
+    it("Balancer V2", async () => {
+      const f = await loadExecutor();
+      const [deployer] = await ethers.getSigners();
+      const me = await (deployer as Signer).getAddress();
+      // Anyone may create a Balancer pool: a FOT/WETH pool pricing FOT 20% above Uniswap's.
+      const fot = f.replica.tokenAddresses.FOT;
+      const weth = f.replica.tokenAddresses.WETH;
+      const tokens = BigInt(fot) < BigInt(weth) ? [fot, weth] : [weth, fot];
+      const amounts = tokens.map((t) => (t === fot ? parseUnits("25000", 18) : parseUnits("10", 18)));
+      const factory = f.replica.balancer.weightedPoolFactory.connect(deployer as Signer) as AnyContract;
+      const created = await (
+        await factory.getFunction("create")(
+          "FOT-WETH",
+          "B-FOT-WETH",
+          tokens,
+          [parseUnits("0.5", 18), parseUnits("0.5", 18)],
+          parseUnits("0.003", 18),
+          me,
+        )
+      ).wait();
+      const poolAddress = created.logs
+        .map((log: { topics: string[]; data: string }) => factory.interface.parseLog(log as never))
+        .find((parsed: { name: string } | null) => parsed?.name === "PoolCreated").args[0] as string;
+      const pool = new ethers.Contract(poolAddress, ["function getPoolId() view returns (bytes32)"], ethers.provider);
+      const poolId = (await pool.getFunction("getPoolId")()) as `0x${string}`;
+      const vault = f.replica.balancer.vault.connect(deployer as Signer) as AnyContract;
+      await fund(f.replica.tokens, "FOT", deployer as Signer, me, parseUnits("25000", 18));
+      for (const symbol of ["FOT", "WETH"] as const)
+        await (
+          await f.replica.tokens[symbol].connect(deployer as Signer).getFunction("approve")(
+            await vault.getAddress(),
+            MaxUint256,
+          )
+        ).wait();
+      await (
+        await vault.getFunction("joinPool")(poolId, me, me, {
+          assets: tokens,
+          maxAmountsIn: amounts,
+          userData: AbiCoder.defaultAbiCoder().encode(["uint256", "uint256[]"], [0n, amounts]),
+          fromInternalBalance: false,
+        })
+      ).wait();
+      await shortDelivery(f, { kind: "BalancerV2", poolId, tokenOut: weth }, "AaveV3");
+    });
+  });
+
+  describe("a Balancer pool anyone registered, re-entering from onSwap", () => {
+    it("gets nothing through: the executor refuses it and the Vault's guard holds; the trade's own checks still decide", async () => {
+      const f = await loadExecutor();
+      const [deployer] = await ethers.getSigners();
+      const me = await (deployer as Signer).getAddress();
+      const weth = f.replica.tokenAddresses.WETH;
+      const usdc = f.replica.tokenAddresses.USDC;
+      const tokens = BigInt(weth) < BigInt(usdc) ? [weth, usdc] : [usdc, weth];
+      // Prices WETH → USDC at 3,300 (10% above the market), so the cycle back through Uniswap V2 pays.
+      const pool = (await ethers.deployContract("ReentrantBalancerPool", [
+        f.replica.book.balancerV2.vault,
+        tokens,
+        f.executorAddress,
+        3300n * 10n ** 6n,
+      ])) as unknown as AnyContract;
+      const poolId = (await pool.getFunction("poolId")()) as `0x${string}`;
+      const vault = f.replica.balancer.vault.connect(deployer as Signer) as AnyContract;
+      const amounts = tokens.map((t) => (t === weth ? parseUnits("10", 18) : parseUnits("50000", 6)));
+      await fund(f.replica.tokens, "USDC", deployer as Signer, me, parseUnits("50000", 6));
+      for (const symbol of ["WETH", "USDC"] as const)
+        await (
+          await f.replica.tokens[symbol].connect(deployer as Signer).getFunction("approve")(
+            await vault.getAddress(),
+            MaxUint256,
+          )
+        ).wait();
+      await (
+        await vault.getFunction("joinPool")(poolId, me, me, {
+          assets: tokens,
+          maxAmountsIn: amounts,
+          userData: AbiCoder.defaultAbiCoder().encode(["uint256[]"], [amounts]),
+          fromInternalBalance: false,
+        })
+      ).wait();
+      const route = encodeRoute([
+        { kind: "BalancerV2", poolId, tokenOut: usdc },
+        { kind: "UniswapV2", factoryIndex: v2DexIndex("uniswapV2"), tokenOut: weth, feePips: 3000 },
+      ]);
+      const before = await balanceOf(f, "WETH", f.executorAddress);
+      await (await execute(f, encodeLoan("AaveV3", weth, 10n ** 18n), route, 1n)).wait();
+      expect(await pool.getFunction("attempts")()).to.equal(4n);
+      expect(await pool.getFunction("succeeded")()).to.equal(0n);
+      const refusal = async (k: number) => (await pool.getFunction("refusals")(k)) as string;
+      const executorErrors = f.executor.interface;
+      expect(executorErrors.parseError(await refusal(0))?.name).to.equal("NotOperator");
+      expect(executorErrors.parseError(await refusal(1))?.name).to.equal("UnexpectedCallback");
+      expect(executorErrors.parseError(await refusal(2))?.name).to.equal("UnexpectedCallback");
+      // The Vault's reentrancy guard: Balancer's error code BAL#400.
+      expect(AbiCoder.defaultAbiCoder().decode(["string"], `0x${(await refusal(3)).slice(10)}`)[0]).to.equal("BAL#400");
+      expect((await balanceOf(f, "WETH", f.executorAddress)) > before).to.equal(true);
+      // A pool that prices worse than the hop's minimum reverts the whole trade.
+      const worse = encodeRoute([
+        { kind: "BalancerV2", poolId, tokenOut: usdc, minAmountOut: 3301n * 10n ** 6n },
+        { kind: "UniswapV2", factoryIndex: v2DexIndex("uniswapV2"), tokenOut: weth, feePips: 3000 },
+      ]);
+      await expect(execute(f, encodeLoan("AaveV3", weth, 10n ** 18n), worse))
+        .to.be.revertedWithCustomError(f.executor, "HopOutputTooLow")
+        .withArgs(0n, 3301n * 10n ** 6n, 3300n * 10n ** 6n);
+    });
+  });
+});
