@@ -761,7 +761,10 @@ contract FlashArbExecutor is
     /// @dev Swaps `amountIn` of `tokenIn` through every hop of a route `_checkRoute` accepted,
     ///      reading each hop's fields from its first word. When the next hop is a V2 pair, a hop
     ///      pays its output straight into that pair, saving a transfer (except Curve, which pays
-    ///      only its caller).
+    ///      only its caller). Any other intermediate output is paid to this contract and passed on
+    ///      as measured from its balance, so a short delivery is never made up from what the
+    ///      executor holds when the next hop pulls its input (Curve measures its own output; a V2
+    ///      pair paid directly checks K instead).
     function _runRoute(bytes calldata route, address tokenIn, uint256 amountIn) private {
         uint256 offset;
         address pair; // the V2 pair already holding this hop's input, if any
@@ -772,19 +775,18 @@ contract FlashArbExecutor is
             address tokenOut = _tokenOut(route, offset, kind);
             address recipient = address(this);
             address nextPair;
+            uint256 held;
+            bool measure;
             if (next != route.length && kind != CURVE) {
                 uint256 nextHead = uint256(_word(route, next));
                 if (nextHead >> 248 == V2) {
                     nextPair = _v2Pair(uint8(nextHead >> 240), tokenOut, address(uint160(nextHead >> 80)));
                     recipient = nextPair;
+                } else {
+                    measure = true;
+                    held = _balanceOf(tokenOut);
                 }
             }
-            // An intermediate token paid to us is passed on as measured, so a short delivery is never
-            // made up from what the executor holds when the next hop pulls its input. Curve measures
-            // its own output; a V2 pair paid directly checks K instead.
-            bool measure = recipient == address(this) && next != route.length && kind != CURVE;
-            uint256 held;
-            if (measure) held = _balanceOf(tokenOut);
             uint256 amountOut;
             if (kind == V2) {
                 if (pair == address(0)) {

@@ -36,7 +36,7 @@ contract ReentrantBalancerPool {
     address public immutable vault;
     bytes32 public poolId;
     /// @notice The executor the pool attacks during a swap.
-    address public target;
+    address public victim;
     /// @notice Output per unit of input, in 1e18.
     uint256 public rate;
     /// @notice Re-entries tried, how many were not refused, and the revert data of each refused one.
@@ -44,9 +44,9 @@ contract ReentrantBalancerPool {
     uint256 public succeeded;
     bytes[] public refusals;
 
-    constructor(address vault_, IERC20[] memory tokens, address target_, uint256 rate_) {
+    constructor(address vault_, IERC20[] memory tokens, address victim_, uint256 rate_) {
         vault = vault_;
-        target = target_;
+        victim = victim_;
         rate = rate_;
         // 2: the two-token specialization.
         poolId = IBalancerVaultRegistry(vault_).registerPool(2);
@@ -72,18 +72,18 @@ contract ReentrantBalancerPool {
             pairToken: address(0),
             poolFee: 0
         });
-        _try(target, abi.encodeCall(IFlashArbExecutor.execute, (loan, 0, "")));
+        _try(victim, abi.encodeCall(IFlashArbExecutor.execute, (loan, 0, "")));
         address[] memory tokens = new address[](1);
         tokens[0] = address(request.tokenIn);
         uint256[] memory amounts = new uint256[](1);
         amounts[0] = 1;
         _try(
-            target,
+            victim,
             abi.encodeWithSignature(
                 "receiveFlashLoan(address[],uint256[],uint256[],bytes)", tokens, amounts, new uint256[](1), ""
             )
         );
-        _try(target, abi.encodeWithSignature("uniswapV3SwapCallback(int256,int256,bytes)", int256(1), int256(0), ""));
+        _try(victim, abi.encodeWithSignature("uniswapV3SwapCallback(int256,int256,bytes)", int256(1), int256(0), ""));
         _try(
             vault,
             abi.encodeCall(
