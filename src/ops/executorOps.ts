@@ -199,6 +199,11 @@ export async function deploymentBlock(
   if (target.fromBlock !== undefined && target.fromBlock !== "") {
     if (!/^\d+$/.test(target.fromBlock))
       throw new OpsError(`--from-block: "${target.fromBlock}" is not a block number.`);
+    const head = await provider.getBlockNumber();
+    if (Number(target.fromBlock) > head)
+      throw new OpsError(`--from-block: ${target.fromBlock} is past the chain's head (${head}).`, {
+        details: "Give the executor's deployment block.",
+      });
     return Number(target.fromBlock);
   }
   const chainId = Number((await provider.getNetwork()).chainId);

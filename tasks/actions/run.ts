@@ -77,7 +77,8 @@ export async function ownerTask(
       throw new OpsError("Pass --ledger or --safe, not both: a Safe's owners sign in the Safe.");
     if (target.safe !== "") {
       const safe = parseAddress("--safe", target.safe);
-      const { ethers } = await hre.network.create();
+      // No accounts: printing for a Safe needs no key, and none is read from the keystore.
+      const { ethers } = await hre.network.create({ override: { accounts: [] } });
       const provider = ethers.provider;
       await bookForProvider(provider);
       const executor = await resolveExecutor(provider, target);
@@ -118,7 +119,8 @@ async function connectLedger(hre: HardhatRuntimeEnvironment, account: string) {
         "Its USB driver (@nomicfoundation/hardhat-ledger, an optional dependency) needs libusb and libudev headers: " +
         "apt-get install libusb-1.0-0-dev libudev-dev, then run the set-up again.",
     });
-  const connection = await hre.network.create({ override: { ledgerAccounts: [address] } });
+  // The Ledger's account only: no key is read from the keystore.
+  const connection = await hre.network.create({ override: { accounts: [], ledgerAccounts: [address] } });
   return {
     connection,
     provider: connection.ethers.provider,

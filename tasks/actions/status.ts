@@ -1,7 +1,7 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { bookForProvider } from "../../src/ops/deployment.js";
 import { deploymentBlock, describeStatus, executorStatus, resolveExecutor } from "../../src/ops/executorOps.js";
-import { connect, reportErrors } from "./run.js";
+import { reportErrors } from "./run.js";
 
 /** `npx hardhat executor status`: roles, pause state and balances. */
 export default async function status(
@@ -15,7 +15,9 @@ export default async function status(
   hre: HardhatRuntimeEnvironment,
 ): Promise<void> {
   await reportErrors(async () => {
-    const { provider } = await connect(hre);
+    // Reading needs no key: none is read from the keystore.
+    const { ethers } = await hre.network.create({ override: { accounts: [] } });
+    const provider = ethers.provider;
     const book = await bookForProvider(provider);
     const executor = await resolveExecutor(provider, args);
     const fromBlock = await deploymentBlock(provider, executor, args);

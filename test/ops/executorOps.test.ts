@@ -259,6 +259,10 @@ describe("owner operations", () => {
     it("takes the deployment block from Ignition's record or --from-block, and says what to do when neither can", async () => {
       const f = await loadExecutor();
       expect(await deploymentBlock(ethers.provider, f.executorAddress, { fromBlock: "7" })).to.equal(7);
+      const head = await ethers.provider.getBlockNumber();
+      await expect(
+        deploymentBlock(ethers.provider, f.executorAddress, { fromBlock: String(head + 1) }),
+      ).to.be.rejectedWith(OpsError, `--from-block: ${head + 1} is past the chain's head (${head}).`);
       await expect(deploymentBlock(ethers.provider, f.executorAddress, { fromBlock: "seven" })).to.be.rejectedWith(
         OpsError,
         '--from-block: "seven" is not a block number.',
