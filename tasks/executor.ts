@@ -29,7 +29,8 @@ function signed<T extends ReturnType<typeof task>>(builder: T) {
       description:
         "The Safe that owns the executor: print the transaction and a Transaction Builder batch, send nothing",
       defaultValue: "",
-    });
+    })
+    .addFlag({ name: "yes", description: "Send with the keystore's key without asking" });
 }
 
 /** The executor's deployment and owner tasks (`npx hardhat executor …`). */

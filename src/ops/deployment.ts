@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { formatEther, getAddress, isAddress, type Provider, ZeroAddress } from "ethers";
+import { Contract, formatEther, getAddress, isAddress, type Provider, parseUnits, ZeroAddress } from "ethers";
 import type { Address, AddressBook } from "../addressBook.js";
 import { v2DexesOf, validateAddressBook } from "../addressBook.js";
 import { bookForChainId } from "../addressBooks/networks.js";
@@ -47,6 +47,35 @@ export function parseToken(option: string, value: string, book: AddressBook): Ad
   throw new OpsError(`${option}: "${value}" is not a token of this chain's address book.`, {
     details: `Give a 0x-prefixed address or one of: ${Object.keys(book.tokens).join(", ")}.`,
   });
+}
+
+/**
+ * A human amount ("1.5", or "all") in a token's own decimals (ETH: 18).
+ * @throws OpsError for something that is not a number, more decimals than the token has, or a
+ *   token address that answers no `decimals()`.
+ */
+export async function parseAmount(
+  option: string,
+  value: string,
+  token: Address | "ETH",
+  provider: Provider,
+): Promise<bigint | "all"> {
+  if (value === "all") return "all";
+  if (!/^\d+(\.\d+)?$/.test(value)) throw new OpsError(`${option}: "${value}" is not a number or "all".`);
+  let decimals = 18;
+  if (token !== "ETH") {
+    try {
+      decimals = Number(
+        await new Contract(token, ["function decimals() view returns (uint8)"], provider).getFunction("decimals")(),
+      );
+    } catch (cause) {
+      throw new OpsError(`${token} does not answer decimals(): it is not a token on this chain.`, { cause });
+    }
+  }
+  const fraction = value.split(".")[1] ?? "";
+  if (fraction.length > decimals)
+    throw new OpsError(`${option}: "${value}" has ${fraction.length} decimals; the token has ${decimals}.`);
+  return parseUnits(value, decimals);
 }
 
 /** Parses a comma-separated list of addresses (empty string: none). */

@@ -52,7 +52,7 @@ export async function resolveExecutor(provider: Provider, target: ExecutorTarget
         },
       );
     }
-    const addresses = JSON.parse(readFileSync(addressesFile, "utf8")) as Record<string, string>;
+    const addresses = readJson(addressesFile) as Record<string, string>;
     const found = addresses[EXECUTOR_FUTURE_ID];
     if (found === undefined) throw new OpsError(`Deployment "${id}" has no ${EXECUTOR_FUTURE_ID}.`);
     address = parseAddress("deployment", found);
@@ -71,10 +71,34 @@ function deploymentChainId(dir: string): number | undefined {
   if (!existsSync(journal)) return undefined;
   for (const line of readFileSync(journal, "utf8").split("\n")) {
     if (line.trim() === "") continue;
-    const entry = JSON.parse(line) as { type?: string; chainId?: number };
+    const entry = parseJournalLine(journal, line) as { type?: string; chainId?: number };
     if (entry.type === "DEPLOYMENT_INITIALIZE" && typeof entry.chainId === "number") return entry.chainId;
   }
   return undefined;
+}
+
+/** A JSON file of Ignition's, or a clear error naming it. */
+function readJson(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, "utf8"));
+  } catch (cause) {
+    throw new OpsError(`${path} is not valid JSON.`, {
+      cause,
+      details: "An interrupted deployment can leave it cut short: restore it from version control.",
+    });
+  }
+}
+
+/** One line of an Ignition journal, or a clear error naming the file. */
+function parseJournalLine(journal: string, line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch (cause) {
+    throw new OpsError(`${journal} holds a line that is not valid JSON.`, {
+      cause,
+      details: "An interrupted deployment can leave it cut short: restore it from version control.",
+    });
+  }
 }
 
 /** The executor as an ethers contract. */
@@ -234,7 +258,7 @@ function recordedDeploymentBlock(dir: string, executor: Address): number | undef
   if (!existsSync(journal)) return undefined;
   for (const line of readFileSync(journal, "utf8").split("\n")) {
     if (line.trim() === "") continue;
-    const entry = JSON.parse(line) as {
+    const entry = parseJournalLine(journal, line) as {
       futureId?: string;
       receipt?: { blockNumber?: number; contractAddress?: string };
     };

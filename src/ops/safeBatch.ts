@@ -87,19 +87,19 @@ function canonical(value: Json): string {
   return JSON.stringify(value === undefined ? null : value);
 }
 
+/** An owner transaction's call as a person reads it: `withdrawToken(0xA0b8…, 5000000)`. */
+export function describeCall(transaction: OwnerTransaction): string {
+  return `${transaction.method}(${transaction.args.map(String).join(", ")})`;
+}
+
 /** The transaction a Safe's owners are to propose, for a person to check against what the Safe shows. */
-export function describeSafeTransaction(
-  safe: Address,
-  chainId: number,
-  transaction: OwnerTransaction,
-  summary: string,
-): string {
+export function describeSafeTransaction(safe: Address, chainId: number, transaction: OwnerTransaction): string {
   return [
-    `Not sent. For the Safe ${safe} on chain ${chainId} to propose (${summary}):`,
+    `Not sent. For the Safe ${safe} on chain ${chainId} to propose:`,
     `  to:    ${transaction.to}`,
     `  value: ${transaction.value}`,
     `  data:  ${transaction.data}`,
-    `  call:  ${transaction.method}(${transaction.args.map(String).join(", ")})`,
+    `  call:  ${describeCall(transaction)}`,
     "Transaction Builder batch (the next line; save it as a .json file and load it in the Safe's Transaction Builder):",
   ].join("\n");
 }

@@ -1,23 +1,12 @@
-import { Contract, type Provider, parseUnits, ZeroAddress } from "ethers";
+import { ZeroAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-import { bookForProvider, OpsError, parseAddress, parseToken } from "../../src/ops/deployment.js";
+import { bookForProvider, OpsError, parseAddress, parseAmount, parseToken } from "../../src/ops/deployment.js";
 import type { ExecutorTarget } from "../../src/ops/executorOps.js";
 import { ownerTask, type SigningOptions } from "./run.js";
 
 interface Target extends ExecutorTarget, SigningOptions {
   readonly executor: string;
   readonly deploymentId: string;
-}
-
-/** Parses a human amount ("1.5", "all") in the token's decimals. */
-async function amountOf(value: string, token: string, provider: Provider): Promise<bigint | "all"> {
-  if (value === "all") return "all";
-  if (!/^\d+(\.\d+)?$/.test(value)) throw new OpsError(`--amount: "${value}" is not a number or "all".`);
-  if (token === "ETH") return parseUnits(value, 18);
-  const decimals = Number(
-    await new Contract(token, ["function decimals() view returns (uint8)"], provider).getFunction("decimals")(),
-  );
-  return parseUnits(value, decimals);
 }
 
 export async function withdraw(
@@ -30,7 +19,7 @@ export async function withdraw(
     async (provider) => {
       const book = await bookForProvider(provider);
       const token = args.token.toUpperCase() === "ETH" ? "ETH" : parseToken("--token", args.token, book);
-      return { kind: "withdraw", token, amount: await amountOf(args.amount, token, provider) };
+      return { kind: "withdraw", token, amount: await parseAmount("--amount", args.amount, token, provider) };
     },
     `Withdrew ${args.amount} ${args.token} to the owner`,
   );
@@ -46,7 +35,7 @@ export async function sweep(
     async (provider) => {
       const book = await bookForProvider(provider);
       const token = parseToken("--token", args.token, book);
-      const keep = await amountOf(args.keep, token, provider);
+      const keep = await parseAmount("--keep", args.keep, token, provider);
       if (keep === "all") throw new OpsError('--keep must be an amount, not "all".');
       return { kind: "sweep", token, keep };
     },

@@ -9,9 +9,8 @@ import {
   type OwnerAction,
   prepareOwnerTransaction,
   resolveExecutor,
-  runOwnerAction,
 } from "../../src/ops/executorOps.js";
-import { describeSafeTransaction, safeBatch } from "../../src/ops/safeBatch.js";
+import { describeCall, describeSafeTransaction, safeBatch } from "../../src/ops/safeBatch.js";
 
 /**
  * Runs a task body; a `BaseError` (bad input, wrong network, missing role) is printed as a
@@ -59,12 +58,15 @@ export async function confirm(question: string, yes: boolean): Promise<boolean> 
 export interface SigningOptions {
   readonly ledger: string;
   readonly safe: string;
+  /** Send with the keystore's key without asking. */
+  readonly yes: boolean;
 }
 
 /**
- * Resolves the target executor and runs one owner operation: signed by the network's key, by a
- * Ledger (`--ledger`), or printed for the Safe that owns the executor (`--safe`: the exact
- * transaction, then a Transaction Builder batch as the last line), in which case nothing is sent.
+ * Resolves the target executor and runs one owner operation: signed by the network's key (after
+ * a confirmation, or `--yes`), by a Ledger (`--ledger`: the device is where it is approved), or
+ * printed for the Safe that owns the executor (`--safe`: the exact transaction, then a
+ * Transaction Builder batch as the last line), in which case nothing is sent.
  */
 export async function ownerTask(
   hre: HardhatRuntimeEnvironment,
@@ -88,25 +90,45 @@ export async function ownerTask(
         });
       const transaction = await prepareOwnerTransaction(provider, executor, safe, await build(provider));
       const chainId = Number((await provider.getNetwork()).chainId);
-      console.log(describeSafeTransaction(safe, chainId, transaction, summary));
-      console.log(JSON.stringify(safeBatch(chainId, safe, [transaction], `${summary} on ${executor}`)));
+      console.log(describeSafeTransaction(safe, chainId, transaction));
+      console.log(
+        JSON.stringify(safeBatch(chainId, safe, [transaction], `${describeCall(transaction)} on ${executor}`)),
+      );
       return;
     }
-    const { provider, signer } = target.ledger === "" ? await connect(hre) : await connectLedger(hre, target.ledger);
+    const onLedger = target.ledger !== "";
+    const { provider, signer } = onLedger ? await connectLedger(hre, target.ledger) : await connect(hre);
     await bookForProvider(provider);
     const executor: Address = await resolveExecutor(provider, target);
-    const action = await build(provider);
-    let hash: string;
+    const from = (await signer.getAddress()) as Address;
+    const transaction = await prepareOwnerTransaction(provider, executor, from, await build(provider));
+    const chainId = Number((await provider.getNetwork()).chainId);
+    // A hot key sends nothing unasked (an empty --safe or --ledger falls through to it); a
+    // Ledger asks on the device.
+    if (
+      !onLedger &&
+      !(await confirm(
+        `Send ${describeCall(transaction)} to ${executor} on chain ${chainId}, signed by ${from}?`,
+        target.yes,
+      ))
+    ) {
+      console.log("Not sent.");
+      return;
+    }
+    let sent: { hash: string; wait(): Promise<{ blockNumber: number } | null> };
     try {
-      hash = await runOwnerAction(signer, executor, action);
+      sent = await signer.sendTransaction({ to: transaction.to, data: transaction.data, value: transaction.value });
     } catch (error) {
-      if (target.ledger === "" || error instanceof BaseError) throw error;
+      if (!onLedger || error instanceof BaseError) throw error;
       throw new OpsError(`The Ledger did not sign: ${error instanceof Error ? error.message : String(error)}`, {
         cause: error,
         details: "Connect and unlock the device, open its Ethereum app, and approve the transaction on it.",
       });
     }
-    console.log(`${summary} on ${executor}: transaction ${hash}`);
+    // Sent: from here a failure is the transaction's, not the signing's, and its hash is known.
+    console.log(`Sent ${describeCall(transaction)}: transaction ${sent.hash}; waiting for it to be mined…`);
+    const receipt = await sent.wait();
+    console.log(`${summary} on ${executor}: transaction ${sent.hash} (block ${receipt?.blockNumber})`);
   });
 }
 

@@ -399,7 +399,9 @@ describe("FlashArbExecutor roles", () => {
       );
     });
 
-    it("reads nothing past the route: junk in its padding and after the calldata changes nothing", async () => {
+    it("ignores junk in the route's padding and after the calldata: the entry's checks read only the route", async () => {
+      // The route then runs from the loan data the lender hands back, which the executor built;
+      // a liquidation's position follows the route there (tested in liquidate.test.ts).
       const f = await loadExecutor();
       await dislocateWethMarkets(f);
       // A three-hop route whose length is not a multiple of 32, so the ABI pads it.

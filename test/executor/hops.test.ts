@@ -213,6 +213,24 @@ describe("hops", () => {
         })
       ).wait();
       await shortDelivery(f, { kind: "BalancerV2", poolId, tokenOut: weth }, "AaveV3");
+      // The first hop's minimum is checked against what arrived, not what the pair paid.
+      const nominal = (
+        (await f.replica.uniswapV2.router.getFunction("getAmountsOut")(10n ** 17n, [weth, fot])) as bigint[]
+      )[1] as bigint;
+      const arrived = nominal - (nominal * 100n) / 10_000n;
+      const route = encodeRoute([
+        {
+          kind: "UniswapV2",
+          factoryIndex: v2DexIndex("uniswapV2"),
+          tokenOut: fot,
+          feePips: 3000,
+          minAmountOut: arrived + 1n,
+        },
+        { kind: "BalancerV2", poolId, tokenOut: weth },
+      ]);
+      await expect(execute(f, encodeLoan("AaveV3", weth, 10n ** 17n), route))
+        .to.be.revertedWithCustomError(f.executor, "HopOutputTooLow")
+        .withArgs(0n, arrived + 1n, arrived);
     });
   });
 
@@ -256,16 +274,23 @@ describe("hops", () => {
       ]);
       const before = await balanceOf(f, "WETH", f.executorAddress);
       await (await execute(f, encodeLoan("AaveV3", weth, 10n ** 18n), route, 1n)).wait();
-      expect(await pool.getFunction("attempts")()).to.equal(4n);
+      expect(await pool.getFunction("attempts")()).to.equal(6n);
       expect(await pool.getFunction("succeeded")()).to.equal(0n);
       const refusal = async (k: number) => (await pool.getFunction("refusals")(k)) as string;
-      const executorErrors = f.executor.interface;
-      expect(executorErrors.parseError(await refusal(0))?.name).to.equal("NotOperator");
-      expect(executorErrors.parseError(await refusal(1))?.name).to.equal("UnexpectedCallback");
-      expect(executorErrors.parseError(await refusal(2))?.name).to.equal("UnexpectedCallback");
+      const refused = async (k: number) => f.executor.interface.parseError(await refusal(k))?.name;
+      expect(await refused(0)).to.equal("NotOperator");
+      expect(await refused(1)).to.equal("UnexpectedCallback"); // receiveFlashLoan: not the Vault
+      expect(await refused(2)).to.equal("UnexpectedCallback"); // uniswapV3SwapCallback: no V3 swap running
+      expect(await refused(3)).to.equal("UnexpectedCallback"); // executeOperation: not the Aave Pool
+      expect(await refused(4)).to.equal("UnexpectedCallback"); // uniswapV3FlashCallback: no V3 loan running
       // The Vault's reentrancy guard: Balancer's error code BAL#400.
-      expect(AbiCoder.defaultAbiCoder().decode(["string"], `0x${(await refusal(3)).slice(10)}`)[0]).to.equal("BAL#400");
+      expect(AbiCoder.defaultAbiCoder().decode(["string"], `0x${(await refusal(5)).slice(10)}`)[0]).to.equal("BAL#400");
       expect((await balanceOf(f, "WETH", f.executorAddress)) > before).to.equal(true);
+      // Even a pool that is an operator (a compromised operator contract) meets the transient lock.
+      await (await f.executor.getFunction("setOperator")(await pool.getAddress(), true)).wait();
+      await (await execute(f, encodeLoan("AaveV3", weth, 10n ** 18n), route)).wait();
+      expect(await pool.getFunction("succeeded")()).to.equal(0n);
+      expect(await refused(6)).to.equal("ExecutionInProgress");
       // A pool that prices worse than the hop's minimum reverts the whole trade.
       const worse = encodeRoute([
         { kind: "BalancerV2", poolId, tokenOut: usdc, minAmountOut: 3301n * 10n ** 6n },

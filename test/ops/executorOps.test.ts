@@ -4,7 +4,7 @@ import { expect } from "chai";
 import { type Filter, type FilterByBlockHash, type Log, type Provider, parseUnits, ZeroAddress } from "ethers";
 import type { Address } from "../../src/addressBook.js";
 import { mainnet } from "../../src/addressBooks/mainnet.js";
-import { OpsError, parseToken } from "../../src/ops/deployment.js";
+import { OpsError, parseAmount, parseToken } from "../../src/ops/deployment.js";
 import {
   deploymentBlock,
   describeStatus,
@@ -159,6 +159,26 @@ describe("owner operations", () => {
     expect(() => parseToken("--token", "0x12", book)).to.throw(OpsError, '--token: "0x12" is not an address.');
   });
 
+  it("reads amounts in the token's decimals, and refuses what is no amount, too many decimals, or no token", async () => {
+    const f = await loadExecutor();
+    const usdc = f.replica.tokenAddresses.USDC;
+    expect(await parseAmount("--amount", "1.5", usdc, ethers.provider)).to.equal(1_500_000n);
+    expect(await parseAmount("--amount", "2", "ETH", ethers.provider)).to.equal(2n * 10n ** 18n);
+    expect(await parseAmount("--amount", "all", usdc, ethers.provider)).to.equal("all");
+    await expect(parseAmount("--amount", "1,5", usdc, ethers.provider)).to.be.rejectedWith(
+      OpsError,
+      '--amount: "1,5" is not a number or "all".',
+    );
+    await expect(parseAmount("--keep", "1.1234567", usdc, ethers.provider)).to.be.rejectedWith(
+      OpsError,
+      '--keep: "1.1234567" has 7 decimals; the token has 6.',
+    );
+    await expect(parseAmount("--amount", "1", f.executorAddress, ethers.provider)).to.be.rejectedWith(
+      OpsError,
+      `${f.executorAddress} does not answer decimals(): it is not a token on this chain.`,
+    );
+  });
+
   it("refuses to withdraw more than the executor holds", async () => {
     const f = await loadExecutor();
     await expect(
@@ -198,6 +218,18 @@ describe("owner operations", () => {
         await expect(resolveExecutor(ethers.provider, { deploymentId: "test-other-chain" })).to.be.rejectedWith(
           OpsError,
           'Deployment "test-other-chain" was made on chain 1, but this network is chain 31337.',
+        );
+        // Ignition's files cut short say so.
+        writeFileSync(`${dir}/journal.jsonl`, '{"chainId":1,"ty');
+        await expect(resolveExecutor(ethers.provider, { deploymentId: "test-other-chain" })).to.be.rejectedWith(
+          OpsError,
+          "journal.jsonl holds a line that is not valid JSON.",
+        );
+        writeFileSync(`${dir}/journal.jsonl`, `${JSON.stringify({ chainId: 31337, type: "DEPLOYMENT_INITIALIZE" })}\n`);
+        writeFileSync(`${dir}/deployed_addresses.json`, '{"FlashArbExecutor#Fla');
+        await expect(resolveExecutor(ethers.provider, { deploymentId: "test-other-chain" })).to.be.rejectedWith(
+          OpsError,
+          "deployed_addresses.json is not valid JSON.",
         );
       } finally {
         rmSync(dir, { recursive: true, force: true });
@@ -347,7 +379,7 @@ describe("owner operations", () => {
         token: f.replica.tokenAddresses.USDC,
         amount: "all",
       });
-      const text = describeSafeTransaction(safe.address, 31337, withdraw, "Withdrew all USDC");
+      const text = describeSafeTransaction(safe.address, 31337, withdraw);
       expect(text).to.contain(`  data:  ${withdraw.data}`);
       expect(text).to.contain(`  call:  withdrawToken(${f.replica.tokenAddresses.USDC}, 5000000)`);
       await safe.exec(withdraw.to, withdraw.value, withdraw.data);

@@ -2,13 +2,18 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { expect } from "chai";
+import { JsonRpcProvider, Wallet } from "ethers";
 import { LOCAL_RECORD_PATH } from "../../src/ops/deployment.js";
+import { type SafeBatch, safeBatchChecksum } from "../../src/ops/safeBatch.js";
+import { deploySafe } from "../fixtures/safe.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const hardhat = `${root}node_modules/.bin/hardhat`;
 // Hardhat's first two development accounts: the owner and the operator the node sets up.
 const OWNER = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
 const OPERATOR = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+// The owner's key: Hardhat's first well-known development key.
+const OWNER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 
 /** Starts `npm run node`'s script and resolves once it says the node is ready. */
 function startNode(): Promise<ChildProcess> {
@@ -72,7 +77,12 @@ describe("the local node for the engine (npm run node)", function () {
     expect(parsed.operators).to.deep.equal([OPERATOR]);
     expect(parsed.paused).to.equal(false);
 
-    const pause = cli("executor", "pause");
+    // With the keystore's key, nothing is sent unasked: no terminal, no --yes, no transaction.
+    const unasked = cli("executor", "pause");
+    expect(unasked.status).to.equal(1);
+    expect(unasked.out).to.contain("Refusing to send without confirmation: there is no terminal to ask.");
+    expect(JSON.parse(cli("executor", "status", "--json").out.trim().split("\n").pop() ?? "{}").paused).to.equal(false);
+    const pause = cli("executor", "pause", "--yes");
     expect(pause.status, pause.out).to.equal(0);
     expect(pause.out).to.contain(`Paused on ${first.executor}`);
     expect(JSON.parse(cli("executor", "status", "--json").out.trim().split("\n").pop() ?? "{}").paused).to.equal(true);
@@ -108,6 +118,30 @@ describe("the local node for the engine (npm run node)", function () {
     expect(badOption.stderr.trim().split("\n")).to.deep.equal([
       "error: option '--blocks <n>' argument 'many' is invalid. Expected a whole number above zero (see start --help)",
     ]);
+
+    // Handing the executor to a Safe: proposed with the owner's key, accepted by the Safe from the
+    // batch `accept-owner --safe` prints; then a Safe-only task prints and sends nothing.
+    // No response cache: the CLI sends from the same account between these calls.
+    const provider = new JsonRpcProvider("http://127.0.0.1:8545", undefined, { cacheTimeout: -1 });
+    const safe = await deploySafe(new Wallet(OWNER_KEY, provider));
+    const notSafe = cli("executor", "accept-owner", "--safe", OPERATOR);
+    expect(notSafe.status).to.equal(1);
+    expect(notSafe.out).to.contain(`--safe: ${OPERATOR} has no code on this chain, so it is no Safe.`);
+    expect(cli("executor", "propose-owner", "--account", safe.address, "--yes").status).to.equal(0);
+    const accept = cli("executor", "accept-owner", "--safe", safe.address);
+    expect(accept.status, accept.out).to.equal(0);
+    expect(accept.out).to.contain(`Not sent. For the Safe ${safe.address} on chain 31337 to propose:`);
+    const batch = JSON.parse(accept.out.trim().split("\n").pop() ?? "{}") as SafeBatch;
+    expect(batch.meta.checksum).to.equal(safeBatchChecksum(batch));
+    for (const call of batch.transactions) await safe.exec(call.to, BigInt(call.value), call.data);
+    const afterSafe = JSON.parse(cli("executor", "status", "--json").out.trim().split("\n").pop() ?? "{}");
+    expect(afterSafe.owner).to.equal(safe.address);
+    const unpauseBySafe = cli("executor", "unpause", "--safe", safe.address);
+    expect(unpauseBySafe.status, unpauseBySafe.out).to.equal(0);
+    expect(unpauseBySafe.out).to.contain("call:  unpause()");
+    // Printed, not sent: still paused until the Safe executes it.
+    expect(JSON.parse(cli("executor", "status", "--json").out.trim().split("\n").pop() ?? "{}").paused).to.equal(true);
+    provider.destroy();
 
     await stopNode(node);
     node = await startNode();

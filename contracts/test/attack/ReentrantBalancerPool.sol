@@ -85,6 +85,19 @@ contract ReentrantBalancerPool {
         );
         _try(victim, abi.encodeWithSignature("uniswapV3SwapCallback(int256,int256,bytes)", int256(1), int256(0), ""));
         _try(
+            victim,
+            abi.encodeWithSignature(
+                "executeOperation(address,uint256,uint256,address,bytes)", address(request.tokenIn), 1, 0, victim, ""
+            )
+        );
+        _try(victim, abi.encodeWithSignature("uniswapV3FlashCallback(uint256,uint256,bytes)", 0, 0, ""));
+        _tryVaultSwap(request);
+        return (request.amount * rate) / 1e18;
+    }
+
+    /// @dev Tries a swap of its own through the Vault, which is in the middle of one.
+    function _tryVaultSwap(SwapRequest calldata request) private {
+        _try(
             vault,
             abi.encodeCall(
                 IBalancerVaultSwaps.swap,
@@ -108,7 +121,6 @@ contract ReentrantBalancerPool {
                 )
             )
         );
-        return (request.amount * rate) / 1e18;
     }
 
     function _try(address to, bytes memory data) private {
