@@ -12,6 +12,7 @@ import {
     IBalancerFlashLoanRecipient, IBalancerVault, IBalancerVaultSwaps
 } from "./interfaces/external/IBalancerVault.sol";
 import {ICurvePool} from "./interfaces/external/ICurvePool.sol";
+import {IMorphoFlashLoanCallback, IMorphoFlashLoans} from "./interfaces/external/IMorpho.sol";
 import {IUniswapV2Pair} from "./interfaces/external/IUniswapV2Pair.sol";
 import {
     IUniswapV3FlashCallback,
@@ -21,7 +22,7 @@ import {
 } from "./interfaces/external/IUniswapV3Pool.sol";
 
 /// @title FlashArbExecutor
-/// @notice Borrows with a flash loan (Aave V3, Balancer V2 or a Uniswap V3 pool), runs an atomic
+/// @notice Borrows with a flash loan (Aave V3, Balancer V2, a Uniswap V3 pool or Morpho Blue), runs an atomic
 ///         swap route across Uniswap V2-style pairs, Uniswap V3 pools, Balancer V2 pools and
 ///         Curve pools (or liquidates an Aave V3 position and swaps the collateral back), repays,
 ///         and reverts unless the profit measured from balances clears the operator's floor. A
@@ -38,6 +39,7 @@ contract FlashArbExecutor is
     IBalancerFlashLoanRecipient,
     IUniswapV3FlashCallback,
     IUniswapV3SwapCallback,
+    IMorphoFlashLoanCallback,
     Ownable2Step
 {
     using SafeERC20 for IERC20;
@@ -55,6 +57,8 @@ contract FlashArbExecutor is
         address aavePool;
         /// Balancer V2 Vault; zero on chains without Balancer.
         address balancerVault;
+        /// Morpho Blue; zero on chains without it.
+        address morpho;
         /// Uniswap V3 factory and pool init code hash; zero on chains without Uniswap V3.
         address uniswapV3Factory;
         bytes32 uniswapV3InitCodeHash;
@@ -105,6 +109,7 @@ contract FlashArbExecutor is
 
     IAaveV3Pool private immutable _aavePool;
     address private immutable _balancerVault;
+    address private immutable _morpho;
     address private immutable _v3Factory;
     bytes32 private immutable _v3InitCodeHash;
     uint256 private immutable _v2DexCount;
@@ -158,6 +163,7 @@ contract FlashArbExecutor is
         if (count > MAX_V2_DEXES) revert TooManyV2Factories(count, MAX_V2_DEXES);
         _aavePool = IAaveV3Pool(deployment.aavePool);
         _balancerVault = deployment.balancerVault;
+        _morpho = deployment.morpho;
         _v3Factory = deployment.uniswapV3Factory;
         _v3InitCodeHash = deployment.uniswapV3InitCodeHash;
         _v2DexCount = count;
@@ -281,6 +287,20 @@ contract FlashArbExecutor is
         uint256 profit = _runRouteAndMeasure(data, owed);
         IERC20(token).safeTransfer(msg.sender, owed);
         _emitExecuted(Lender.UniswapV3, token, amount, fee, profit, data);
+    }
+
+    /// @inheritdoc IMorphoFlashLoanCallback
+    /// @dev Only Morpho Blue, for a loan this contract started with exactly this data (Morpho
+    ///      calls back only the account that called `flashLoan`, and passes no token: it is read
+    ///      from that data).
+    function onMorphoFlashLoan(uint256 assets, bytes calldata data) external {
+        if (msg.sender != _morpho) revert UnexpectedCallback(msg.sender, _morpho);
+        _consumePendingLoan(Lender.MorphoBlue, data);
+        (address token,) = _loanTokenAndAmount(data);
+        uint256 profit = _runRouteAndMeasure(data, assets);
+        // Morpho pulls exactly `assets`, so no allowance remains afterwards.
+        IERC20(token).forceApprove(msg.sender, assets);
+        _emitExecuted(Lender.MorphoBlue, token, assets, 0, profit, data);
     }
 
     /// @inheritdoc IUniswapV3SwapCallback
@@ -530,6 +550,12 @@ contract FlashArbExecutor is
             // Trusted: the Balancer Vault fixed at deployment. It calls receiveFlashLoan, then
             // checks that its balance grew back by the fee.
             _balancerFlashLoan(vault, token, amount, data);
+        } else if (lender == Lender.MorphoBlue) {
+            address morpho = _morpho;
+            if (morpho == address(0)) revert LenderNotConfigured(Lender.MorphoBlue);
+            // Trusted: Morpho Blue fixed at deployment. It calls onMorphoFlashLoan on its caller
+            // only, then pulls the amount back with transferFrom.
+            IMorphoFlashLoans(morpho).flashLoan(token, amount, data);
         } else {
             // Trusted: derived by CREATE2 from the fixed Uniswap V3 factory in _checkRoute.
             _expectedFlashPool = lendingPool;

@@ -98,15 +98,21 @@ const routes: Record<string, GasRoute> = {
 const routerBot = (await ethers.deployContract("RouterLoanArb", [
   replica.book.aaveV3.pool,
   replica.book.balancerV2.vault,
+  replica.book.morphoBlue.morpho,
 ])) as unknown as AnyContract;
 for (const token of [t.WETH, t.USDC, t.DAI]) {
-  for (const spender of [...routerSpenders(), replica.book.aaveV3.pool]) {
+  for (const spender of [...routerSpenders(), replica.book.aaveV3.pool, replica.book.morphoBlue.morpho]) {
     await (await routerBot.getFunction("approve")(token, spender)).wait();
   }
 }
 const v3LoanPool = findPool(replica, "uniswapV3", "WETH", "DAI", 3000).address;
 
-const lenders: Record<string, LenderName> = { aave: "AaveV3", balancer: "BalancerV2", uniswapV3: "UniswapV3" };
+const lenders: Record<string, LenderName> = {
+  aave: "AaveV3",
+  balancer: "BalancerV2",
+  uniswapV3: "UniswapV3",
+  morpho: "MorphoBlue",
+};
 const snapshot = await networkHelpers.takeSnapshot();
 const gas: Record<string, number> = {};
 
@@ -135,7 +141,9 @@ for (const [lenderKey, lender] of Object.entries(lenders)) {
         ? ["borrowFromAave", t.WETH, AMOUNT, steps]
         : lender === "BalancerV2"
           ? ["borrowFromBalancer", t.WETH, AMOUNT, steps]
-          : ["borrowFromUniswapV3", v3LoanPool, t.WETH, AMOUNT, steps];
+          : lender === "MorphoBlue"
+            ? ["borrowFromMorpho", t.WETH, AMOUNT, steps]
+            : ["borrowFromUniswapV3", v3LoanPool, t.WETH, AMOUNT, steps];
     const [name, ...rest] = args as [string, ...unknown[]];
     await nextBlock();
     gas[`routerLoan:${lenderKey}:${routeKey}`] = Number(

@@ -43,6 +43,11 @@ export interface BalancerV2Deployment {
   readonly weightedPools?: readonly `0x${string}`[];
 }
 
+export interface MorphoBlueDeployment {
+  /** The Morpho Blue singleton: it lends, fee-free, any token its markets hold. */
+  readonly morpho: Address;
+}
+
 export interface CurveDeployment {
   /** The DAI/USDC/USDT 3pool. */
   readonly threePool: Address;
@@ -66,6 +71,7 @@ export interface AddressBook {
   readonly multicall3: Address;
   readonly aaveV3?: AaveV3Deployment;
   readonly balancerV2?: BalancerV2Deployment;
+  readonly morphoBlue?: MorphoBlueDeployment;
   readonly uniswapV2?: UniswapV2Deployment;
   readonly sushiswap?: UniswapV2Deployment;
   /** Polygon's Uniswap V2 fork. */
@@ -79,6 +85,7 @@ export type CompleteAddressBook = AddressBook & {
   readonly tokens: Readonly<Record<BookToken, Address>>;
   readonly aaveV3: AaveV3Deployment;
   readonly balancerV2: BalancerV2Deployment;
+  readonly morphoBlue: MorphoBlueDeployment;
   readonly uniswapV2: UniswapV2Deployment;
   readonly sushiswap: UniswapV2Deployment;
   readonly uniswapV3: UniswapV3Deployment & { readonly swapRouter: Address };

@@ -28,7 +28,9 @@ interface IFlashArbExecutor {
         /// Balancer V2 Vault `flashLoan`; no fee today, and the loan is pushed back.
         BalancerV2,
         /// A Uniswap V3 pool's `flash`; the fee is the pool's tier.
-        UniswapV3
+        UniswapV3,
+        /// Morpho Blue's `flashLoan`: no fee; the loan is pulled back with `transferFrom`.
+        MorphoBlue
     }
 
     /// @notice The kinds of hop a route can contain.

@@ -14,6 +14,7 @@ export default buildModule("FlashArbExecutor", (m) => {
       owner: m.getParameter<string>("owner"),
       aavePool: m.getParameter<string>("aavePool", ZERO),
       balancerVault: m.getParameter<string>("balancerVault", ZERO),
+      morpho: m.getParameter<string>("morpho", ZERO),
       uniswapV3Factory: m.getParameter<string>("uniswapV3Factory"),
       uniswapV3InitCodeHash: m.getParameter<string>("uniswapV3InitCodeHash"),
       v2Dexes: m.getParameter("v2Dexes", []),

@@ -15,6 +15,7 @@ export const base: AddressBook = {
     poolAddressesProvider: "0xe20fCBdBfFC4Dd138cE8b2E6FBb6CB49777ad64D",
     pool: "0xA238Dd80C259a72e81d7e4664a9801593F98d1c5",
   },
+  morphoBlue: { morpho: "0xBBBBBbbBBb9cC5e90e3b3Af64bdAF62C37EEFFCb" },
   balancerV2: {
     vault: "0xBA12222222228d8Ba445958a75a0704d566BF2C8",
   },

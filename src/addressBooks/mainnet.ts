@@ -17,6 +17,7 @@ export const mainnet: CompleteAddressBook = {
     pool: "0x87870Bca3F3fD6335C3F4ce8392D69350B4fA4E2",
   },
   balancerV2: { vault: "0xBA12222222228d8Ba445958a75a0704d566BF2C8" },
+  morphoBlue: { morpho: "0xBBBBBbbBBb9cC5e90e3b3Af64bdAF62C37EEFFCb" },
   uniswapV2: {
     factory: "0x5C69bEe701ef814a2B6a3EDD4B1652CB9cc5aA6f",
     router: "0x7a250d5630B4cF539739dF2C5dAcb4c659F2488D",

@@ -36,7 +36,7 @@ export const tradeFilterFields = {
     .optional()
     .describe("arbitrage (cycles between pools) or liquidation (Aave V3 positions)"),
   token: z.string().min(1).max(32).optional().describe("token symbol, as the address book writes it (WETH, USDC)"),
-  lender: z.string().min(1).max(32).optional().describe("AaveV3, BalancerV2 or UniswapV3, as written"),
+  lender: z.string().min(1).max(32).optional().describe("AaveV3, BalancerV2, UniswapV3 or MorphoBlue, as written"),
   venue: z
     .string()
     .min(1)

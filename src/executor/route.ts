@@ -3,7 +3,7 @@ import type { Address } from "../addressBook.js";
 import { BaseError } from "../errors.js";
 
 /** Lenders, numbered as `IFlashArbExecutor.Lender`. */
-export const Lender = { AaveV3: 0, BalancerV2: 1, UniswapV3: 2 } as const;
+export const Lender = { AaveV3: 0, BalancerV2: 1, UniswapV3: 2, MorphoBlue: 3 } as const;
 export type LenderName = keyof typeof Lender;
 
 /** Hop kinds, numbered as `IFlashArbExecutor.HopKind`. */

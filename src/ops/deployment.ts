@@ -145,6 +145,7 @@ export async function planDeployment(
   const trusted: Array<[string, string]> = [["uniswapV3.factory", book.uniswapV3.factory]];
   if (book.aaveV3 !== undefined) trusted.push(["aaveV3.pool", book.aaveV3.pool]);
   if (book.balancerV2 !== undefined) trusted.push(["balancerV2.vault", book.balancerV2.vault]);
+  if (book.morphoBlue !== undefined) trusted.push(["morphoBlue.morpho", book.morphoBlue.morpho]);
   for (const [name, dex] of v2DexesOf(book)) trusted.push([`${name}.factory`, dex.factory]);
   for (const pool of roles.curvePools ?? []) trusted.push(["curve pool", pool]);
   const missing: string[] = [];
@@ -177,6 +178,7 @@ export function describePlan(plan: DeploymentPlan): string {
     `Profit receiver:  ${p.profitReceiver === ZeroAddress ? "none (profit stays in the executor)" : p.profitReceiver}`,
     `Aave V3 Pool:     ${p.aavePool === ZeroAddress ? "none" : p.aavePool}`,
     `Balancer Vault:   ${p.balancerVault === ZeroAddress ? "none" : p.balancerVault}`,
+    `Morpho Blue:      ${p.morpho === ZeroAddress ? "none" : p.morpho}`,
     `Uniswap V3:       ${p.uniswapV3Factory}`,
     ...v2DexesOf(plan.book).map(([name, dex], i) => `V2 DEX ${i}:         ${name} ${dex.factory}`),
     `Curve pools:      ${p.curvePools.length === 0 ? "none" : p.curvePools.join(", ")}`,

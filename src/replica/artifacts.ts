@@ -208,32 +208,31 @@ export type OriginArtifactName =
   | "PoolLogic"
   | "SupplyLogic";
 
-interface OriginOutput {
+interface ProtocolBuildOutput {
   readonly contracts: Record<
     string,
     Record<string, { abi: InterfaceAbi; evm: { bytecode: { object: string; linkReferences: LinkReferences } } }>
   >;
 }
 
-let origin: OriginOutput | undefined;
+const builds = new Map<string, ProtocolBuildOutput>();
 
-/**
- * Loads a contract of `@aave-dao/aave-v3-origin` as `npm run build` compiled it from the
- * package's own sources (`scripts/compileAaveOrigin.ts`, into `cache/aave-v3-origin.json`).
- */
-export function originArtifact(name: OriginArtifactName): Artifact {
-  const key = `origin:${name}`;
+/** A contract from a protocol build `npm run build` made from the protocol's own sources (`scripts/lib/compileProtocol.ts`). */
+function builtArtifact(build: string, name: string): Artifact {
+  const key = `${build}:${name}`;
   const cached = cache.get(key);
   if (cached !== undefined) return cached;
-  if (origin === undefined) {
-    const file = `${projectRoot}cache/aave-v3-origin.json`;
+  let output = builds.get(build);
+  if (output === undefined) {
+    const file = `${projectRoot}cache/${build}.json`;
     try {
-      origin = readJson(file) as unknown as OriginOutput;
+      output = readJson(file) as unknown as ProtocolBuildOutput;
     } catch (cause) {
-      throw new Error(`The aave-v3-origin build is not at ${file}: run \`npm run build\` first.`, { cause });
+      throw new Error(`The ${build} build is not at ${file}: run \`npm run build\` first.`, { cause });
     }
+    builds.set(build, output);
   }
-  for (const contracts of Object.values(origin.contracts)) {
+  for (const contracts of Object.values(output.contracts)) {
     const found = contracts[name];
     if (found === undefined) continue;
     const artifact: Artifact = {
@@ -245,5 +244,21 @@ export function originArtifact(name: OriginArtifactName): Artifact {
     cache.set(key, artifact);
     return artifact;
   }
-  throw new Error(`aave-v3-origin has no contract ${name}.`);
+  throw new Error(`${build} has no contract ${name}.`);
+}
+
+/**
+ * Loads a contract of `@aave-dao/aave-v3-origin` as `npm run build` compiled it from the
+ * package's own sources (`scripts/compileAaveOrigin.ts`, into `cache/aave-v3-origin.json`).
+ */
+export function originArtifact(name: OriginArtifactName): Artifact {
+  return builtArtifact("aave-v3-origin", name);
+}
+
+/**
+ * Morpho Blue as `npm run build` compiled it from `@morpho-org/morpho-blue`'s own sources with
+ * its own compiler and settings (`scripts/compileMorphoBlue.ts`, into `cache/morpho-blue.json`).
+ */
+export function morphoArtifact(): Artifact {
+  return builtArtifact("morpho-blue", "Morpho");
 }

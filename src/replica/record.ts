@@ -1,7 +1,7 @@
 import type { ContractRunner } from "ethers";
 import type { Address, CompleteAddressBook } from "../addressBook.js";
 import { BaseError } from "../errors.js";
-import { projectArtifact, protocolArtifact } from "./artifacts.js";
+import { morphoArtifact, projectArtifact, protocolArtifact } from "./artifacts.js";
 import { attach } from "./deploy.js";
 import type { Replica, ReplicaPool } from "./replica.js";
 import type { ReplicaTokenSymbol, ReplicaTokens } from "./tokens.js";
@@ -125,6 +125,10 @@ export function attachReplica(record: ReplicaRecord, runner: ContractRunner): Re
       dataProvider: attach(protocolArtifact("AaveProtocolDataProvider"), record.extra.aaveDataProvider, runner),
       deployment: b.aaveV3,
       aTokens: record.aaveATokens,
+    },
+    morpho: {
+      morpho: attach(morphoArtifact(), b.morphoBlue.morpho, runner),
+      deployment: b.morphoBlue,
     },
     multicall3: attach(protocolArtifact("Multicall3"), b.multicall3, runner),
     pools,

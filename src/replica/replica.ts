@@ -4,6 +4,7 @@ import { deployAave, type ReplicaAave } from "./aave.js";
 import { protocolArtifact } from "./artifacts.js";
 import { deployBalancer, type ReplicaBalancer, type ReplicaBalancerPool } from "./balancer.js";
 import { type AnyContract, deployArtifact } from "./deploy.js";
+import { deployMorpho, type ReplicaMorpho } from "./morpho.js";
 import { amountForUsd } from "./prices.js";
 import { deployTokens, fund, type ReplicaTokenSymbol, type ReplicaTokens } from "./tokens.js";
 import { deployUniswapV2Dex, type ReplicaV2Dex, type ReplicaV2Pair } from "./uniswapV2.js";
@@ -24,6 +25,7 @@ export interface Replica {
   readonly uniswapV3: ReplicaV3Dex;
   readonly balancer: ReplicaBalancer;
   readonly aave: ReplicaAave;
+  readonly morpho: ReplicaMorpho;
   readonly multicall3: AnyContract;
   readonly pools: readonly ReplicaPool[];
 }
@@ -101,6 +103,8 @@ export async function deployReplica(deployer: Signer): Promise<Replica> {
   ]);
   const aave = await deployAave(deployer, tokens, ["WETH", "USDC", "USDT", "DAI", "WBTC"], 600_000n);
   const multicall3 = await deployArtifact(deployer, protocolArtifact("Multicall3"));
+  // Last, so that adding it moved no other contract's address.
+  const morpho = await deployMorpho(deployer, tokens, ["WETH", "USDC", "DAI"], 1_000_000n);
 
   const tokenAddresses = Object.fromEntries(
     await Promise.all(Object.entries(tokens).map(async ([symbol, c]) => [symbol, await c.getAddress()])),
@@ -120,6 +124,7 @@ export async function deployReplica(deployer: Signer): Promise<Replica> {
     multicall3: (await multicall3.getAddress()) as Address,
     aaveV3: aave.deployment,
     balancerV2: balancer.deployment,
+    morphoBlue: morpho.deployment,
     uniswapV2: uniswapV2.deployment,
     sushiswap: sushiswap.deployment,
     uniswapV3: uniswapV3Deployment,
@@ -135,6 +140,7 @@ export async function deployReplica(deployer: Signer): Promise<Replica> {
     uniswapV3,
     balancer,
     aave,
+    morpho,
     multicall3,
     pools: [...uniswapV2.pairs, ...sushiswap.pairs, ...uniswapV3.pools, ...balancer.pools],
   };

@@ -40,6 +40,29 @@ describe("the engine on the replica", () => {
     expect(summary.realisedProfit).to.deep.equal(sums);
   });
 
+  it("borrows from Morpho Blue, fee-free and the cheapest in gas, wherever it holds enough of the token", async () => {
+    const f = await loadExecutor();
+    const { service, records } = await serviceFor(f, true);
+    await service.start();
+    const morpho = f.replica.book.morphoBlue.morpho;
+    // What Morpho can lend, by the symbol the records name the token by.
+    const held = new Map<string, bigint>();
+    for (const symbol of ["WETH", "USDC", "DAI", "USDT", "WBTC"] as const)
+      held.set(symbol, (await f.replica.tokens[symbol].getFunction("balanceOf")(morpho)) as bigint);
+    await cheapenWethOnUniswapV2(f);
+    await service.settle();
+    const rows = records.all().filter((r) => r.status === "succeeded");
+    expect(rows.length).to.be.greaterThan(0);
+    for (const row of rows) {
+      expect(row.realisedProfit, row.cycle).to.equal(row.expectedProfit);
+      const available = held.get(row.token) ?? 0n;
+      // Morpho charges nothing and costs the least gas: it wins whenever it can lend the amount.
+      if (row.amountIn <= available) expect(row.lender, row.cycle).to.equal("MorphoBlue");
+      else expect(row.lender, row.cycle).to.not.equal("MorphoBlue");
+    }
+    expect(rows.some((r) => r.lender === "MorphoBlue")).to.equal(true);
+  });
+
   it("trades a dislocated Balancer weighted pool, borrowing elsewhere, and realises exactly the estimate", async () => {
     const f = await loadExecutor();
     const { service, records } = await serviceFor(f, true);
@@ -148,7 +171,9 @@ describe("the engine on the replica", () => {
     expect(service.stats.filtered[noSize]).to.equal(dropped.length);
     for (const row of dropped) {
       expect(row.amountIn).to.equal(0n);
-      expect(row.lender).to.match(/^(BalancerV2|UniswapV3|AaveV3)(\/(BalancerV2|UniswapV3|AaveV3))*$/);
+      expect(row.lender).to.match(
+        /^(BalancerV2|MorphoBlue|UniswapV3|AaveV3)(\/(BalancerV2|MorphoBlue|UniswapV3|AaveV3))*$/,
+      );
     }
   });
 

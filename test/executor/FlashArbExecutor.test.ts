@@ -75,6 +75,7 @@ function lenderAccount(replica: Replica, lender: LenderName): { holder: string; 
     };
   }
   if (lender === "BalancerV2") return { holder: replica.book.balancerV2.vault, fee: () => 0n };
+  if (lender === "MorphoBlue") return { holder: replica.book.morphoBlue.morpho, fee: () => 0n };
   return {
     holder: findPool(replica, "uniswapV3", "WETH", "DAI", 3000).address,
     fee: (a) => (a * 3000n + 999_999n) / 1_000_000n,
@@ -90,7 +91,7 @@ function asOperator(f: ExecutorFixture): AnyContract {
 }
 
 describe("FlashArbExecutor on the replica", () => {
-  for (const lender of ["AaveV3", "BalancerV2", "UniswapV3"] as const) {
+  for (const lender of ["AaveV3", "BalancerV2", "UniswapV3", "MorphoBlue"] as const) {
     for (const [routeName, build] of Object.entries(ROUTES)) {
       if (lender === "BalancerV2" && routeName.includes("bal")) continue;
       it(`${lender} × ${routeName}: repays the lender exactly its fee and keeps the measured profit`, async () => {
@@ -120,7 +121,11 @@ describe("FlashArbExecutor on the replica", () => {
           .withArgs(loan.lender, loan.token, AMOUNT, fee(AMOUNT), profit);
         expect((await balanceOf(f.replica, "WETH", f.executorAddress)) - executorBefore).to.equal(profit);
         expect((await balanceOf(f.replica, "WETH", holder)) - lenderBefore).to.equal(fee(AMOUNT));
-        for (const spender of [f.replica.book.aaveV3.pool, f.replica.book.balancerV2.vault]) {
+        for (const spender of [
+          f.replica.book.aaveV3.pool,
+          f.replica.book.balancerV2.vault,
+          f.replica.book.morphoBlue.morpho,
+        ]) {
           for (const symbol of ["WETH", "USDC", "DAI"] as const) {
             expect(await f.replica.tokens[symbol].getFunction("allowance")(f.executorAddress, spender)).to.equal(0n);
           }

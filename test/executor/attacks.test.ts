@@ -108,6 +108,36 @@ async function evilV3Loan(f: ExecutorFixture) {
   return { evil, evilAddress, pool, loan, route, pending };
 }
 
+/**
+ * Runs `loan` over `route` with EVIL's hook calling `callback` on the executor at every EVIL
+ * transfer, and checks that the trade completed while every call of the hook was refused.
+ * Returns the last refusal and the loans the executor served (lender, token, amount, fee).
+ */
+async function tradeWithRefusedHook(
+  f: ExecutorFixture,
+  evil: AnyContract,
+  loan: ReturnType<typeof encodeLoan>,
+  route: string,
+  callback: string,
+) {
+  await (await evil.getFunction("setHook")(f.executorAddress, callback)).wait();
+  // Had any of the hook's calls been accepted, the route would have run inside it and the
+  // lender's own callback would have found no pending loan: the whole trade would have reverted.
+  const receipt = await (
+    await (f.executor.connect(f.operator) as AnyContract).getFunction("execute")(loan, 1n, route)
+  ).wait();
+  expect(receipt?.status).to.equal(1);
+  expect(await evil.getFunction("hookCalled")()).to.equal(true);
+  expect(await evil.getFunction("hookSucceeded")()).to.equal(false);
+  const refusal = executorInterface.parseError((await evil.getFunction("hookReturnData")()) as string);
+  const logs: readonly Log[] = receipt?.logs ?? [];
+  const served = logs
+    .map((l) => executorInterface.parseLog(l))
+    .filter((l) => l?.name === "ArbitrageExecuted")
+    .map((l) => l?.args.toArray().slice(0, 4));
+  return { refusal, served };
+}
+
 describe("FlashArbExecutor attacks that must fail", () => {
   describe("direct calls to every callback", () => {
     it("executeOperation from anyone but the Aave Pool", async () => {
@@ -126,6 +156,14 @@ describe("FlashArbExecutor attacks that must fail", () => {
       await expect(attacker.getFunction("receiveFlashLoan")([f.replica.tokenAddresses.WETH], [1n], [0n], "0x"))
         .to.be.revertedWithCustomError(asContract(f.executor), "UnexpectedCallback")
         .withArgs(await f.stranger.getAddress(), f.replica.book.balancerV2.vault);
+    });
+
+    it("onMorphoFlashLoan from anyone but Morpho Blue", async () => {
+      const f = await loadExecutor();
+      const attacker = f.executor.connect(f.stranger) as AnyContract;
+      await expect(attacker.getFunction("onMorphoFlashLoan")(1n, "0x"))
+        .to.be.revertedWithCustomError(asContract(f.executor), "UnexpectedCallback")
+        .withArgs(await f.stranger.getAddress(), f.replica.book.morphoBlue.morpho);
     });
 
     it("uniswapV3FlashCallback and uniswapV3SwapCallback when no pool is expected", async () => {
@@ -185,8 +223,8 @@ describe("FlashArbExecutor attacks that must fail", () => {
       ).to.be.revertedWithCustomError(asContract(f.executor), "UnknownLoan");
     });
 
-    // No Uniswap V3 case here: a V3 pool calls back whoever called `flash`, never the recipient,
-    // so an attacker's loan cannot reach the executor's callback. An attacker must call it
+    // No Uniswap V3 or Morpho case here: a V3 pool and Morpho call back whoever called for the
+    // loan, never a named recipient, so an attacker's loan cannot reach the executor's callback. An attacker must call it
     // himself: see "callers other than the pending loan's lender" below.
   });
 
@@ -198,28 +236,32 @@ describe("FlashArbExecutor attacks that must fail", () => {
       // back, on every EVIL transfer of the trade: first as the pool sends the loan, before the
       // pool calls back, when the data alone would pass; then in the route and the repayment.
       const callback = executorInterface.encodeFunctionData("uniswapV3FlashCallback", [0n, 0n, pending]);
-      await (await evil.getFunction("setHook")(f.executorAddress, callback)).wait();
-
-      // Had any of those calls been accepted, the route would have run inside it and the pool's
-      // own callback would have found no pending loan: the whole trade would have reverted.
-      const receipt = await (
-        await (f.executor.connect(f.operator) as AnyContract).getFunction("execute")(loan, 1n, route)
-      ).wait();
-      expect(receipt?.status).to.equal(1);
-      expect(await evil.getFunction("hookCalled")()).to.equal(true);
-      expect(await evil.getFunction("hookSucceeded")()).to.equal(false);
+      const { refusal, served } = await tradeWithRefusedHook(f, evil, loan, route, callback);
       // The last call (from the repayment) is the one recorded: refused by the executor because
       // its caller is the token, not the pool whose flash is running.
-      const refusal = executorInterface.parseError((await evil.getFunction("hookReturnData")()) as string);
       expect(refusal?.name).to.equal("UnexpectedCallback");
       expect(refusal?.args.toArray()).to.deep.equal([evilAddress, pool]);
       // The pool's own callback was served once: lender UniswapV3, 10 EVIL, the 0.3% fee.
-      const logs: readonly Log[] = receipt?.logs ?? [];
-      const served = logs
-        .map((l) => executorInterface.parseLog(l))
-        .filter((l) => l?.name === "ArbitrageExecuted")
-        .map((l) => l?.args.toArray().slice(0, 4));
       expect(served).to.deep.equal([[2n, evilAddress, parseUnits("10", 18), parseUnits("0.03", 18)]]);
+    });
+
+    it("Morpho Blue: its callback from anyone but Morpho is refused with UnexpectedCallback(caller, Morpho); the loan then completes", async () => {
+      const f = await loadExecutor();
+      const { evil, evilAddress, route } = await evilV3Loan(f);
+      const morpho = f.replica.book.morphoBlue.morpho;
+      // Morpho lends any token it holds.
+      await (await evil.getFunction("mint")(morpho, parseUnits("100", 18))).wait();
+      const amount = parseUnits("10", 18);
+      const loan = encodeLoan("MorphoBlue", evilAddress, amount);
+      const pending = solidityPacked(
+        ["uint8", "address", "uint256", "uint256", "uint256", "bytes"],
+        [3, evilAddress, amount, 1n, 0n, route],
+      );
+      const callback = executorInterface.encodeFunctionData("onMorphoFlashLoan", [amount, pending]);
+      const { refusal, served } = await tradeWithRefusedHook(f, evil, loan, route, callback);
+      expect(refusal?.name).to.equal("UnexpectedCallback");
+      expect(refusal?.args.toArray()).to.deep.equal([evilAddress, morpho]);
+      expect(served).to.deep.equal([[3n, evilAddress, amount, 0n]]);
     });
 
     it("a Balancer callback carrying a Uniswap V3 loan's data is refused; the V3 loan then completes", async () => {
@@ -309,25 +351,31 @@ describe("FlashArbExecutor attacks that must fail", () => {
         "OwnableUnauthorizedAccount",
       ],
     ];
-    for (const [name, hook, error] of reentries) {
-      it(`${name} fails with ${error}; the trade itself completes`, async () => {
-        const f = await loadExecutor();
-        const { evil, evilAddress } = await evilMarket(f);
-        const [target, data] = await hook(f, evilAddress);
-        await (await evil.getFunction("setHook")(target, data)).wait();
-        const executor = f.executor.connect(f.operator) as AnyContract;
-        const loan = encodeLoan("AaveV3", f.replica.tokenAddresses.WETH, parseUnits("0.2", 18));
-        const wethBefore = (await f.replica.tokens.WETH.getFunction("balanceOf")(f.executorAddress)) as bigint;
-        await (await executor.getFunction("execute")(loan, 1n, evilRoute(f, evilAddress))).wait();
-        expect(await evil.getFunction("hookCalled")()).to.equal(true);
-        expect(await evil.getFunction("hookSucceeded")()).to.equal(false);
-        const returned = (await evil.getFunction("hookReturnData")()) as string;
-        expect(executorInterface.parseError(returned)?.name).to.equal(error);
-        expect((await f.replica.tokens.WETH.getFunction("balanceOf")(f.executorAddress)) as bigint).to.be.greaterThan(
-          wethBefore,
-        );
-      });
-    }
+    reentries.push([
+      "calling onMorphoFlashLoan directly",
+      async (f) => [f.executorAddress, executorInterface.encodeFunctionData("onMorphoFlashLoan", [1n, "0x"])],
+      "UnexpectedCallback",
+    ]);
+    for (const lender of ["AaveV3", "MorphoBlue"] as const)
+      for (const [name, hook, error] of reentries) {
+        it(`${lender} loan: ${name} fails with ${error}; the trade itself completes`, async () => {
+          const f = await loadExecutor();
+          const { evil, evilAddress } = await evilMarket(f);
+          const [target, data] = await hook(f, evilAddress);
+          await (await evil.getFunction("setHook")(target, data)).wait();
+          const executor = f.executor.connect(f.operator) as AnyContract;
+          const loan = encodeLoan(lender, f.replica.tokenAddresses.WETH, parseUnits("0.2", 18));
+          const wethBefore = (await f.replica.tokens.WETH.getFunction("balanceOf")(f.executorAddress)) as bigint;
+          await (await executor.getFunction("execute")(loan, 1n, evilRoute(f, evilAddress))).wait();
+          expect(await evil.getFunction("hookCalled")()).to.equal(true);
+          expect(await evil.getFunction("hookSucceeded")()).to.equal(false);
+          const returned = (await evil.getFunction("hookReturnData")()) as string;
+          expect(executorInterface.parseError(returned)?.name).to.equal(error);
+          expect((await f.replica.tokens.WETH.getFunction("balanceOf")(f.executorAddress)) as bigint).to.be.greaterThan(
+            wethBefore,
+          );
+        });
+      }
   });
 
   describe("routes the executor cannot be pointed at", () => {

@@ -304,6 +304,7 @@ describe("FlashArbExecutor.liquidate", () => {
           owner: operator,
           aavePool: ZeroAddress,
           balancerVault: f.replica.book.balancerV2.vault,
+          morpho: f.replica.book.morphoBlue.morpho,
           uniswapV3Factory: ZeroAddress,
           uniswapV3InitCodeHash: ZeroHash,
           v2Dexes: [],

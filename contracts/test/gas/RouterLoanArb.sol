@@ -6,6 +6,7 @@ import {IAaveFlashLoanSimpleReceiver, IAaveV3Pool} from "../../interfaces/extern
 import {
     IBalancerFlashLoanRecipient, IBalancerVault, IBalancerVaultSwaps
 } from "../../interfaces/external/IBalancerVault.sol";
+import {IMorphoFlashLoanCallback, IMorphoFlashLoans} from "../../interfaces/external/IMorpho.sol";
 import {IUniswapV3FlashCallback, IUniswapV3Pool} from "../../interfaces/external/IUniswapV3Pool.sol";
 
 /// @notice Uniswap V2 Router02's exact-input swap (Sushiswap's router is the same code).
@@ -40,7 +41,12 @@ interface IV3SwapRouter {
 ///         flash) with every swap done through the protocols' routers, as a flash-loan bot
 ///         without its own pool calls would trade. Approvals are set once beforehand, as such a
 ///         bot would. No checks at all; never deploy it anywhere but a test chain.
-contract RouterLoanArb is IAaveFlashLoanSimpleReceiver, IBalancerFlashLoanRecipient, IUniswapV3FlashCallback {
+contract RouterLoanArb is
+    IAaveFlashLoanSimpleReceiver,
+    IBalancerFlashLoanRecipient,
+    IUniswapV3FlashCallback,
+    IMorphoFlashLoanCallback
+{
     /// @notice Which router a step calls.
     enum Kind {
         V2Router,
@@ -63,10 +69,12 @@ contract RouterLoanArb is IAaveFlashLoanSimpleReceiver, IBalancerFlashLoanRecipi
 
     IAaveV3Pool public immutable aavePool;
     address public immutable vault;
+    address public immutable morpho;
 
-    constructor(IAaveV3Pool aavePool_, address vault_) {
+    constructor(IAaveV3Pool aavePool_, address vault_, address morpho_) {
         aavePool = aavePool_;
         vault = vault_;
+        morpho = morpho_;
     }
 
     /// @notice Lets `spender` take any amount of `token` from this contract.
@@ -86,6 +94,12 @@ contract RouterLoanArb is IAaveFlashLoanSimpleReceiver, IBalancerFlashLoanRecipi
         uint256[] memory amounts = new uint256[](1);
         amounts[0] = amount;
         IBalancerVault(vault).flashLoan(address(this), tokens, amounts, abi.encode(steps));
+    }
+
+    /// @notice Borrows from Morpho Blue and runs `steps`; Morpho pulls the repayment with the
+    ///         allowance set beforehand.
+    function borrowFromMorpho(address token, uint256 amount, Step[] calldata steps) external {
+        IMorphoFlashLoans(morpho).flashLoan(token, amount, abi.encode(steps));
     }
 
     /// @notice Borrows `amount` of `token` from a Uniswap V3 pool and runs `steps`.
@@ -115,6 +129,11 @@ contract RouterLoanArb is IAaveFlashLoanSimpleReceiver, IBalancerFlashLoanRecipi
     ) external {
         _run(amounts[0], abi.decode(userData, (Step[])));
         IERC20(tokens[0]).transfer(vault, amounts[0] + feeAmounts[0]);
+    }
+
+    /// @inheritdoc IMorphoFlashLoanCallback
+    function onMorphoFlashLoan(uint256 assets, bytes calldata data) external {
+        _run(assets, abi.decode(data, (Step[])));
     }
 
     /// @inheritdoc IUniswapV3FlashCallback

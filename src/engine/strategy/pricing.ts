@@ -13,10 +13,15 @@ import { convert, valueIn } from "./poolPrices.js";
 import { sizeCycle } from "./size.js";
 
 /** Gas a trade costs, by lender, plus per hop: only to price candidates before simulation. */
-export const GAS_BASE: Record<string, bigint> = { BalancerV2: 130_000n, UniswapV3: 155_000n, AaveV3: 220_000n };
+export const GAS_BASE: Record<string, bigint> = {
+  MorphoBlue: 120_000n,
+  BalancerV2: 130_000n,
+  UniswapV3: 155_000n,
+  AaveV3: 220_000n,
+};
 export const GAS_PER_HOP = 55_000n;
-/** The cheapest trade there is: a Balancer loan and two hops. */
-export const CHEAPEST_TRADE_GAS = (GAS_BASE.BalancerV2 as bigint) + 2n * GAS_PER_HOP;
+/** The cheapest trade there is, a lower bound to filter by: a Morpho loan (the cheapest lender) and two hops. */
+export const CHEAPEST_TRADE_GAS = (GAS_BASE.MorphoBlue as bigint) + 2n * GAS_PER_HOP;
 
 /** What pricing reads: the collector's pools, lenders and oracle, and where drops are recorded. */
 export interface CandidatePricerDeps {

@@ -69,19 +69,7 @@ abstract contract ExecutorTestBase is Test {
         FlashArbExecutor.V2Dex[] memory dexes = new FlashArbExecutor.V2Dex[](2);
         dexes[0] = FlashArbExecutor.V2Dex(uniFactory, pairInitCodeHash);
         dexes[1] = FlashArbExecutor.V2Dex(sushiFactory, pairInitCodeHash);
-        executor = new FlashArbExecutor(
-            FlashArbExecutor.Deployment({
-                owner: OWNER,
-                aavePool: address(0),
-                balancerVault: vault,
-                uniswapV3Factory: address(0),
-                uniswapV3InitCodeHash: bytes32(0),
-                v2Dexes: dexes,
-                operators: _one(OPERATOR),
-                profitReceiver: address(0),
-                curvePools: new address[](0)
-            })
-        );
+        executor = new FlashArbExecutor(_vaultOnly(dexes, _one(OPERATOR), address(0), new address[](0)));
         vm.label(address(executor), "executor");
         vm.label(vault, "BalancerVault");
     }
@@ -167,5 +155,26 @@ abstract contract ExecutorTestBase is Test {
             deployed := create(0, add(init, 32), mload(init))
         }
         require(deployed != address(0), "deployment failed");
+    }
+
+    /// @dev A deployment trusting the Balancer Vault and the given V2 DEXes only, owned by OWNER.
+    function _vaultOnly(
+        FlashArbExecutor.V2Dex[] memory dexes,
+        address[] memory operators,
+        address receiver,
+        address[] memory curvePools
+    ) internal view returns (FlashArbExecutor.Deployment memory) {
+        return FlashArbExecutor.Deployment({
+            owner: OWNER,
+            aavePool: address(0),
+            balancerVault: vault,
+            morpho: address(0),
+            uniswapV3Factory: address(0),
+            uniswapV3InitCodeHash: bytes32(0),
+            v2Dexes: dexes,
+            operators: operators,
+            profitReceiver: receiver,
+            curvePools: curvePools
+        });
     }
 }

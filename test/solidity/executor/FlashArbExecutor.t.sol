@@ -134,11 +134,7 @@ contract FlashArbExecutorTest is ExecutorTestBase {
             dexes[k] = FlashArbExecutor.V2Dex(uniFactory, pairInitCodeHash);
         }
         vm.expectRevert(abi.encodeWithSelector(IFlashArbExecutor.TooManyV2Factories.selector, 5, 4));
-        new FlashArbExecutor(
-            FlashArbExecutor.Deployment(
-                OWNER, address(0), vault, address(0), bytes32(0), dexes, new address[](0), address(0), new address[](0)
-            )
-        );
+        new FlashArbExecutor(_vaultOnly(dexes, new address[](0), address(0), new address[](0)));
     }
 
     function test_constructorConfiguresOperatorsReceiverAndCurvePools() public {
@@ -148,11 +144,7 @@ contract FlashArbExecutorTest is ExecutorTestBase {
         operators[1] = STRANGER;
         vm.expectEmit();
         emit IFlashArbExecutor.OperatorSet(OPERATOR, true);
-        FlashArbExecutor fresh = new FlashArbExecutor(
-            FlashArbExecutor.Deployment(
-                OWNER, address(0), vault, address(0), bytes32(0), dexes, operators, STRANGER, _one(address(0xC0))
-            )
-        );
+        FlashArbExecutor fresh = new FlashArbExecutor(_vaultOnly(dexes, operators, STRANGER, _one(address(0xC0))));
         assertTrue(fresh.isOperator(OPERATOR) && fresh.isOperator(STRANGER), "operators");
         assertEq(fresh.profitReceiver(), STRANGER, "profit receiver");
         assertTrue(fresh.isCurvePool(address(0xC0)), "curve pool");
