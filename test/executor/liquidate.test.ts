@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { Interface, MaxUint256, parseUnits, ZeroAddress, ZeroHash } from "ethers";
 import type { Address } from "../../src/addressBook.js";
 import { v2DexIndex } from "../../src/executor/deploy.js";
-import { encodeLiquidation, encodeLoan, encodeRoute, type LenderName } from "../../src/executor/route.js";
+import { encodeLiquidation, encodeLoan, encodeRoute, Lender, type LenderName } from "../../src/executor/route.js";
 import { setOraclePrice } from "../../src/replica/aave.js";
 import type { AnyContract } from "../../src/replica/deploy.js";
 import { openPosition, unitsOf } from "../../src/replica/positions.js";
@@ -57,7 +57,7 @@ async function variableDebt(f: ExecutorFixture, user: Address): Promise<bigint> 
 }
 
 describe("FlashArbExecutor.liquidate", () => {
-  for (const lender of ["AaveV3", "BalancerV2", "UniswapV3"] as const) {
+  for (const lender of ["AaveV3", "BalancerV2", "UniswapV3", "MorphoBlue"] as const) {
     it(`borrows from ${lender}, liquidates, swaps only the seized collateral back and keeps the bonus`, async () => {
       const f = await loadExecutor();
       const user = await aliceUnderwater(f);
@@ -87,7 +87,7 @@ describe("FlashArbExecutor.liquidate", () => {
         .filter((l) => l.address === f.executorAddress)
         .map((l) => executor.interface.parseLog(l))
         .find((p) => p?.name === "LiquidationExecuted");
-      expect(ours?.args.lender).to.equal(BigInt(["AaveV3", "BalancerV2", "UniswapV3"].indexOf(lender)));
+      expect(ours?.args.lender).to.equal(BigInt(Lender[lender]));
       expect(ours?.args.debtAsset).to.equal(f.replica.tokenAddresses.USDC);
       expect(ours?.args.collateralAsset).to.equal(f.replica.tokenAddresses.WETH);
       expect(ours?.args.user).to.equal(user);
