@@ -7,6 +7,8 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IFlashArbExecutor} from "./interfaces/IFlashArbExecutor.sol";
+import {PoolAddress} from "./libraries/PoolAddress.sol";
+import {RouteCodec} from "./libraries/RouteCodec.sol";
 import {IAaveFlashLoanSimpleReceiver, IAaveV3Pool} from "./interfaces/external/IAaveV3Pool.sol";
 import {
     IBalancerFlashLoanRecipient, IBalancerVault, IBalancerVaultSwaps
@@ -91,10 +93,6 @@ contract FlashArbExecutor is
     /// @dev The flag in the loan data's first byte that marks a liquidation.
     uint8 private constant LIQUIDATION = 0x80;
 
-    /// @dev Hop sizes and where each kind keeps its output token, one byte per kind, indexed
-    ///      by kind: V2 41 / 2, V3 40 / 1, Balancer 69 / 33, Curve 59 / 21.
-    uint256 private constant HOP_SIZES = 0x3b452829;
-    uint256 private constant TOKEN_OUT_AT = 0x15210102;
     /// @dev HopKind values as the hot path compares them, read straight from a route's byte.
     uint256 private constant V2 = uint256(HopKind.UniswapV2);
     uint256 private constant V3 = uint256(HopKind.UniswapV3);
@@ -311,7 +309,7 @@ contract FlashArbExecutor is
         _expectedSwapPool = address(0);
         // The pool passes back the data we gave it: the input token.
         uint256 owed = amount0Delta > 0 ? uint256(amount0Delta) : uint256(amount1Delta);
-        IERC20(address(bytes20(_word(data, 0)))).safeTransfer(msg.sender, owed);
+        IERC20(address(bytes20(_loanWord(data, 0)))).safeTransfer(msg.sender, owed);
     }
 
     // ------------------------------------------------------------------ owner
@@ -430,19 +428,19 @@ contract FlashArbExecutor is
             Hop memory hop = hops[k];
             hop.kind = kind;
             hop.tokenIn = tokenIn;
-            hop.tokenOut = _tokenOut(route, offset, uint256(kind));
-            hop.minAmountOut = _minAmountOut(route, offset, size);
+            hop.tokenOut = RouteCodec.tokenOut(route, offset, uint256(kind));
+            hop.minAmountOut = RouteCodec.minAmountOut(route, offset, size);
             if (kind == HopKind.UniswapV2) {
-                uint256 head = uint256(_word(route, offset));
+                uint256 head = uint256(RouteCodec.word(route, offset));
                 hop.factoryIndex = _v2FactoryIndex(head, k);
                 hop.fee = _v2Fee(head, k);
             } else if (kind == HopKind.UniswapV3) {
-                hop.fee = _v3Fee(route, offset);
+                hop.fee = RouteCodec.v3Fee(route, offset);
             } else if (kind == HopKind.BalancerV2) {
-                hop.poolId = _word(route, offset + 1);
+                hop.poolId = RouteCodec.balancerPoolId(route, offset);
             } else {
-                hop.pool = address(bytes20(_word(route, offset + 1)));
-                (hop.i, hop.j) = _curveIndices(route, offset);
+                hop.pool = RouteCodec.curvePool(route, offset);
+                (hop.i, hop.j) = RouteCodec.curveIndices(route, offset);
             }
             tokenIn = hop.tokenOut;
             offset += size;
@@ -598,7 +596,7 @@ contract FlashArbExecutor is
 
     /// @dev Whether loan data, proven ours, is a liquidation's.
     function _isLiquidation(bytes calldata data) private pure returns (bool) {
-        return uint8(bytes1(_word(data, 0))) & LIQUIDATION != 0;
+        return uint8(bytes1(_loanWord(data, 0))) & LIQUIDATION != 0;
     }
 
     /// @dev Liquidates the position named at the end of `data` with the borrowed debt asset and
@@ -609,9 +607,9 @@ contract FlashArbExecutor is
         returns (bytes calldata route, address collateral, uint256 seized)
     {
         uint256 at = data.length - LIQUIDATION_SIZE;
-        collateral = address(bytes20(_word(data, at)));
-        address user = address(bytes20(_word(data, at + 20)));
-        uint256 debtToCover = uint256(_word(data, at + 40));
+        collateral = address(bytes20(_loanWord(data, at)));
+        address user = address(bytes20(_loanWord(data, at + 20)));
+        uint256 debtToCover = uint256(_loanWord(data, at + 40));
         uint256 collateralBefore = _balanceOf(collateral);
         address pool = address(_aavePool);
         IERC20(debtAsset).forceApprove(pool, debtToCover);
@@ -639,8 +637,8 @@ contract FlashArbExecutor is
             return;
         }
         uint256 at = data.length - LIQUIDATION_SIZE;
-        address collateral = address(bytes20(_word(data, at)));
-        address user = address(bytes20(_word(data, at + 20)));
+        address collateral = address(bytes20(_loanWord(data, at)));
+        address user = address(bytes20(_loanWord(data, at + 20)));
         emit LiquidationExecuted(lender, token, collateral, user, amount, fee, profit);
     }
 
@@ -654,8 +652,8 @@ contract FlashArbExecutor is
 
     /// @dev The loan token and amount from loan data, which `_consumePendingLoan` has proven ours.
     function _loanTokenAndAmount(bytes calldata data) private pure returns (address token, uint256 amount) {
-        token = address(bytes20(_word(data, 1)));
-        amount = uint256(_word(data, 21));
+        token = address(bytes20(_loanWord(data, 1)));
+        amount = uint256(_loanWord(data, 21));
     }
 
     /// @dev Borrows from the Balancer Vault: `flashLoan(this, [token], [amount], data)`, encoded by
@@ -701,7 +699,7 @@ contract FlashArbExecutor is
             actual := keccak256(copy, data.length)
         }
         // The data's first byte is only read once its hash has proven it is our loan data.
-        if (expected != actual || uint8(bytes1(_word(data, 0))) & ~LIQUIDATION != uint8(lender)) {
+        if (expected != actual || uint8(bytes1(_loanWord(data, 0))) & ~LIQUIDATION != uint8(lender)) {
             revert UnknownLoan(expected == LOAN_CALLED_BACK ? IDLE : expected, actual);
         }
         _loanState = LOAN_CALLED_BACK;
@@ -720,7 +718,7 @@ contract FlashArbExecutor is
         uint256 amountIn = amount;
         if (_isLiquidation(data)) (route, tokenIn, amountIn) = _liquidate(data, token);
         if (route.length != 0) _runRoute(route, tokenIn, amountIn);
-        uint256 balanceBefore = uint256(_word(data, 85));
+        uint256 balanceBefore = uint256(_loanWord(data, 85));
         uint256 balanceAfter = _balanceOf(token);
         uint256 gained = balanceAfter > balanceBefore ? balanceAfter - balanceBefore : 0;
         if (gained < owed) revert RepaymentShortfall(owed, gained);
@@ -728,7 +726,7 @@ contract FlashArbExecutor is
         unchecked {
             profit = gained - owed;
         }
-        uint256 minProfit = uint256(_word(data, 53));
+        uint256 minProfit = uint256(_loanWord(data, 53));
         if (profit < minProfit) revert InsufficientProfit(minProfit, profit);
         _measuredProfit = profit;
     }
@@ -758,24 +756,24 @@ contract FlashArbExecutor is
         address tokenIn = start;
         uint256 offset;
         for (uint256 k; offset < length; ++k) {
-            uint256 head = uint256(_word(route, offset));
+            uint256 head = uint256(RouteCodec.word(route, offset));
             uint256 kind = head >> 248;
             if (kind > CURVE) revert UnknownHopKind(k, uint8(kind));
-            uint256 next = _nextHop(offset, kind);
-            address tokenOut = _tokenOut(route, offset, kind);
+            uint256 next = RouteCodec.nextHop(offset, kind);
+            address tokenOut = RouteCodec.tokenOut(route, offset, kind);
             if (next > length) revert MalformedRoute(offset, length);
             if (kind == V2) {
                 _v2FactoryIndex(head, k);
                 _v2Fee(head, k);
             } else if (kind == V3) {
                 if (lendingPool != address(0)) {
-                    address pool = _v3Pool(tokenIn, tokenOut, _v3Fee(route, offset));
+                    address pool = _v3Pool(tokenIn, tokenOut, RouteCodec.v3Fee(route, offset));
                     if (pool == lendingPool) revert RouteUsesLoanPool(k, pool);
                 }
             } else if (kind == BALANCER) {
                 if (lender == Lender.BalancerV2) revert BalancerHopDuringBalancerLoan(k);
             } else {
-                address pool = address(bytes20(_word(route, offset + 1)));
+                address pool = RouteCodec.curvePool(route, offset);
                 if (!_curvePools[pool]) revert CurvePoolNotAllowed(k, pool);
             }
             tokenIn = tokenOut;
@@ -795,18 +793,19 @@ contract FlashArbExecutor is
         uint256 offset;
         address pair; // the V2 pair already holding this hop's input, if any
         for (uint256 k;; ++k) {
-            uint256 head = uint256(_word(route, offset));
+            uint256 head = uint256(RouteCodec.word(route, offset));
             uint256 kind = head >> 248;
-            uint256 next = _nextHop(offset, kind);
-            address tokenOut = _tokenOut(route, offset, kind);
+            uint256 next = RouteCodec.nextHop(offset, kind);
+            address tokenOut = RouteCodec.tokenOut(route, offset, kind);
             address recipient = address(this);
             address nextPair;
             uint256 held;
             bool measure;
             if (next != route.length && kind != CURVE) {
-                uint256 nextHead = uint256(_word(route, next));
+                uint256 nextHead = uint256(RouteCodec.word(route, next));
                 if (nextHead >> 248 == V2) {
-                    nextPair = _v2Pair(uint8(nextHead >> 240), tokenOut, address(uint160(nextHead >> 80)));
+                    nextPair =
+                        _v2Pair(RouteCodec.v2FactoryIndex(nextHead), tokenOut, RouteCodec.v2TokenOut(nextHead));
                     recipient = nextPair;
                 } else {
                     measure = true;
@@ -816,24 +815,21 @@ contract FlashArbExecutor is
             uint256 amountOut;
             if (kind == V2) {
                 if (pair == address(0)) {
-                    pair = _v2Pair(uint8(head >> 240), tokenIn, tokenOut);
+                    pair = _v2Pair(RouteCodec.v2FactoryIndex(head), tokenIn, tokenOut);
                     // Trusted: `pair` is derived by CREATE2 from a factory fixed at deployment.
                     IERC20(tokenIn).safeTransfer(pair, amountIn);
                 }
-                amountOut = _swapV2(pair, tokenIn < tokenOut, uint24(head >> 56), amountIn, recipient);
+                amountOut = _swapV2(pair, tokenIn < tokenOut, RouteCodec.v2Fee(head), amountIn, recipient);
             } else if (kind == V3) {
-                amountOut = _swapV3(tokenIn, tokenOut, _v3Fee(route, offset), amountIn, recipient);
+                amountOut = _swapV3(tokenIn, tokenOut, RouteCodec.v3Fee(route, offset), amountIn, recipient);
             } else if (kind == BALANCER) {
-                amountOut = _swapBalancer(_word(route, offset + 1), tokenIn, tokenOut, amountIn, recipient);
+                bytes32 poolId = RouteCodec.balancerPoolId(route, offset);
+                amountOut = _swapBalancer(poolId, tokenIn, tokenOut, amountIn, recipient);
             } else {
                 amountOut = _swapCurve(route, offset, tokenIn, tokenOut, amountIn);
             }
             if (measure) amountOut = _balanceOf(tokenOut) - held;
-            // Every hop ends with its 16-byte minimum output.
-            uint256 minimum;
-            unchecked {
-                minimum = uint128(bytes16(_word(route, next - 16)));
-            }
+            uint256 minimum = RouteCodec.minAmountOut(route, offset, next - offset);
             if (amountOut < minimum) revert HopOutputTooLow(k, minimum, amountOut);
             if (next == route.length) return;
             pair = nextPair;
@@ -977,25 +973,22 @@ contract FlashArbExecutor is
         private
         returns (uint256 amountOut)
     {
-        address pool = address(bytes20(_word(route, offset + 1)));
-        (int8 i, int8 j) = _curveIndices(route, offset);
+        address pool = RouteCodec.curvePool(route, offset);
+        (int8 i, int8 j) = RouteCodec.curveIndices(route, offset);
         uint256 before = _balanceOf(tokenOut);
         IERC20(tokenIn).forceApprove(pool, amountIn);
         // Trusted: allowlisted by the owner.
-        ICurvePool(pool).exchange(i, j, amountIn, _minAmountOut(route, offset, _hopSize(CURVE)));
+        uint256 minimum = RouteCodec.minAmountOut(route, offset, RouteCodec.hopSize(CURVE));
+        ICurvePool(pool).exchange(i, j, amountIn, minimum);
         amountOut = _balanceOf(tokenOut) - before;
         if (IERC20(tokenIn).allowance(address(this), pool) != 0) IERC20(tokenIn).forceApprove(pool, 0);
     }
 
     // ------------------------------------------------------------------ internal: route reading
 
-    /// @dev The 32 bytes of `data` from `at`, unchecked: bytes past the end are whatever calldata
-    ///      follows, so callers use only bytes inside hops that `_checkRoute` or `_hopAt` bounded.
-    function _word(bytes calldata data, uint256 at) private pure returns (bytes32 word) {
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            word := calldataload(add(data.offset, at))
-        }
+    /// @dev The 32 bytes of loan data from `at` (its layout is `_loanData`'s), unchecked.
+    function _loanWord(bytes calldata data, uint256 at) private pure returns (bytes32) {
+        return RouteCodec.word(data, at);
     }
 
     /// @dev Kind and size (kind byte included) of the hop at `offset`; reverts if it is unknown
@@ -1005,59 +998,23 @@ contract FlashArbExecutor is
         pure
         returns (HopKind kind, uint256 size)
     {
-        uint8 raw = uint8(bytes1(_word(route, offset)));
-        if (raw > uint8(type(HopKind).max)) revert UnknownHopKind(hopIndex, raw);
+        uint256 raw = RouteCodec.kindAt(route, offset);
+        if (raw > uint8(type(HopKind).max)) revert UnknownHopKind(hopIndex, uint8(raw));
         kind = HopKind(raw);
-        size = _hopSize(raw);
+        size = RouteCodec.hopSize(raw);
         if (offset + size > route.length) revert MalformedRoute(offset, route.length);
-    }
-
-    /// @dev A hop's size in bytes, kind byte included.
-    function _hopSize(uint256 kind) private pure returns (uint256) {
-        return (HOP_SIZES >> (kind << 3)) & 0xff;
-    }
-
-    /// @dev Where the hop after a hop of `kind` at `offset` starts.
-    function _nextHop(uint256 offset, uint256 kind) private pure returns (uint256) {
-        // Offsets are bounded by the calldata's length, far from overflowing.
-        unchecked {
-            return offset + _hopSize(kind);
-        }
-    }
-
-    /// @dev Where each kind keeps its output token: after the factory index (V2), first (V3),
-    ///      after the pool id (Balancer) or after the pool (Curve).
-    function _tokenOut(bytes calldata route, uint256 offset, uint256 kind) private pure returns (address) {
-        unchecked {
-            return address(bytes20(_word(route, offset + ((TOKEN_OUT_AT >> (kind << 3)) & 0xff))));
-        }
-    }
-
-    /// @dev Every hop ends with its 16-byte minimum output.
-    function _minAmountOut(bytes calldata route, uint256 offset, uint256 size) private pure returns (uint128) {
-        return uint128(bytes16(_word(route, offset + size - 16)));
     }
 
     /// @dev A V2 hop's factory index, from the hop's first word; reverts if unknown.
     function _v2FactoryIndex(uint256 head, uint256 hopIndex) private view returns (uint8 index) {
-        index = uint8(head >> 240);
+        index = RouteCodec.v2FactoryIndex(head);
         if (index >= _v2DexCount) revert UnknownV2Factory(hopIndex, index, _v2DexCount);
     }
 
     /// @dev A V2 hop's fee, from the hop's first word; reverts unless below 100%.
     function _v2Fee(uint256 head, uint256 hopIndex) private pure returns (uint24 fee) {
-        fee = uint24(head >> 56);
+        fee = RouteCodec.v2Fee(head);
         if (fee >= FEE_DENOMINATOR) revert InvalidV2Fee(hopIndex, fee);
-    }
-
-    function _v3Fee(bytes calldata route, uint256 offset) private pure returns (uint24) {
-        return uint24(bytes3(_word(route, offset + 21)));
-    }
-
-    function _curveIndices(bytes calldata route, uint256 offset) private pure returns (int8 i, int8 j) {
-        bytes32 word = _word(route, offset + 41);
-        i = int8(uint8(word[0]));
-        j = int8(uint8(word[1]));
     }
 
     // ------------------------------------------------------------------ internal: pools
@@ -1069,53 +1026,15 @@ contract FlashArbExecutor is
         return (_v2Factory3, _v2InitCodeHash3);
     }
 
-    /// @dev The pair a trusted V2 factory deployed for two tokens (UniswapV2Library.pairFor).
+    /// @dev The pair a trusted V2 factory deployed for two tokens.
     function _v2Pair(uint8 factoryIndex, address tokenA, address tokenB) private view returns (address) {
         (address factory, bytes32 initCodeHash) = _v2Dex(factoryIndex);
-        (address token0, address token1) = tokenA < tokenB ? (tokenA, tokenB) : (tokenB, tokenA);
-        bytes32 salt;
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            // keccak256(abi.encodePacked(token0, token1)), packed in scratch space.
-            mstore(0x14, token1)
-            mstore(0x00, token0)
-            salt := keccak256(0x0c, 0x28)
-        }
-        return _create2Address(factory, salt, initCodeHash);
+        return PoolAddress.v2Pair(factory, initCodeHash, tokenA, tokenB);
     }
 
-    /// @dev The pool the trusted V3 factory deployed for two tokens and a fee (PoolAddress.computeAddress).
+    /// @dev The pool the trusted V3 factory deployed for two tokens and a fee.
     function _v3Pool(address tokenA, address tokenB, uint24 fee) private view returns (address) {
-        (address token0, address token1) = tokenA < tokenB ? (tokenA, tokenB) : (tokenB, tokenA);
-        bytes32 salt;
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            // keccak256(abi.encode(token0, token1, fee)), in free memory left unclaimed.
-            let free := mload(0x40)
-            mstore(free, token0)
-            mstore(add(free, 0x20), token1)
-            mstore(add(free, 0x40), fee)
-            salt := keccak256(free, 0x60)
-        }
-        return _create2Address(_v3Factory, salt, _v3InitCodeHash);
-    }
-
-    /// @dev The address CREATE2 gives `deployer` for `salt` and `initCodeHash`.
-    function _create2Address(address deployer, bytes32 salt, bytes32 initCodeHash)
-        private
-        pure
-        returns (address deployed)
-    {
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            // keccak256(0xff ‖ deployer ‖ salt ‖ initCodeHash), in free memory left unclaimed.
-            let free := mload(0x40)
-            mstore(free, deployer)
-            mstore8(add(free, 0x0b), 0xff)
-            mstore(add(free, 0x20), salt)
-            mstore(add(free, 0x40), initCodeHash)
-            deployed := and(keccak256(add(free, 0x0b), 0x55), 0xffffffffffffffffffffffffffffffffffffffff)
-        }
+        return PoolAddress.v3Pool(_v3Factory, _v3InitCodeHash, tokenA, tokenB, fee);
     }
 
     /// @dev token.balanceOf(this), without the ABI encoder: the hot path reads two per trade.

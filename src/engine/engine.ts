@@ -15,7 +15,7 @@ import { OPEN_STATUSES, type Records } from "./record/records.js";
 import { Lenders } from "./strategy/lenders.js";
 import { cycleAllowed, unknownSymbols } from "./strategy/lists.js";
 import { convert } from "./strategy/poolPrices.js";
-import { CandidatePricer, CHEAPEST_TRADE_GAS } from "./strategy/pricing.js";
+import { CandidatePricer, cheapestTradeGas } from "./strategy/pricing.js";
 import { type Estimate, RateGraph } from "./strategy/scan.js";
 import { disjointBest } from "./strategy/select.js";
 import type { MarketPool } from "./venues/pools.js";
@@ -270,7 +270,7 @@ export class Engine {
     const floor = (base: Address) => {
       let least = floors.get(base);
       if (least === undefined) {
-        const gas = convert(allPools, this.deps.book.tokens.WETH, base, CHEAPEST_TRADE_GAS * gasPrice);
+        const gas = convert(allPools, this.deps.book.tokens.WETH, base, cheapestTradeGas(this.deps.book) * gasPrice);
         least = gas === undefined ? 0 : Number(gas);
         floors.set(base, least);
       }

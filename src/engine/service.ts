@@ -290,6 +290,11 @@ export class EngineService {
       live: config.live,
       minRunwayTrades: config.minRunwayTrades,
       priorityFeeWei: toUnits(config.priorityFeeGwei, 9),
+      lenders: {
+        "Aave V3 Pool": this.deps.book.aaveV3?.pool,
+        "Balancer V2 Vault": this.deps.book.balancerV2?.vault,
+        "Morpho Blue": this.deps.book.morphoBlue?.morpho,
+      },
     });
     this.preflightReport = report;
     this.lastRunway = {

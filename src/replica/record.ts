@@ -68,6 +68,11 @@ export function attachReplica(record: ReplicaRecord, runner: ContractRunner): Re
   if (record?.book?.uniswapV3 === undefined || record.tokenAddresses === undefined) {
     throw new BaseError("This is not a replica record.", { details: "Start the local node with `npm run node`." });
   }
+  if (record.book.morphoBlue === undefined) {
+    throw new BaseError("This replica record was written by an earlier version, without Morpho Blue.", {
+      details: "Restart the local node (`npm run node`): it deploys the replica afresh and writes a new record.",
+    });
+  }
   const t = record.tokenAddresses;
   const mintable = projectArtifact("test/tokens/MintableERC20.sol", "MintableERC20");
   const tokens: ReplicaTokens = {

@@ -1,5 +1,14 @@
 import { expect } from "chai";
-import { type Contract, Interface, type Log, MaxUint256, parseUnits, solidityPacked } from "ethers";
+import {
+  type Contract,
+  Interface,
+  keccak256,
+  type Log,
+  MaxUint256,
+  parseUnits,
+  solidityPacked,
+  ZeroHash,
+} from "ethers";
 import type { Address } from "../../src/addressBook.js";
 import { executorAbi } from "../../src/executor/abi.js";
 import { v2DexIndex } from "../../src/executor/deploy.js";
@@ -264,6 +273,19 @@ describe("FlashArbExecutor attacks that must fail", () => {
       expect(served).to.deep.equal([[3n, evilAddress, amount, 0n]]);
     });
 
+    it("Morpho Blue itself calling back with data of no pending loan is refused with UnknownLoan", async () => {
+      const f = await loadExecutor();
+      const morpho = f.replica.book.morphoBlue.morpho;
+      await ethers.provider.send("hardhat_impersonateAccount", [morpho]);
+      await ethers.provider.send("hardhat_setBalance", [morpho, "0xde0b6b3a7640000"]);
+      const asMorpho = f.executor.connect(await ethers.getSigner(morpho)) as AnyContract;
+      const foreign = solidityPacked(["uint8", "address", "uint256"], [3, f.replica.tokenAddresses.WETH, 1n]);
+      await expect(asMorpho.getFunction("onMorphoFlashLoan")(1n, foreign))
+        .to.be.revertedWithCustomError(asContract(f.executor), "UnknownLoan")
+        .withArgs(ZeroHash, keccak256(foreign));
+      await ethers.provider.send("hardhat_stopImpersonatingAccount", [morpho]);
+    });
+
     it("a Balancer callback carrying a Uniswap V3 loan's data is refused; the V3 loan then completes", async () => {
       const f = await loadExecutor();
       const { evil, evilAddress, loan, route, pending } = await evilV3Loan(f);
@@ -325,7 +347,7 @@ describe("FlashArbExecutor attacks that must fail", () => {
         "UnexpectedCallback",
       ],
       [
-        "starting a Balancer loan to the executor while its Aave loan runs",
+        "starting a Balancer loan to the executor while its own loan runs",
         async (f) => [
           f.replica.book.balancerV2.vault,
           new Interface([

@@ -103,10 +103,9 @@ describe("FlashArbExecutor.liquidate", () => {
       // The debt fell by what was repaid (the rest of the difference is a block of interest).
       const debtAfter = await variableDebt(f, user);
       expect(debtBefore - debtAfter).to.be.within(debtToCover - 10n, debtToCover);
-      // No allowance left to the Pool.
-      expect(
-        await f.replica.tokens.USDC.getFunction("allowance")(f.executorAddress, f.replica.aave.deployment.pool),
-      ).to.equal(0n);
+      // No allowance left to the Pool or to the lender.
+      for (const spender of [f.replica.aave.deployment.pool, f.replica.book.morphoBlue.morpho])
+        expect(await f.replica.tokens.USDC.getFunction("allowance")(f.executorAddress, spender)).to.equal(0n);
     });
   }
 

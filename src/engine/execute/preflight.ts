@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { Provider } from "ethers";
+import { type Provider, ZeroAddress } from "ethers";
 import { FlashArbExecutor__factory } from "../../../types/ethers-contracts/factories/FlashArbExecutor__factory.js";
 import type { Address } from "../../addressBook.js";
 import { BaseError } from "../../errors.js";
@@ -30,6 +30,40 @@ export interface PreflightInput {
   /** The operator's ETH must cover at least this many trades at the current base fee (live only). */
   readonly minRunwayTrades: number;
   readonly priorityFeeWei: bigint;
+  /** The lenders the address book names, which the executor must trust at the same addresses. */
+  readonly lenders?: Readonly<Record<TrustedLender, Address | undefined>>;
+}
+
+/** The lenders an executor trusts by address, fixed at its deployment. */
+export type TrustedLender = "Aave V3 Pool" | "Balancer V2 Vault" | "Morpho Blue";
+
+/**
+ * Which address the executor trusts as each lender. It has no getter for them: each lender's
+ * callback, called by anyone else, refuses with `UnexpectedCallback(caller, lender)`, and the
+ * refusal names the address (zero: deployed without that lender).
+ */
+async function trustedLenders(provider: Provider, executor: Address): Promise<Record<TrustedLender, Address>> {
+  const contract = FlashArbExecutor__factory.connect(executor, provider);
+  const probe = "0x0000000000000000000000000000000000000001";
+  const calls: Record<TrustedLender, string> = {
+    "Aave V3 Pool": contract.interface.encodeFunctionData("executeOperation", [probe, 0n, 0n, probe, "0x"]),
+    "Balancer V2 Vault": contract.interface.encodeFunctionData("receiveFlashLoan", [[], [], [], "0x"]),
+    "Morpho Blue": contract.interface.encodeFunctionData("onMorphoFlashLoan", [0n, "0x"]),
+  };
+  const out = {} as Record<TrustedLender, Address>;
+  for (const [lender, data] of Object.entries(calls) as Array<[TrustedLender, string]>) {
+    const refusal = await provider.call({ to: executor, from: probe, data }).then(
+      () => undefined,
+      (error: { data?: string }) => error.data,
+    );
+    const parsed = refusal === undefined ? null : contract.interface.parseError(refusal);
+    if (parsed?.name !== "UnexpectedCallback")
+      throw new BaseError(`The executor's ${lender} callback did not refuse a stranger as expected.`, {
+        details: "It is not this version's executor: deploy this version or pass the right --executor.",
+      });
+    out[lender] = parsed.args[1] as Address;
+  }
+  return out;
 }
 
 /** What preflight found, for the log and the status. */
@@ -125,6 +159,17 @@ export async function preflight(input: PreflightInput): Promise<PreflightReport>
       );
     if (await contract.paused())
       problems.push("The executor is paused: unpause it with `npx hardhat executor unpause` (signed by the owner).");
+    const trusted = await trustedLenders(provider, executor);
+    for (const [lender, named] of Object.entries(input.lenders ?? {}) as Array<[TrustedLender, Address | undefined]>) {
+      const actual = trusted[lender];
+      const expected = named ?? ZeroAddress;
+      if (actual.toLowerCase() === expected.toLowerCase()) continue;
+      problems.push(
+        actual === ZeroAddress
+          ? `The executor was deployed without the ${lender} the address book names (${expected}): the engine would borrow from it and every such trade would fail. Deploy an executor from this book (npx hardhat executor deploy).`
+          : `The executor trusts the ${lender} at ${actual}, but the address book names ${expected === ZeroAddress ? "none" : expected}: deploy an executor from this book, or fix the book.`,
+      );
+    }
   }
   const balance = await provider.getBalance(operator);
   const block = await provider.getBlock("latest");

@@ -20,8 +20,20 @@ export const GAS_BASE: Record<string, bigint> = {
   AaveV3: 220_000n,
 };
 export const GAS_PER_HOP = 55_000n;
-/** The cheapest trade there is, a lower bound to filter by: a Morpho loan (the cheapest lender) and two hops. */
-export const CHEAPEST_TRADE_GAS = (GAS_BASE.MorphoBlue as bigint) + 2n * GAS_PER_HOP;
+/**
+ * The cheapest trade there is on a chain, a lower bound to filter by: the cheapest lender the
+ * book has (a Uniswap V3 pool lends everywhere) and two hops.
+ */
+export function cheapestTradeGas(book: AddressBook): bigint {
+  const present = [
+    "UniswapV3",
+    ...(book.balancerV2 === undefined ? [] : ["BalancerV2"]),
+    ...(book.morphoBlue === undefined ? [] : ["MorphoBlue"]),
+    ...(book.aaveV3 === undefined ? [] : ["AaveV3"]),
+  ];
+  const bases = present.map((lender) => GAS_BASE[lender] as bigint).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return (bases[0] as bigint) + 2n * GAS_PER_HOP;
+}
 
 /** What pricing reads: the collector's pools, lenders and oracle, and where drops are recorded. */
 export interface CandidatePricerDeps {

@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
 import { expect } from "chai";
-import { toQuantity } from "ethers";
+import { type Signer, toQuantity } from "ethers";
 import type { Address } from "../../../src/addressBook.js";
 import { GAS_PER_TRADE, isExecutorCode, PreflightError, preflight } from "../../../src/engine/execute/preflight.js";
+import { deployExecutor } from "../../../src/executor/deploy.js";
 import { type ExecutorFixture, ethers, loadExecutor } from "../../fixtures/executor.js";
 import { cheapenWethOnUniswapV2, serviceFor } from "../support/service.js";
 
@@ -114,6 +115,45 @@ describe("preflight: the service refuses to start when it could not trade", () =
     expect(await problemsOfRefusedStart({ ...f, executorAddress: usdc })).to.deep.equal([
       `The contract at ${usdc} is not this version's executor (its code differs): deploy this version or pass the right --executor.`,
     ]);
+  });
+
+  it("refuses an executor that trusts other lenders than the address book names, naming each", async () => {
+    const f = await loadExecutor();
+    const [deployer] = await ethers.getSigners();
+    const operator = await operatorOf(f);
+    // Deployed from a book without Morpho Blue, and with another address as the Balancer Vault.
+    const { morphoBlue: _morpho, ...withoutMorpho } = f.replica.book;
+    const stranger = (await f.stranger.getAddress()) as Address;
+    const other = await deployExecutor(
+      deployer as Signer,
+      { ...withoutMorpho, balancerV2: { ...f.replica.book.balancerV2, vault: stranger } },
+      { owner: operator, operators: [operator] },
+    );
+    const book = f.replica.book;
+    const input = {
+      provider: ethers.provider,
+      expectedChainId: 31337,
+      executor: (await other.getAddress()) as Address,
+      operator,
+      live: false,
+      minRunwayTrades: 0,
+      priorityFeeWei: 0n,
+    };
+    const lenders = {
+      "Aave V3 Pool": book.aaveV3.pool,
+      "Balancer V2 Vault": book.balancerV2.vault,
+      "Morpho Blue": book.morphoBlue.morpho,
+    };
+    const error = await preflight({ ...input, lenders }).then(
+      () => undefined,
+      (e: unknown) => e as PreflightError,
+    );
+    expect(error?.problems).to.deep.equal([
+      `The executor trusts the Balancer V2 Vault at ${stranger}, but the address book names ${book.balancerV2.vault}: deploy an executor from this book, or fix the book.`,
+      `The executor was deployed without the Morpho Blue the address book names (${book.morphoBlue.morpho}): the engine would borrow from it and every such trade would fail. Deploy an executor from this book (npx hardhat executor deploy).`,
+    ]);
+    // The fixture's executor, deployed from the book, passes.
+    await preflight({ ...input, executor: f.executorAddress, lenders });
   });
 
   it("lists every problem at once: a revoked operator, a paused executor and a short runway", async () => {

@@ -125,6 +125,12 @@ contract FlashArbExecutorTest is ExecutorTestBase {
             abi.encodeWithSelector(IFlashArbExecutor.LenderNotConfigured.selector, IFlashArbExecutor.Lender.UniswapV3)
         );
         executor.execute(loan, 0, _crossDexRoute());
+        loan.lender = IFlashArbExecutor.Lender.MorphoBlue;
+        loan.pairToken = address(0);
+        vm.expectRevert(
+            abi.encodeWithSelector(IFlashArbExecutor.LenderNotConfigured.selector, IFlashArbExecutor.Lender.MorphoBlue)
+        );
+        executor.execute(loan, 0, _crossDexRoute());
         vm.stopPrank();
     }
 
