@@ -232,29 +232,26 @@ contract FlashArbExecutor is
     }
 
     // ------------------------------------------------------------------ lender callbacks
-    // ------------------------------------------------------------------ lender callbacks
+    // Each callback authenticates its caller, enters the one loan hook (`_onLoan`), and repays
+    // the way its lender expects.
 
     /// @inheritdoc IAaveFlashLoanSimpleReceiver
     /// @dev Only Aave's Pool, for a loan this contract initiated with exactly this data.
-    function executeOperation(address asset, uint256 amount, uint256 premium, address initiator, bytes calldata params)
+    function executeOperation(address, uint256, uint256 premium, address initiator, bytes calldata params)
         external
         returns (bool)
     {
         if (msg.sender != address(_aavePool)) revert UnexpectedCallback(msg.sender, address(_aavePool));
         if (initiator != address(this)) revert UnexpectedInitiator(initiator);
-        _consumePendingLoan(Lender.AaveV3, params);
-        uint256 owed = amount + premium;
-        uint256 profit = _runRouteAndMeasure(params, owed);
+        (address token, uint256 owed) = _onLoan(Lender.AaveV3, params, premium);
         // Aave pulls exactly `owed`, so no allowance remains afterwards.
-        IERC20(asset).forceApprove(msg.sender, owed);
-        _emitExecuted(Lender.AaveV3, asset, amount, premium, profit, params);
+        IERC20(token).forceApprove(msg.sender, owed);
         return true;
     }
 
     /// @inheritdoc IBalancerFlashLoanRecipient
     /// @dev Only the Balancer Vault, for a loan this contract started with exactly this data
     ///      (Balancer passes no initiator, so the pending-loan hash is what proves it is ours).
-    ///      The token and amount are read from that data: the Vault lent exactly what it names.
     function receiveFlashLoan(
         address[] calldata,
         uint256[] calldata,
@@ -262,14 +259,9 @@ contract FlashArbExecutor is
         bytes calldata userData
     ) external {
         if (msg.sender != _balancerVault) revert UnexpectedCallback(msg.sender, _balancerVault);
-        _consumePendingLoan(Lender.BalancerV2, userData);
-        (address token, uint256 amount) = _loanTokenAndAmount(userData);
-        uint256 fee = feeAmounts[0];
-        uint256 owed = amount + fee;
-        uint256 profit = _runRouteAndMeasure(userData, owed);
+        (address token, uint256 owed) = _onLoan(Lender.BalancerV2, userData, feeAmounts[0]);
         // Balancer checks its balance after this returns: repayment is pushed.
         IERC20(token).safeTransfer(msg.sender, owed);
-        _emitExecuted(Lender.BalancerV2, token, amount, fee, profit, userData);
     }
 
     /// @inheritdoc IUniswapV3FlashCallback
@@ -277,28 +269,19 @@ contract FlashArbExecutor is
     function uniswapV3FlashCallback(uint256 fee0, uint256 fee1, bytes calldata data) external {
         address expected = _expectedFlashPool;
         if (msg.sender != expected || expected == address(0)) revert UnexpectedCallback(msg.sender, expected);
-        _consumePendingLoan(Lender.UniswapV3, data);
-        (address token, uint256 amount) = _loanTokenAndAmount(data);
         // One side was borrowed; the other side's fee is zero.
-        uint256 fee = fee0 + fee1;
-        uint256 owed = amount + fee;
-        uint256 profit = _runRouteAndMeasure(data, owed);
+        (address token, uint256 owed) = _onLoan(Lender.UniswapV3, data, fee0 + fee1);
         IERC20(token).safeTransfer(msg.sender, owed);
-        _emitExecuted(Lender.UniswapV3, token, amount, fee, profit, data);
     }
 
     /// @inheritdoc IMorphoFlashLoanCallback
     /// @dev Only Morpho Blue, for a loan this contract started with exactly this data (Morpho
-    ///      calls back only the account that called `flashLoan`, and passes no token: it is read
-    ///      from that data).
-    function onMorphoFlashLoan(uint256 assets, bytes calldata data) external {
+    ///      calls back only the account that called `flashLoan`).
+    function onMorphoFlashLoan(uint256, bytes calldata data) external {
         if (msg.sender != _morpho) revert UnexpectedCallback(msg.sender, _morpho);
-        _consumePendingLoan(Lender.MorphoBlue, data);
-        (address token,) = _loanTokenAndAmount(data);
-        uint256 profit = _runRouteAndMeasure(data, assets);
-        // Morpho pulls exactly `assets`, so no allowance remains afterwards.
-        IERC20(token).forceApprove(msg.sender, assets);
-        _emitExecuted(Lender.MorphoBlue, token, assets, 0, profit, data);
+        (address token, uint256 owed) = _onLoan(Lender.MorphoBlue, data, 0);
+        // Morpho pulls exactly what it lent, so no allowance remains afterwards.
+        IERC20(token).forceApprove(msg.sender, owed);
     }
 
     /// @inheritdoc IUniswapV3SwapCallback
@@ -309,7 +292,7 @@ contract FlashArbExecutor is
         _expectedSwapPool = address(0);
         // The pool passes back the data we gave it: the input token.
         uint256 owed = amount0Delta > 0 ? uint256(amount0Delta) : uint256(amount1Delta);
-        IERC20(address(bytes20(_loanWord(data, 0)))).safeTransfer(msg.sender, owed);
+        IERC20(address(bytes20(_dataWord(data, 0)))).safeTransfer(msg.sender, owed);
     }
 
     // ------------------------------------------------------------------ owner
@@ -565,7 +548,7 @@ contract FlashArbExecutor is
         }
 
         // A lender that returned without calling back leaves the marker in place: nothing was measured.
-        if (_loanState != LOAN_CALLED_BACK) revert UnknownLoan(marker, bytes32(0));
+        if (_loanState != LOAN_CALLED_BACK) revert LenderDidNotCallBack(lender);
         // Left as is: the next loan's callback writes it before anything reads it, and the
         // transaction's end clears it.
         profit = _measuredProfit;
@@ -596,7 +579,7 @@ contract FlashArbExecutor is
 
     /// @dev Whether loan data, proven ours, is a liquidation's.
     function _isLiquidation(bytes calldata data) private pure returns (bool) {
-        return uint8(bytes1(_loanWord(data, 0))) & LIQUIDATION != 0;
+        return uint8(bytes1(_dataWord(data, 0))) & LIQUIDATION != 0;
     }
 
     /// @dev Liquidates the position named at the end of `data` with the borrowed debt asset and
@@ -607,9 +590,9 @@ contract FlashArbExecutor is
         returns (bytes calldata route, address collateral, uint256 seized)
     {
         uint256 at = data.length - LIQUIDATION_SIZE;
-        collateral = address(bytes20(_loanWord(data, at)));
-        address user = address(bytes20(_loanWord(data, at + 20)));
-        uint256 debtToCover = uint256(_loanWord(data, at + 40));
+        collateral = address(bytes20(_dataWord(data, at)));
+        address user = address(bytes20(_dataWord(data, at + 20)));
+        uint256 debtToCover = uint256(_dataWord(data, at + 40));
         uint256 collateralBefore = _balanceOf(collateral);
         address pool = address(_aavePool);
         IERC20(debtAsset).forceApprove(pool, debtToCover);
@@ -637,8 +620,8 @@ contract FlashArbExecutor is
             return;
         }
         uint256 at = data.length - LIQUIDATION_SIZE;
-        address collateral = address(bytes20(_loanWord(data, at)));
-        address user = address(bytes20(_loanWord(data, at + 20)));
+        address collateral = address(bytes20(_dataWord(data, at)));
+        address user = address(bytes20(_dataWord(data, at + 20)));
         emit LiquidationExecuted(lender, token, collateral, user, amount, fee, profit);
     }
 
@@ -652,8 +635,8 @@ contract FlashArbExecutor is
 
     /// @dev The loan token and amount from loan data, which `_consumePendingLoan` has proven ours.
     function _loanTokenAndAmount(bytes calldata data) private pure returns (address token, uint256 amount) {
-        token = address(bytes20(_loanWord(data, 1)));
-        amount = uint256(_loanWord(data, 21));
+        token = address(bytes20(_dataWord(data, 1)));
+        amount = uint256(_dataWord(data, 21));
     }
 
     /// @dev Borrows from the Balancer Vault: `flashLoan(this, [token], [amount], data)`, encoded by
@@ -699,36 +682,44 @@ contract FlashArbExecutor is
             actual := keccak256(copy, data.length)
         }
         // The data's first byte is only read once its hash has proven it is our loan data.
-        if (expected != actual || uint8(bytes1(_loanWord(data, 0))) & ~LIQUIDATION != uint8(lender)) {
+        if (expected != actual || uint8(bytes1(_dataWord(data, 0))) & ~LIQUIDATION != uint8(lender)) {
             revert UnknownLoan(expected == LOAN_CALLED_BACK ? IDLE : expected, actual);
         }
         _loanState = LOAN_CALLED_BACK;
     }
 
-    /// @dev Runs the route in `data` with the borrowed amount (for a liquidation: liquidates, then
-    ///      runs the route with the collateral seized), records the profit for `execute`
-    ///      and returns it, measured as the loan token's balance now, less the balance before
-    ///      the loan, less `owed`. Repayment is checked before profit so a failure says which
-    ///      one fell short.
-    function _runRouteAndMeasure(bytes calldata data, uint256 owed) private returns (uint256 profit) {
-        (address token, uint256 amount) = _loanTokenAndAmount(data);
-        // One call of _runRoute, so that the optimizer inlines the hot loop into each callback.
+    /// @dev The loan hook every lender callback enters once it has authenticated its caller.
+    ///      It accepts the loan only if `data` is the pending loan's, which also proves that the
+    ///      token and amount it names are what the lender sent. It runs the route with the
+    ///      borrowed amount (for a liquidation: liquidates, then runs the route with the
+    ///      collateral seized) and measures the profit: the loan token's balance now, less the
+    ///      balance before the loan, less what is owed (repayment is checked before profit, so a
+    ///      failure says which one fell short). It records the profit for `execute`, emits, and
+    ///      returns the token and what the lender is owed, for the callback to repay.
+    function _onLoan(Lender lender, bytes calldata data, uint256 fee) private returns (address token, uint256 owed) {
+        _consumePendingLoan(lender, data);
+        uint256 amount;
+        (token, amount) = _loanTokenAndAmount(data);
+        owed = amount + fee;
+        // One call of _runRoute, so that the optimizer inlines the hot loop here.
         bytes calldata route = data[LOAN_HEADER_SIZE:];
         address tokenIn = token;
         uint256 amountIn = amount;
         if (_isLiquidation(data)) (route, tokenIn, amountIn) = _liquidate(data, token);
         if (route.length != 0) _runRoute(route, tokenIn, amountIn);
-        uint256 balanceBefore = uint256(_loanWord(data, 85));
+        uint256 balanceBefore = uint256(_dataWord(data, 85));
         uint256 balanceAfter = _balanceOf(token);
         uint256 gained = balanceAfter > balanceBefore ? balanceAfter - balanceBefore : 0;
         if (gained < owed) revert RepaymentShortfall(owed, gained);
+        uint256 profit;
         // Cannot underflow: checked just above.
         unchecked {
             profit = gained - owed;
         }
-        uint256 minProfit = uint256(_loanWord(data, 53));
+        uint256 minProfit = uint256(_dataWord(data, 53));
         if (profit < minProfit) revert InsufficientProfit(minProfit, profit);
         _measuredProfit = profit;
+        _emitExecuted(lender, token, amount, fee, profit, data);
     }
 
     // ------------------------------------------------------------------ internal: route
@@ -749,7 +740,7 @@ contract FlashArbExecutor is
         if (lender == Lender.UniswapV3) {
             if (_v3Factory == address(0)) revert LenderNotConfigured(Lender.UniswapV3);
             address pairToken = loan.pairToken;
-            if (pairToken == loanToken) revert LoanTokenNotInPool(address(0), loanToken);
+            if (pairToken == loanToken) revert PairTokenIsLoanToken(loanToken);
             lendingPool = _v3Pool(loanToken, pairToken, loan.poolFee);
         }
         uint256 length = route.length;
@@ -986,8 +977,9 @@ contract FlashArbExecutor is
 
     // ------------------------------------------------------------------ internal: route reading
 
-    /// @dev The 32 bytes of loan data from `at` (its layout is `_loanData`'s), unchecked.
-    function _loanWord(bytes calldata data, uint256 at) private pure returns (bytes32) {
+    /// @dev The 32 bytes from `at` of data a lender or pool hands back (loan data, laid out by
+    ///      `_loanData`; a V3 swap's input token), unchecked.
+    function _dataWord(bytes calldata data, uint256 at) private pure returns (bytes32) {
         return RouteCodec.word(data, at);
     }
 

@@ -118,8 +118,10 @@ interface IFlashArbExecutor {
     error BalancerHopDuringBalancerLoan(uint256 hopIndex);
     /// @notice A route swaps through the Uniswap V3 pool it borrows from, which is locked during its own flash.
     error RouteUsesLoanPool(uint256 hopIndex, address pool);
-    /// @notice The Uniswap V3 lending pool does not hold the loan token.
-    error LoanTokenNotInPool(address pool, address token);
+    /// @notice A Uniswap V3 loan names the loan token as the lending pool's other token too.
+    error PairTokenIsLoanToken(address token);
+    /// @notice The lender returned without calling the executor back: nothing was run or measured.
+    error LenderDidNotCallBack(Lender lender);
     /// @notice A Curve hop names a pool the owner has not allowed.
     error CurvePoolNotAllowed(uint256 hopIndex, address pool);
     /// @notice A hop paid out less than its minimum.

@@ -134,6 +134,34 @@ contract FlashArbExecutorTest is ExecutorTestBase {
         vm.stopPrank();
     }
 
+    function test_revert_lenderThatDoesNotCallBack() public {
+        // A "Vault" that accepts the flash loan call and returns without calling back.
+        FlashArbExecutor.V2Dex[] memory dexes = new FlashArbExecutor.V2Dex[](2);
+        dexes[0] = FlashArbExecutor.V2Dex(uniFactory, pairInitCodeHash);
+        dexes[1] = FlashArbExecutor.V2Dex(sushiFactory, pairInitCodeHash);
+        FlashArbExecutor.Deployment memory deployment = _vaultOnly(dexes, _one(OPERATOR), address(0), new address[](0));
+        deployment.balancerVault = address(new SilentLender());
+        FlashArbExecutor silent = new FlashArbExecutor(deployment);
+        vm.prank(OPERATOR);
+        vm.expectRevert(
+            abi.encodeWithSelector(IFlashArbExecutor.LenderDidNotCallBack.selector, IFlashArbExecutor.Lender.BalancerV2)
+        );
+        silent.execute(_balancerLoan(LOAN), 0, _crossDexRoute());
+    }
+
+    function test_revert_pairTokenIsLoanToken() public {
+        IFlashArbExecutor.Loan memory loan = _balancerLoan(LOAN);
+        loan.lender = IFlashArbExecutor.Lender.UniswapV3;
+        loan.pairToken = loan.token;
+        FlashArbExecutor.V2Dex[] memory dexes = new FlashArbExecutor.V2Dex[](0);
+        FlashArbExecutor.Deployment memory deployment = _vaultOnly(dexes, _one(OPERATOR), address(0), new address[](0));
+        deployment.uniswapV3Factory = address(0xF);
+        FlashArbExecutor withV3 = new FlashArbExecutor(deployment);
+        vm.prank(OPERATOR);
+        vm.expectRevert(abi.encodeWithSelector(IFlashArbExecutor.PairTokenIsLoanToken.selector, loan.token));
+        withV3.execute(loan, 0, _crossDexRoute());
+    }
+
     function test_revert_tooManyV2Factories() public {
         FlashArbExecutor.V2Dex[] memory dexes = new FlashArbExecutor.V2Dex[](5);
         for (uint256 k; k < 5; ++k) {
@@ -340,4 +368,9 @@ contract FlashArbExecutorTest is ExecutorTestBase {
         vm.expectRevert(abi.encodeWithSelector(IFlashArbExecutor.UnknownLoan.selector, bytes32(0), actual));
         attacker.balancerLoanTo(IBalancerVault(vault), address(executor), address(weth), LOAN, data);
     }
+}
+
+/// @dev A lender that takes the loan call and returns without calling back.
+contract SilentLender {
+    fallback() external {}
 }
