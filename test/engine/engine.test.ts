@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { parseUnits } from "ethers";
+import { parseUnits, type Signer, ZeroAddress } from "ethers";
 import type { Address } from "../../src/addressBook.js";
 import { ConfigError } from "../../src/engine/config.js";
 import { type MarketPool, poolTokens } from "../../src/engine/venues/pools.js";
@@ -61,6 +61,40 @@ describe("the engine on the replica", () => {
       else expect(row.lender, row.cycle).to.not.equal("MorphoBlue");
     }
     expect(rows.some((r) => r.lender === "MorphoBlue")).to.equal(true);
+  });
+
+  it("borrows elsewhere what Morpho Blue holds too little of, and still realises exactly the estimate", async () => {
+    const f = await loadExecutor();
+    const [supplier] = await ethers.getSigners();
+    const me = await (supplier as Signer).getAddress();
+    // The supplier takes back all but a little of each market's liquidity.
+    const morpho = f.replica.morpho.morpho.connect(supplier as Signer) as typeof f.replica.morpho.morpho;
+    const left = new Map<string, bigint>();
+    for (const symbol of ["WETH", "USDC", "DAI"] as const) {
+      const token = f.replica.tokenAddresses[symbol];
+      const params = {
+        loanToken: token,
+        collateralToken: f.replica.tokenAddresses.WBTC,
+        oracle: ZeroAddress,
+        irm: ZeroAddress,
+        lltv: 860_000_000_000_000_000n,
+      };
+      const held = (await f.replica.tokens[symbol].getFunction("balanceOf")(
+        f.replica.book.morphoBlue.morpho,
+      )) as bigint;
+      const keep = held / 100_000n;
+      await (await morpho.getFunction("withdraw")(params, held - keep, 0, me, me)).wait();
+      left.set(symbol, keep);
+    }
+    const { service, records } = await serviceFor(f, true);
+    await service.start();
+    await cheapenWethOnUniswapV2(f);
+    await service.settle();
+    const rows = records.all().filter((r) => r.status === "succeeded");
+    const tooBig = rows.filter((r) => r.amountIn > (left.get(r.token) ?? 0n));
+    expect(tooBig.length).to.be.greaterThan(0);
+    for (const row of tooBig) expect(row.lender, row.cycle).to.not.equal("MorphoBlue");
+    for (const row of rows) expect(row.realisedProfit, row.cycle).to.equal(row.expectedProfit);
   });
 
   it("trades a dislocated Balancer weighted pool, borrowing elsewhere, and realises exactly the estimate", async () => {
