@@ -9,6 +9,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IFlashArbExecutor} from "./interfaces/IFlashArbExecutor.sol";
 import {PoolAddress} from "./libraries/PoolAddress.sol";
 import {RouteCodec} from "./libraries/RouteCodec.sol";
+import {SelfBalance} from "./libraries/SelfBalance.sol";
 import {IAaveFlashLoanSimpleReceiver, IAaveV3Pool} from "./interfaces/external/IAaveV3Pool.sol";
 import {
     IBalancerFlashLoanRecipient, IBalancerVault, IBalancerVaultSwaps
@@ -205,7 +206,7 @@ contract FlashArbExecutor is
         if (end != token) revert RouteDoesNotCloseLoop(token, end);
         // Trusted: the loan token is whatever the operator names; a token that lies about
         // balances can only make the profit check fail.
-        bytes memory data = _loanData(uint8(loan.lender), token, loan.amount, minProfit, _balanceOf(token), route);
+        bytes memory data = _loanData(uint8(loan.lender), token, loan.amount, minProfit, SelfBalance.get(token), route);
         profit = _borrow(config, loan, lendingPool, data);
     }
 
@@ -225,7 +226,7 @@ contract FlashArbExecutor is
         (address lendingPool, address end) = _checkRoute(loan, collateral, route);
         if (end != token) revert RouteDoesNotCloseLoop(token, end);
         bytes memory data = _loanData(
-            uint8(loan.lender) | LIQUIDATION, token, loan.amount, minProfit, _balanceOf(token), route
+            uint8(loan.lender) | LIQUIDATION, token, loan.amount, minProfit, SelfBalance.get(token), route
         );
         _appendLiquidation(data, liquidation);
         profit = _borrow(config, loan, lendingPool, data);
@@ -516,7 +517,7 @@ contract FlashArbExecutor is
         Lender lender = loan.lender;
         address token = loan.token;
         uint256 amount = loan.amount;
-        bytes32 marker = _hash(data);
+        bytes32 marker = keccak256(data);
         // Also the reentrancy lock: nothing gets back into `execute` until this returns.
         _loanState = marker;
 
@@ -593,7 +594,7 @@ contract FlashArbExecutor is
         collateral = address(bytes20(_dataWord(data, at)));
         address user = address(bytes20(_dataWord(data, at + 20)));
         uint256 debtToCover = uint256(_dataWord(data, at + 40));
-        uint256 collateralBefore = _balanceOf(collateral);
+        uint256 collateralBefore = SelfBalance.get(collateral);
         address pool = address(_aavePool);
         IERC20(debtAsset).forceApprove(pool, debtToCover);
         // Trusted: the Aave Pool fixed at deployment. It pulls the debt it repays (at most
@@ -603,7 +604,7 @@ contract FlashArbExecutor is
         if (IERC20(debtAsset).allowance(address(this), pool) != 0) IERC20(debtAsset).forceApprove(pool, 0);
         route = data[LOAN_HEADER_SIZE:at];
         // An empty route (collateral in the debt asset) swaps nothing and is not measured.
-        if (route.length != 0) seized = _balanceOf(collateral) - collateralBefore;
+        if (route.length != 0) seized = SelfBalance.get(collateral) - collateralBefore;
     }
 
     /// @dev The event for what the loan in `data` did: an arbitrage or a liquidation.
@@ -623,14 +624,6 @@ contract FlashArbExecutor is
         address collateral = address(bytes20(_dataWord(data, at)));
         address user = address(bytes20(_dataWord(data, at + 20)));
         emit LiquidationExecuted(lender, token, collateral, user, amount, fee, profit);
-    }
-
-    /// @dev keccak256 of `data` in memory.
-    function _hash(bytes memory data) private pure returns (bytes32 hash) {
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            hash := keccak256(add(data, 0x20), mload(data))
-        }
     }
 
     /// @dev The loan token and amount from loan data, which `_consumePendingLoan` has proven ours.
@@ -708,7 +701,7 @@ contract FlashArbExecutor is
         if (_isLiquidation(data)) (route, tokenIn, amountIn) = _liquidate(data, token);
         if (route.length != 0) _runRoute(route, tokenIn, amountIn);
         uint256 balanceBefore = uint256(_dataWord(data, 85));
-        uint256 balanceAfter = _balanceOf(token);
+        uint256 balanceAfter = SelfBalance.get(token);
         uint256 gained = balanceAfter > balanceBefore ? balanceAfter - balanceBefore : 0;
         if (gained < owed) revert RepaymentShortfall(owed, gained);
         uint256 profit;
@@ -800,7 +793,7 @@ contract FlashArbExecutor is
                     recipient = nextPair;
                 } else {
                     measure = true;
-                    held = _balanceOf(tokenOut);
+                    held = SelfBalance.get(tokenOut);
                 }
             }
             uint256 amountOut;
@@ -819,7 +812,7 @@ contract FlashArbExecutor is
             } else {
                 amountOut = _swapCurve(route, offset, tokenIn, tokenOut, amountIn);
             }
-            if (measure) amountOut = _balanceOf(tokenOut) - held;
+            if (measure) amountOut = SelfBalance.get(tokenOut) - held;
             uint256 minimum = RouteCodec.minAmountOut(route, offset, next - offset);
             if (amountOut < minimum) revert HopOutputTooLow(k, minimum, amountOut);
             if (next == route.length) return;
@@ -966,12 +959,12 @@ contract FlashArbExecutor is
     {
         address pool = RouteCodec.curvePool(route, offset);
         (int8 i, int8 j) = RouteCodec.curveIndices(route, offset);
-        uint256 before = _balanceOf(tokenOut);
+        uint256 before = SelfBalance.get(tokenOut);
         IERC20(tokenIn).forceApprove(pool, amountIn);
         // Trusted: allowlisted by the owner.
         uint256 minimum = RouteCodec.minAmountOut(route, offset, RouteCodec.hopSize(CURVE));
         ICurvePool(pool).exchange(i, j, amountIn, minimum);
-        amountOut = _balanceOf(tokenOut) - before;
+        amountOut = SelfBalance.get(tokenOut) - before;
         if (IERC20(tokenIn).allowance(address(this), pool) != 0) IERC20(tokenIn).forceApprove(pool, 0);
     }
 
@@ -1027,20 +1020,5 @@ contract FlashArbExecutor is
     /// @dev The pool the trusted V3 factory deployed for two tokens and a fee.
     function _v3Pool(address tokenA, address tokenB, uint24 fee) private view returns (address) {
         return PoolAddress.v3Pool(_v3Factory, _v3InitCodeHash, tokenA, tokenB, fee);
-    }
-
-    /// @dev token.balanceOf(this), without the ABI encoder: the hot path reads two per trade.
-    function _balanceOf(address token) private view returns (uint256 amount) {
-        bytes4 selector = IERC20.balanceOf.selector;
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            mstore(0x00, selector)
-            mstore(0x04, address())
-            if iszero(and(gt(returndatasize(), 0x1f), staticcall(gas(), token, 0x00, 0x24, 0x00, 0x20))) {
-                returndatacopy(0, 0, returndatasize())
-                revert(0, returndatasize())
-            }
-            amount := mload(0x00)
-        }
     }
 }

@@ -17,7 +17,12 @@ compileProtocol({
   output: join(root, "cache/morpho-blue.json"),
   solc: "solc0819",
   targets: ["src/Morpho.sol"],
-  settings: { optimizer: { enabled: true, runs: 999_999 }, viaIR: true, evmVersion: "paris", metadata: { bytecodeHash: "none" } },
+  settings: {
+    optimizer: { enabled: true, runs: 999_999 },
+    viaIR: true,
+    evmVersion: "paris",
+    metadata: { bytecodeHash: "none" },
+  },
   resolve: (path) => {
     const file = join(morphoRoot, normalize(path));
     return file.startsWith(morphoRoot) && existsSync(file) ? readFileSync(file, "utf8") : undefined;
