@@ -29,6 +29,25 @@ async function curveDouble(
   return { pool, address };
 }
 
+/** Approves the Vault for `tokens` and joins `poolId` with `amounts` as the deployer, who holds them. */
+async function joinPool(
+  f: ExecutorFixture,
+  poolId: string,
+  tokens: readonly string[],
+  amounts: readonly bigint[],
+  userData: string,
+): Promise<void> {
+  const [deployer] = await ethers.getSigners();
+  const me = await (deployer as Signer).getAddress();
+  const vault = f.replica.balancer.vault.connect(deployer as Signer) as AnyContract;
+  for (const token of tokens) {
+    const erc20 = new ethers.Contract(token, ["function approve(address, uint256) returns (bool)"], deployer);
+    await (await erc20.getFunction("approve")(await vault.getAddress(), MaxUint256)).wait();
+  }
+  const request = { assets: tokens, maxAmountsIn: amounts, userData, fromInternalBalance: false };
+  await (await vault.getFunction("joinPool")(poolId, me, me, request)).wait();
+}
+
 function execute(f: ExecutorFixture, loan: Loan, route: string, minProfit = 0n) {
   return (f.executor.connect(f.operator) as AnyContract).getFunction("execute")(loan, minProfit, route);
 }
@@ -195,23 +214,15 @@ describe("hops", () => {
         .find((parsed: { name: string } | null) => parsed?.name === "PoolCreated").args[0] as string;
       const pool = new ethers.Contract(poolAddress, ["function getPoolId() view returns (bytes32)"], ethers.provider);
       const poolId = (await pool.getFunction("getPoolId")()) as `0x${string}`;
-      const vault = f.replica.balancer.vault.connect(deployer as Signer) as AnyContract;
       await fund(f.replica.tokens, "FOT", deployer as Signer, me, parseUnits("25000", 18));
-      for (const symbol of ["FOT", "WETH"] as const)
-        await (
-          await f.replica.tokens[symbol].connect(deployer as Signer).getFunction("approve")(
-            await vault.getAddress(),
-            MaxUint256,
-          )
-        ).wait();
-      await (
-        await vault.getFunction("joinPool")(poolId, me, me, {
-          assets: tokens,
-          maxAmountsIn: amounts,
-          userData: AbiCoder.defaultAbiCoder().encode(["uint256", "uint256[]"], [0n, amounts]),
-          fromInternalBalance: false,
-        })
-      ).wait();
+      // The weighted pool's initial join: kind 0, then the amounts.
+      await joinPool(
+        f,
+        poolId,
+        tokens,
+        amounts,
+        AbiCoder.defaultAbiCoder().encode(["uint256", "uint256[]"], [0n, amounts]),
+      );
       await shortDelivery(f, { kind: "BalancerV2", poolId, tokenOut: weth }, "AaveV3");
       // The first hop's minimum is checked against what arrived, not what the pair paid.
       const nominal = (
@@ -250,24 +261,10 @@ describe("hops", () => {
         3300n * 10n ** 6n,
       ])) as unknown as AnyContract;
       const poolId = (await pool.getFunction("poolId")()) as `0x${string}`;
-      const vault = f.replica.balancer.vault.connect(deployer as Signer) as AnyContract;
       const amounts = tokens.map((t) => (t === weth ? parseUnits("10", 18) : parseUnits("50000", 6)));
       await fund(f.replica.tokens, "USDC", deployer as Signer, me, parseUnits("50000", 6));
-      for (const symbol of ["WETH", "USDC"] as const)
-        await (
-          await f.replica.tokens[symbol].connect(deployer as Signer).getFunction("approve")(
-            await vault.getAddress(),
-            MaxUint256,
-          )
-        ).wait();
-      await (
-        await vault.getFunction("joinPool")(poolId, me, me, {
-          assets: tokens,
-          maxAmountsIn: amounts,
-          userData: AbiCoder.defaultAbiCoder().encode(["uint256[]"], [amounts]),
-          fromInternalBalance: false,
-        })
-      ).wait();
+      // The test pool takes the amounts as they are.
+      await joinPool(f, poolId, tokens, amounts, AbiCoder.defaultAbiCoder().encode(["uint256[]"], [amounts]));
       const route = encodeRoute([
         { kind: "BalancerV2", poolId, tokenOut: usdc },
         { kind: "UniswapV2", factoryIndex: v2DexIndex("uniswapV2"), tokenOut: weth, feePips: 3000 },
