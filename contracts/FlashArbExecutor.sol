@@ -18,6 +18,9 @@ import {ICurvePool} from "./interfaces/external/ICurvePool.sol";
 import {IMorphoFlashLoanCallback, IMorphoFlashLoans} from "./interfaces/external/IMorpho.sol";
 import {IUniswapV2Pair} from "./interfaces/external/IUniswapV2Pair.sol";
 import {
+    IUniswapV4PoolManager, IUniswapV4UnlockCallback
+} from "./interfaces/external/IUniswapV4PoolManager.sol";
+import {
     IUniswapV3FlashCallback,
     IUniswapV3Pool,
     IUniswapV3SwapCallback,
@@ -25,16 +28,18 @@ import {
 } from "./interfaces/external/IUniswapV3Pool.sol";
 
 /// @title FlashArbExecutor
-/// @notice Borrows with a flash loan (Aave V3, Balancer V2, a Uniswap V3 pool or Morpho Blue), runs an atomic
-///         swap route across Uniswap V2-style pairs, Uniswap V3 pools, Balancer V2 pools and
-///         Curve pools (or liquidates an Aave V3 position and swaps the collateral back), repays,
-///         and reverts unless the profit measured from balances clears the operator's floor. A
-///         cold owner configures and withdraws; hot operators only execute.
+/// @notice Borrows with a flash loan (Aave V3, Balancer V2, a Uniswap V3 pool, Morpho Blue or the
+///         Uniswap V4 PoolManager), runs an atomic swap route across Uniswap V2-style pairs,
+///         Uniswap V3 pools, Uniswap V4 pools, Balancer V2 pools and Curve pools (or liquidates
+///         an Aave V3 position and swaps the collateral back), repays, and reverts unless the
+///         profit measured from balances clears the operator's floor. A cold owner configures
+///         and withdraws; hot operators only execute.
 /// @dev Every callback is accepted only from the lender or pool this contract itself called,
 ///      during an execution it started, with the data it sent (bound by a hash held in
 ///      transient storage). Pools are never taken from the route: V2 pairs and V3 pools are
 ///      derived by CREATE2 from factories fixed at deployment, Balancer swaps go through the
-///      fixed Vault, and Curve pools must be allowlisted. Nothing but transient markers is
+///      fixed Vault, V4 swaps through the fixed PoolManager in pools without hooks, and Curve
+///      pools must be allowlisted. Nothing but transient markers is
 ///      written in the hot path.
 contract FlashArbExecutor is
     IFlashArbExecutor,
@@ -43,6 +48,7 @@ contract FlashArbExecutor is
     IUniswapV3FlashCallback,
     IUniswapV3SwapCallback,
     IMorphoFlashLoanCallback,
+    IUniswapV4UnlockCallback,
     Ownable2Step
 {
     using SafeERC20 for IERC20;
@@ -62,6 +68,8 @@ contract FlashArbExecutor is
         address balancerVault;
         /// Morpho Blue; zero on chains without it.
         address morpho;
+        /// Uniswap V4 PoolManager; zero on chains without Uniswap V4.
+        address poolManager;
         /// Uniswap V3 factory and pool init code hash; zero on chains without Uniswap V3.
         address uniswapV3Factory;
         bytes32 uniswapV3InitCodeHash;
@@ -99,6 +107,7 @@ contract FlashArbExecutor is
     uint256 private constant V3 = uint256(HopKind.UniswapV3);
     uint256 private constant BALANCER = uint256(HopKind.BalancerV2);
     uint256 private constant CURVE = uint256(HopKind.Curve);
+    uint256 private constant V4 = uint256(HopKind.UniswapV4);
 
     /// @dev `_loanState` values besides a pending loan's hash.
     bytes32 private constant IDLE = bytes32(0);
@@ -109,6 +118,7 @@ contract FlashArbExecutor is
     IAaveV3Pool private immutable _aavePool;
     address private immutable _balancerVault;
     address private immutable _morpho;
+    address private immutable _poolManager;
     address private immutable _v3Factory;
     bytes32 private immutable _v3InitCodeHash;
     uint256 private immutable _v2DexCount;
@@ -151,6 +161,11 @@ contract FlashArbExecutor is
     address private transient _expectedFlashPool;
     /// @dev The Uniswap V3 pool we are swapping with, while its `swap` runs.
     address private transient _expectedSwapPool;
+    /// @dev Set while a Uniswap V4 loan's route runs inside our `unlock`: V4 hops then swap
+    ///      directly, since the PoolManager cannot be unlocked twice.
+    bool private transient _insideV4Loan;
+    /// @dev Set while a V4 hop's own `unlock` runs, so the callback swaps instead of lending.
+    bool private transient _v4HopPending;
     /// @dev Profit measured in the loan callback, handed back to `execute`.
     uint256 private transient _measuredProfit;
 
@@ -163,6 +178,7 @@ contract FlashArbExecutor is
         _aavePool = IAaveV3Pool(deployment.aavePool);
         _balancerVault = deployment.balancerVault;
         _morpho = deployment.morpho;
+        _poolManager = deployment.poolManager;
         _v3Factory = deployment.uniswapV3Factory;
         _v3InitCodeHash = deployment.uniswapV3InitCodeHash;
         _v2DexCount = count;
@@ -283,6 +299,28 @@ contract FlashArbExecutor is
         (address token, uint256 owed) = _onLoan(Lender.MorphoBlue, data, 0);
         // Morpho pulls exactly what it lent, so no allowance remains afterwards.
         IERC20(token).forceApprove(msg.sender, owed);
+    }
+
+    /// @inheritdoc IUniswapV4UnlockCallback
+    /// @dev Only the PoolManager, which calls back only the account that called `unlock`: this
+    ///      contract, either for a V4 hop's swap (`_v4HopPending`) or for a loan, which must carry
+    ///      the pending loan's data. A loan takes the amount, runs the route with V4 hops swapping
+    ///      in this same unlock, and pays back what it took; nothing is owed to the manager after.
+    function unlockCallback(bytes calldata data) external returns (bytes memory) {
+        address manager = _poolManager;
+        if (msg.sender != manager) revert UnexpectedCallback(msg.sender, manager);
+        if (_v4HopPending) {
+            _v4HopPending = false;
+            return _v4HopInUnlock(data);
+        }
+        _consumePendingLoan(Lender.UniswapV4, data);
+        (address token, uint256 amount) = _loanTokenAndAmount(data);
+        IUniswapV4PoolManager(manager).take(token, address(this), amount);
+        _insideV4Loan = true;
+        (, uint256 owed) = _runLoan(Lender.UniswapV4, data, 0);
+        _insideV4Loan = false;
+        _settleV4(manager, token, owed);
+        return "";
     }
 
     /// @inheritdoc IUniswapV3SwapCallback
@@ -422,6 +460,8 @@ contract FlashArbExecutor is
                 hop.fee = RouteCodec.v3Fee(route, offset);
             } else if (kind == HopKind.BalancerV2) {
                 hop.poolId = RouteCodec.balancerPoolId(route, offset);
+            } else if (kind == HopKind.UniswapV4) {
+                (hop.fee, hop.tickSpacing) = RouteCodec.v4FeeAndSpacing(route, offset);
             } else {
                 hop.pool = RouteCodec.curvePool(route, offset);
                 (hop.i, hop.j) = RouteCodec.curveIndices(route, offset);
@@ -517,9 +557,8 @@ contract FlashArbExecutor is
         Lender lender = loan.lender;
         address token = loan.token;
         uint256 amount = loan.amount;
-        bytes32 marker = keccak256(data);
         // Also the reentrancy lock: nothing gets back into `execute` until this returns.
-        _loanState = marker;
+        _loanState = keccak256(data);
 
         if (lender == Lender.AaveV3) {
             if (address(_aavePool) == address(0)) revert LenderNotConfigured(Lender.AaveV3);
@@ -538,6 +577,11 @@ contract FlashArbExecutor is
             // Trusted: Morpho Blue fixed at deployment. It calls onMorphoFlashLoan on its caller
             // only, then pulls the amount back with transferFrom.
             IMorphoFlashLoans(morpho).flashLoan(token, amount, data);
+        } else if (lender == Lender.UniswapV4) {
+            address manager = _poolManager;
+            if (manager == address(0)) revert LenderNotConfigured(Lender.UniswapV4);
+            // Trusted: the fixed PoolManager; it calls back only its caller and reverts unless repaid.
+            IUniswapV4PoolManager(manager).unlock(data);
         } else {
             // Trusted: derived by CREATE2 from the fixed Uniswap V3 factory in _checkRoute.
             _expectedFlashPool = lendingPool;
@@ -691,6 +735,12 @@ contract FlashArbExecutor is
     ///      returns the token and what the lender is owed, for the callback to repay.
     function _onLoan(Lender lender, bytes calldata data, uint256 fee) private returns (address token, uint256 owed) {
         _consumePendingLoan(lender, data);
+        return _runLoan(lender, data, fee);
+    }
+
+    /// @dev The loan hook's work once `data` is proven the pending loan's (see `_onLoan`); the
+    ///      V4 callback enters here after taking the loan from the PoolManager.
+    function _runLoan(Lender lender, bytes calldata data, uint256 fee) private returns (address token, uint256 owed) {
         uint256 amount;
         (token, amount) = _loanTokenAndAmount(data);
         owed = amount + fee;
@@ -742,7 +792,7 @@ contract FlashArbExecutor is
         for (uint256 k; offset < length; ++k) {
             uint256 head = uint256(RouteCodec.word(route, offset));
             uint256 kind = head >> 248;
-            if (kind > CURVE) revert UnknownHopKind(k, uint8(kind));
+            if (kind > V4) revert UnknownHopKind(k, uint8(kind));
             uint256 next = RouteCodec.nextHop(offset, kind);
             address tokenOut = RouteCodec.tokenOut(route, offset, kind);
             if (next > length) revert MalformedRoute(offset, length);
@@ -756,9 +806,11 @@ contract FlashArbExecutor is
                 }
             } else if (kind == BALANCER) {
                 if (lender == Lender.BalancerV2) revert BalancerHopDuringBalancerLoan(k);
-            } else {
+            } else if (kind == CURVE) {
                 address pool = RouteCodec.curvePool(route, offset);
                 if (!_curvePools[pool]) revert CurvePoolNotAllowed(k, pool);
+            } else if (_poolManager == address(0)) {
+                revert VenueNotConfigured(k, HopKind.UniswapV4);
             }
             tokenIn = tokenOut;
             offset = next;
@@ -804,13 +856,8 @@ contract FlashArbExecutor is
                     IERC20(tokenIn).safeTransfer(pair, amountIn);
                 }
                 amountOut = _swapV2(pair, tokenIn < tokenOut, RouteCodec.v2Fee(head), amountIn, recipient);
-            } else if (kind == V3) {
-                amountOut = _swapV3(tokenIn, tokenOut, RouteCodec.v3Fee(route, offset), amountIn, recipient);
-            } else if (kind == BALANCER) {
-                bytes32 poolId = RouteCodec.balancerPoolId(route, offset);
-                amountOut = _swapBalancer(poolId, tokenIn, tokenOut, amountIn, recipient);
             } else {
-                amountOut = _swapCurve(route, offset, tokenIn, tokenOut, amountIn);
+                amountOut = _swapHop(kind, route, offset, tokenIn, tokenOut, amountIn, recipient);
             }
             if (measure) amountOut = SelfBalance.get(tokenOut) - held;
             uint256 minimum = RouteCodec.minAmountOut(route, offset, next - offset);
@@ -821,6 +868,84 @@ contract FlashArbExecutor is
             amountIn = amountOut;
             offset = next;
         }
+    }
+
+    /// @dev A hop through anything but a V2 pair, by kind.
+    function _swapHop(
+        uint256 kind,
+        bytes calldata route,
+        uint256 offset,
+        address tokenIn,
+        address tokenOut,
+        uint256 amountIn,
+        address recipient
+    ) private returns (uint256) {
+        if (kind == V3) return _swapV3(tokenIn, tokenOut, RouteCodec.v3Fee(route, offset), amountIn, recipient);
+        if (kind == BALANCER) {
+            return _swapBalancer(RouteCodec.balancerPoolId(route, offset), tokenIn, tokenOut, amountIn, recipient);
+        }
+        if (kind == CURVE) return _swapCurve(route, offset, tokenIn, tokenOut, amountIn);
+        (uint24 fee, int24 tickSpacing) = RouteCodec.v4FeeAndSpacing(route, offset);
+        // Inside a V4 loan the manager is already unlocked for us; otherwise the hop unlocks it.
+        if (_insideV4Loan) return _swapV4(tokenIn, tokenOut, fee, tickSpacing, amountIn, recipient);
+        _v4HopPending = true;
+        // Trusted: the PoolManager fixed at deployment (`_checkRoute` refused V4 hops without one).
+        bytes memory result = IUniswapV4PoolManager(_poolManager).unlock(
+            abi.encode(tokenIn, tokenOut, fee, tickSpacing, amountIn, recipient)
+        );
+        return abi.decode(result, (uint256));
+    }
+
+    /// @dev A V4 hop's swap inside its own `unlock`: the parameters `_swapHop` sent, the output back.
+    function _v4HopInUnlock(bytes calldata data) private returns (bytes memory) {
+        (address tokenIn, address tokenOut, uint24 fee, int24 tickSpacing, uint256 amountIn, address recipient) =
+            abi.decode(data, (address, address, uint24, int24, uint256, address));
+        return abi.encode(_swapV4(tokenIn, tokenOut, fee, tickSpacing, amountIn, recipient));
+    }
+
+    /// @dev An exact-input swap in the hookless V4 pool of two tokens, inside an unlock: swap, pay
+    ///      the input the manager is owed, take the output to `recipient`. A token that delivers
+    ///      less than sent leaves a debt, and the manager reverts the unlock: nothing held is spent.
+    function _swapV4(
+        address tokenIn,
+        address tokenOut,
+        uint24 fee,
+        int24 tickSpacing,
+        uint256 amountIn,
+        address recipient
+    ) private returns (uint256 amountOut) {
+        address manager = _poolManager;
+        bool zeroForOne = tokenIn < tokenOut;
+        int256 delta = IUniswapV4PoolManager(manager).swap(
+            IUniswapV4PoolManager.PoolKey({
+                currency0: zeroForOne ? tokenIn : tokenOut,
+                currency1: zeroForOne ? tokenOut : tokenIn,
+                fee: fee,
+                tickSpacing: tickSpacing,
+                hooks: address(0)
+            }),
+            IUniswapV4PoolManager.SwapParams({
+                zeroForOne: zeroForOne,
+                amountSpecified: -SafeCast.toInt256(amountIn),
+                sqrtPriceLimitX96: zeroForOne ? MIN_SQRT_PRICE_LIMIT : MAX_SQRT_PRICE_LIMIT
+            }),
+            ""
+        );
+        // BalanceDelta: amount0 in the upper 128 bits, amount1 in the lower; the input is
+        // negative (owed to the manager), the output positive.
+        int128 amount0 = int128(delta >> 128);
+        int128 amount1 = int128(delta);
+        uint256 paid = uint256(-int256(zeroForOne ? amount0 : amount1));
+        amountOut = uint256(int256(zeroForOne ? amount1 : amount0));
+        _settleV4(manager, tokenIn, paid);
+        IUniswapV4PoolManager(manager).take(tokenOut, recipient, amountOut);
+    }
+
+    /// @dev Pays the PoolManager `amount` of `token`: it credits what arrived since `sync`.
+    function _settleV4(address manager, address token, uint256 amount) private {
+        IUniswapV4PoolManager(manager).sync(token);
+        IERC20(token).safeTransfer(manager, amount);
+        IUniswapV4PoolManager(manager).settle();
     }
 
     /// @dev A Uniswap V2-style swap called directly on a pair that already holds the input,

@@ -25,6 +25,15 @@ export interface UniswapV3Deployment {
   readonly initCodeHash: `0x${string}`;
 }
 
+export interface UniswapV4Deployment {
+  /** The singleton that holds every V4 pool and their tokens; it also lends them, fee-free. */
+  readonly poolManager: Address;
+  /** Periphery reader of pool state (slot0, liquidity, ticks, bitmap). */
+  readonly stateView: Address;
+  /** V4Quoter: what a swap would pay, by simulating it in the PoolManager. */
+  readonly quoter: Address;
+}
+
 export interface AaveV3Deployment {
   readonly poolAddressesProvider: Address;
   readonly pool: Address;
@@ -77,6 +86,7 @@ export interface AddressBook {
   /** Polygon's Uniswap V2 fork. */
   readonly quickswap?: UniswapV2Deployment;
   readonly uniswapV3: UniswapV3Deployment;
+  readonly uniswapV4?: UniswapV4Deployment;
   readonly curve?: CurveDeployment;
 }
 
@@ -89,6 +99,7 @@ export type CompleteAddressBook = AddressBook & {
   readonly uniswapV2: UniswapV2Deployment;
   readonly sushiswap: UniswapV2Deployment;
   readonly uniswapV3: UniswapV3Deployment & { readonly swapRouter: Address };
+  readonly uniswapV4: UniswapV4Deployment;
 };
 
 /** The V2-style DEXes present in `book`, in executor index order. */

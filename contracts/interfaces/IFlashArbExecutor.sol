@@ -14,10 +14,13 @@ pragma solidity 0.8.28;
 ///      | 1 V3     | tokenOut (20) · fee (3) · minOut (16)                         = 40 bytes |
 ///      | 2 BAL    | poolId (32) · tokenOut (20) · minOut (16)                     = 69 bytes |
 ///      | 3 CURVE  | pool (20) · tokenOut (20) · i (1) · j (1) · minOut (16)       = 59 bytes |
+///      | 4 V4     | tokenOut (20) · fee (3) · tickSpacing (3) · minOut (16)       = 43 bytes |
 ///
 ///      V2 pairs and V3 pools are not named in the route: the executor derives them with CREATE2
 ///      from the factories it was deployed to trust, so a route cannot point it at a fake pool.
 ///      Balancer swaps go through the trusted Vault; Curve pools must be allowlisted by the owner.
+///      V4 swaps go through the trusted PoolManager, in pools without hooks only (the key's hooks
+///      is always zero), between ERC-20 tokens (not the native currency).
 interface IFlashArbExecutor {
     // ------------------------------------------------------------------ types
 
@@ -30,7 +33,9 @@ interface IFlashArbExecutor {
         /// A Uniswap V3 pool's `flash`; the fee is the pool's tier.
         UniswapV3,
         /// Morpho Blue's `flashLoan`: no fee; the loan is pulled back with `transferFrom`.
-        MorphoBlue
+        MorphoBlue,
+        /// Uniswap V4's PoolManager: `take` inside `unlock`, then settle; no fee.
+        UniswapV4
     }
 
     /// @notice The kinds of hop a route can contain.
@@ -38,7 +43,9 @@ interface IFlashArbExecutor {
         UniswapV2,
         UniswapV3,
         BalancerV2,
-        Curve
+        Curve,
+        /// A pool without hooks inside the trusted Uniswap V4 PoolManager.
+        UniswapV4
     }
 
     /// @notice One decoded hop of a route.
@@ -46,8 +53,11 @@ interface IFlashArbExecutor {
         HopKind kind;
         /// V2: the trusted factory's index. Otherwise zero.
         uint8 factoryIndex;
-        /// V2: the fee in millionths (3000 = 0.3%). V3: the pool's fee tier. Otherwise zero.
+        /// V2: the fee in millionths (3000 = 0.3%). V3: the pool's fee tier. V4: the pool's LP fee.
+        ///      Otherwise zero.
         uint24 fee;
+        /// V4: the pool's tick spacing. Otherwise zero.
+        int24 tickSpacing;
         /// Curve: the pool. Otherwise zero (V2 and V3 pools are derived, Balancer's is in the id).
         address pool;
         /// Balancer: the pool id. Otherwise zero.
@@ -132,6 +142,8 @@ interface IFlashArbExecutor {
     error InsufficientProfit(uint256 required, uint256 actual);
     /// @notice The chosen lender was not configured at deployment (its address is zero).
     error LenderNotConfigured(Lender lender);
+    /// @notice A route's hop goes through a venue this executor was deployed without.
+    error VenueNotConfigured(uint256 hopIndex, HopKind kind);
     /// @notice An address that must be set is zero.
     error ZeroAddress();
     /// @notice More V2 factories were given than the contract can hold.

@@ -10,14 +10,15 @@ pragma solidity 0.8.28;
 ///         - Uniswap V3 (40): kind · token out (20) · fee tier (3) · minimum (16)
 ///         - Balancer V2 (69): kind · pool id (32) · token out (20) · minimum (16)
 ///         - Curve (59): kind · pool (20) · token out (20) · i (1) · j (1) · minimum (16)
+///         - Uniswap V4 (43): kind · token out (20) · fee (3) · tick spacing (3) · minimum (16)
 ///         Reads are unchecked: a caller bounds a hop (kind known, hop inside the route) before
 ///         reading its fields. The route's fuzz test against the encoder is
 ///         test/executor/route.test.ts, through the executor's `decodeRoute`.
 library RouteCodec {
     /// @dev Hop sizes and where each kind keeps its output token, one byte per kind, indexed
-    ///      by kind: V2 41 / 2, V3 40 / 1, Balancer 69 / 33, Curve 59 / 21.
-    uint256 internal constant HOP_SIZES = 0x3b452829;
-    uint256 internal constant TOKEN_OUT_AT = 0x15210102;
+    ///      by kind: V2 41 / 2, V3 40 / 1, Balancer 69 / 33, Curve 59 / 21, V4 43 / 1.
+    uint256 internal constant HOP_SIZES = 0x2b3b452829;
+    uint256 internal constant TOKEN_OUT_AT = 0x0115210102;
 
     /// @notice The 32 bytes of `data` from `at`, unchecked: bytes past the end are whatever
     ///         calldata follows.
@@ -47,8 +48,8 @@ library RouteCodec {
         }
     }
 
-    /// @notice The hop's output token: after the factory index (V2), first (V3), after the pool
-    ///         id (Balancer) or after the pool (Curve).
+    /// @notice The hop's output token: after the factory index (V2), first (V3, V4), after the
+    ///         pool id (Balancer) or after the pool (Curve).
     function tokenOut(bytes calldata route, uint256 offset, uint256 kind) internal pure returns (address) {
         unchecked {
             return address(bytes20(word(route, offset + ((TOKEN_OUT_AT >> (kind << 3)) & 0xff))));
@@ -80,6 +81,18 @@ library RouteCodec {
     /// @notice A V3 hop's fee tier.
     function v3Fee(bytes calldata route, uint256 offset) internal pure returns (uint24) {
         return uint24(bytes3(word(route, offset + 21)));
+    }
+
+    /// @notice A V4 hop's LP fee and tick spacing (the spacing is a positive int24, stored as
+    ///         its three bytes).
+    function v4FeeAndSpacing(bytes calldata route, uint256 offset)
+        internal
+        pure
+        returns (uint24 fee, int24 tickSpacing)
+    {
+        uint256 value = uint256(word(route, offset + 21));
+        fee = uint24(value >> 232);
+        tickSpacing = int24(uint24(value >> 208));
     }
 
     /// @notice A Balancer hop's pool id.

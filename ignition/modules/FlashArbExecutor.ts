@@ -15,6 +15,7 @@ export default buildModule("FlashArbExecutor", (m) => {
       aavePool: m.getParameter<string>("aavePool", ZERO),
       balancerVault: m.getParameter<string>("balancerVault", ZERO),
       morpho: m.getParameter<string>("morpho", ZERO),
+      poolManager: m.getParameter<string>("poolManager", ZERO),
       uniswapV3Factory: m.getParameter<string>("uniswapV3Factory"),
       uniswapV3InitCodeHash: m.getParameter<string>("uniswapV3InitCodeHash"),
       v2Dexes: m.getParameter("v2Dexes", []),

@@ -16,6 +16,11 @@ export const base: AddressBook = {
     pool: "0xA238Dd80C259a72e81d7e4664a9801593F98d1c5",
   },
   morphoBlue: { morpho: "0xBBBBBbbBBb9cC5e90e3b3Af64bdAF62C37EEFFCb" },
+  uniswapV4: {
+    poolManager: "0x498581fF718922c3f8e6A244956aF099B2652b2b",
+    stateView: "0xA3c0c9b65baD0b08107Aa264b0f3dB444b867A71",
+    quoter: "0x0d5e0F971ED27FBfF6c2837bf31316121532048D",
+  },
   balancerV2: {
     vault: "0xBA12222222228d8Ba445958a75a0704d566BF2C8",
   },

@@ -18,6 +18,11 @@ export const mainnet: CompleteAddressBook = {
   },
   balancerV2: { vault: "0xBA12222222228d8Ba445958a75a0704d566BF2C8" },
   morphoBlue: { morpho: "0xBBBBBbbBBb9cC5e90e3b3Af64bdAF62C37EEFFCb" },
+  uniswapV4: {
+    poolManager: "0x000000000004444c5dc75cB358380D2e3dE08A90",
+    stateView: "0x7fFE42C4a5DEeA5b0feC41C94C136Cf115597227",
+    quoter: "0x52F0E24D1c21C8A0cB1e5a5dD6198556BD9E1203",
+  },
   uniswapV2: {
     factory: "0x5C69bEe701ef814a2B6a3EDD4B1652CB9cc5aA6f",
     router: "0x7a250d5630B4cF539739dF2C5dAcb4c659F2488D",

@@ -34,6 +34,7 @@ export function executorDeployment(book: AddressBook, roles: ExecutorRoles) {
     aavePool: book.aaveV3?.pool ?? ZeroAddress,
     balancerVault: book.balancerV2?.vault ?? ZeroAddress,
     morpho: book.morphoBlue?.morpho ?? ZeroAddress,
+    poolManager: book.uniswapV4?.poolManager ?? ZeroAddress,
     uniswapV3Factory: book.uniswapV3.factory,
     uniswapV3InitCodeHash: book.uniswapV3.initCodeHash,
     v2Dexes: v2DexesOf(book).map(([, dex]) => ({ factory: dex.factory, initCodeHash: dex.initCodeHash })),

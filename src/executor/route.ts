@@ -3,14 +3,17 @@ import type { Address } from "../addressBook.js";
 import { BaseError } from "../errors.js";
 
 /** Lenders, numbered as `IFlashArbExecutor.Lender`. */
-export const Lender = { AaveV3: 0, BalancerV2: 1, UniswapV3: 2, MorphoBlue: 3 } as const;
+export const Lender = { AaveV3: 0, BalancerV2: 1, UniswapV3: 2, MorphoBlue: 3, UniswapV4: 4 } as const;
 export type LenderName = keyof typeof Lender;
 
 /** Hop kinds, numbered as `IFlashArbExecutor.HopKind`. */
-export const HopKind = { UniswapV2: 0, UniswapV3: 1, BalancerV2: 2, Curve: 3 } as const;
+export const HopKind = { UniswapV2: 0, UniswapV3: 1, BalancerV2: 2, Curve: 3, UniswapV4: 4 } as const;
 
 /** Size in bytes of each hop kind, kind byte included (see IFlashArbExecutor). */
-export const HOP_SIZE = { UniswapV2: 41, UniswapV3: 40, BalancerV2: 69, Curve: 59 } as const;
+export const HOP_SIZE = { UniswapV2: 41, UniswapV3: 40, BalancerV2: 69, Curve: 59, UniswapV4: 43 } as const;
+
+/** The largest tick spacing a Uniswap V4 pool may have (TickMath.MAX_TICK_SPACING). */
+export const V4_MAX_TICK_SPACING = 32_767;
 
 /** One hop of a route: its kind, what it pays out, and the least it may pay out. */
 export type RouteHop =
@@ -44,6 +47,15 @@ export type RouteHop =
       readonly i: number;
       /** Coin index of the output token in the pool. */
       readonly j: number;
+      readonly minAmountOut?: bigint;
+    }
+  | {
+      /** A Uniswap V4 pool without hooks, inside the executor's trusted PoolManager. */
+      readonly kind: "UniswapV4";
+      readonly tokenOut: Address;
+      /** The pool's LP fee in millionths (500 = 0.05%). */
+      readonly fee: number;
+      readonly tickSpacing: number;
       readonly minAmountOut?: bigint;
     };
 
@@ -98,6 +110,17 @@ function encodeHop(hop: RouteHop, index: number): string {
         uint(BigInt(hop.j), 1, index, "j", 127n),
         min,
       ]);
+    case "UniswapV4":
+      if (!Number.isInteger(hop.tickSpacing) || hop.tickSpacing < 1 || hop.tickSpacing > V4_MAX_TICK_SPACING) {
+        throw hopError(index, "tickSpacing", `${hop.tickSpacing} is outside 1..${V4_MAX_TICK_SPACING}`);
+      }
+      return concat([
+        byte(HopKind.UniswapV4),
+        tokenOut,
+        uint(BigInt(hop.fee), 3, index, "fee", 1_000_000n),
+        uint(BigInt(hop.tickSpacing), 3, index, "tickSpacing", BigInt(V4_MAX_TICK_SPACING)),
+        min,
+      ]);
     default:
       throw new RouteError(`Hop ${index} has an unknown kind.`, {
         details: `Use one of ${Object.keys(HopKind).join(", ")}.`,
@@ -149,6 +172,15 @@ export function decodeRoute(loanToken: Address, route: string): DecodedHop[] {
         poolId: read(p, 32) as `0x${string}`,
         tokenOut: addr(p + 32),
         minAmountOut: num(p + 52, 16),
+      };
+    } else if (name === "UniswapV4") {
+      hop = {
+        kind: name,
+        tokenIn,
+        tokenOut: addr(p),
+        fee: Number(num(p + 20, 3)),
+        tickSpacing: Number(num(p + 23, 3)),
+        minAmountOut: num(p + 26, 16),
       };
     } else {
       hop = {

@@ -38,6 +38,14 @@ const PROTOCOL_ARTIFACTS = {
   NonfungiblePositionManager: {
     file: "@uniswap/v3-periphery/artifacts/contracts/NonfungiblePositionManager.sol/NonfungiblePositionManager.json",
   },
+  // Uniswap V4 (Foundry build output shipped in the packages, solc 0.8.26, Cancun)
+  UniswapV4PoolManager: { file: "@uniswap/v4-core/out/PoolManager.sol/PoolManager.json" },
+  UniswapV4ModifyLiquidityRouter: {
+    file: "@uniswap/v4-core/out/PoolModifyLiquidityTest.sol/PoolModifyLiquidityTest.json",
+  },
+  UniswapV4SwapRouter: { file: "@uniswap/v4-core/out/PoolSwapTest.sol/PoolSwapTest.json" },
+  UniswapV4StateView: { file: "@uniswap/v4-periphery/foundry-out/StateView.sol/StateView.json" },
+  UniswapV4Quoter: { file: "@uniswap/v4-periphery/foundry-out/V4Quoter.sol/V4Quoter.json" },
   // Balancer V2 (the deployment tasks' artifacts, the bytecode that is on mainnet)
   BalancerAuthorizer: { file: "@balancer-labs/v2-deployments/dist/tasks/20210418-authorizer/artifact/Authorizer.json" },
   BalancerVault: { file: "@balancer-labs/v2-deployments/dist/tasks/20210418-vault/artifact/Vault.json" },

@@ -14,7 +14,7 @@ export type PoolState =
       readonly reserve1: bigint;
     }
   | {
-      readonly dex: "uniswapV3";
+      readonly dex: "uniswapV3" | "uniswapV4";
       readonly address: Address;
       readonly sqrtPriceX96: bigint;
       readonly tick: number;
@@ -30,6 +30,7 @@ export type PoolState =
 const v2Pair = new Interface(protocolArtifact("UniswapV2Pair").abi);
 const v3Pool = new Interface(protocolArtifact("UniswapV3Pool").abi);
 const vault = new Interface(protocolArtifact("BalancerVault").abi);
+const stateView = new Interface(protocolArtifact("UniswapV4StateView").abi);
 
 interface Call3 {
   readonly target: string;
@@ -51,6 +52,9 @@ export async function readPoolStates(
     if (pool.dex === "uniswapV3") {
       calls.push(call(pool.address, v3Pool.encodeFunctionData("slot0")));
       calls.push(call(pool.address, v3Pool.encodeFunctionData("liquidity")));
+    } else if (pool.dex === "uniswapV4") {
+      calls.push(call(replica.book.uniswapV4.stateView, stateView.encodeFunctionData("getSlot0", [pool.id])));
+      calls.push(call(replica.book.uniswapV4.stateView, stateView.encodeFunctionData("getLiquidity", [pool.id])));
     } else if (pool.dex === "balancerV2") {
       calls.push(call(replica.book.balancerV2.vault, vault.encodeFunctionData("getPoolTokens", [pool.poolId])));
     } else {
@@ -80,6 +84,17 @@ export async function readPoolStates(
         liquidity: liquidity as bigint,
       };
     }
+    if (pool.dex === "uniswapV4") {
+      const slot0 = stateView.decodeFunctionResult("getSlot0", take(pool));
+      const [liquidity] = stateView.decodeFunctionResult("getLiquidity", take(pool));
+      return {
+        dex: pool.dex,
+        address: pool.address,
+        sqrtPriceX96: slot0[0] as bigint,
+        tick: Number(slot0[1]),
+        liquidity: liquidity as bigint,
+      };
+    }
     if (pool.dex === "balancerV2") {
       const [tokens, balances] = vault.decodeFunctionResult("getPoolTokens", take(pool));
       return { dex: pool.dex, address: pool.address, tokens: [...tokens] as Address[], balances: [...balances] };
@@ -88,6 +103,10 @@ export async function readPoolStates(
     return { dex: pool.dex, address: pool.address, reserve0: reserve0 as bigint, reserve1: reserve1 as bigint };
   });
 }
+
+/** TickMath's MIN_SQRT_PRICE + 1 and MAX_SQRT_PRICE - 1: no price limit. */
+const MIN_PRICE_LIMIT = 4_295_128_740n;
+const MAX_PRICE_LIMIT = 1_461_446_703_485_210_103_287_273_052_203_988_822_378_723_970_341n;
 
 function call(target: string, callData: string): Call3 {
   return { target, allowFailure: false, callData };
@@ -131,6 +150,19 @@ export async function swapExactIn(
         amountOutMinimum: 0,
         sqrtPriceLimitX96: 0,
       })
+    ).wait();
+  } else if (pool.dex === "uniswapV4") {
+    // v4-core's PoolSwapTest: an exact-input swap (negative amount) without a price limit.
+    const router = replica.uniswapV4.swapRouter.connect(trader) as AnyContract;
+    await approve(await router.getAddress());
+    const zeroForOne = BigInt(inAddress) < BigInt(outAddress);
+    await (
+      await router.getFunction("swap")(
+        pool.key,
+        { zeroForOne, amountSpecified: -amountIn, sqrtPriceLimitX96: zeroForOne ? MIN_PRICE_LIMIT : MAX_PRICE_LIMIT },
+        { takeClaims: false, settleUsingBurn: false },
+        "0x",
+      )
     ).wait();
   } else if (pool.dex === "balancerV2") {
     const vaultContract = replica.balancer.vault.connect(trader) as AnyContract;
@@ -198,7 +230,9 @@ export function findPool(
     if (p.dex !== dex) return false;
     const symbols: readonly ReplicaTokenSymbol[] = p.dex === "balancerV2" ? p.tokens : [p.token0, p.token1];
     if (!symbols.includes(a) || !symbols.includes(b)) return false;
-    return fee === undefined || (p.dex === "uniswapV3" && p.fee === fee);
+    return (
+      fee === undefined || (p.dex === "uniswapV3" && p.fee === fee) || (p.dex === "uniswapV4" && p.key.fee === fee)
+    );
   });
   if (pool === undefined) throw new Error(`The replica has no ${dex} pool for ${a}/${b}${fee ? ` at ${fee}` : ""}`);
   return pool;

@@ -26,6 +26,8 @@ export interface ReplicaRecord {
     readonly aaveAclManager: Address;
     readonly aaveOracle: Address;
     readonly aaveDataProvider: Address;
+    readonly uniswapV4LiquidityRouter: Address;
+    readonly uniswapV4SwapRouter: Address;
   };
 }
 
@@ -50,6 +52,8 @@ export async function replicaRecord(replica: Replica): Promise<ReplicaRecord> {
       aaveAclManager: await address(replica.aave.aclManager),
       aaveOracle: await address(replica.aave.oracle),
       aaveDataProvider: await address(replica.aave.dataProvider),
+      uniswapV4LiquidityRouter: replica.uniswapV4.deployment.liquidityRouter,
+      uniswapV4SwapRouter: replica.uniswapV4.deployment.swapRouter,
     },
   };
 }
@@ -68,8 +72,8 @@ export function attachReplica(record: ReplicaRecord, runner: ContractRunner): Re
   if (record?.book?.uniswapV3 === undefined || record.tokenAddresses === undefined) {
     throw new BaseError("This is not a replica record.", { details: "Start the local node with `npm run node`." });
   }
-  if (record.book.morphoBlue === undefined) {
-    throw new BaseError("This replica record was written by an earlier version, without Morpho Blue.", {
+  if (record.book.morphoBlue === undefined || record.extra.uniswapV4SwapRouter === undefined) {
+    throw new BaseError("This replica record was written by an earlier version, without Morpho Blue or Uniswap V4.", {
       details: "Restart the local node (`npm run node`): it deploys the replica afresh and writes a new record.",
     });
   }
@@ -109,6 +113,23 @@ export function attachReplica(record: ReplicaRecord, runner: ContractRunner): Re
       positionManager: attach(protocolArtifact("NonfungiblePositionManager"), b.uniswapV3.positionManager, runner),
       deployment: b.uniswapV3,
       pools: pools.filter((p) => p.dex === "uniswapV3") as Replica["uniswapV3"]["pools"],
+    },
+    uniswapV4: {
+      poolManager: attach(protocolArtifact("UniswapV4PoolManager"), b.uniswapV4.poolManager, runner),
+      stateView: attach(protocolArtifact("UniswapV4StateView"), b.uniswapV4.stateView, runner),
+      quoter: attach(protocolArtifact("UniswapV4Quoter"), b.uniswapV4.quoter, runner),
+      liquidityRouter: attach(
+        protocolArtifact("UniswapV4ModifyLiquidityRouter"),
+        record.extra.uniswapV4LiquidityRouter,
+        runner,
+      ),
+      swapRouter: attach(protocolArtifact("UniswapV4SwapRouter"), record.extra.uniswapV4SwapRouter, runner),
+      deployment: {
+        ...b.uniswapV4,
+        liquidityRouter: record.extra.uniswapV4LiquidityRouter,
+        swapRouter: record.extra.uniswapV4SwapRouter,
+      },
+      pools: pools.filter((p) => p.dex === "uniswapV4") as Replica["uniswapV4"]["pools"],
     },
     balancer: {
       vault: attach(protocolArtifact("BalancerVault"), b.balancerV2.vault, runner),

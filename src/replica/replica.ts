@@ -9,9 +9,10 @@ import { amountForUsd } from "./prices.js";
 import { deployTokens, fund, type ReplicaTokenSymbol, type ReplicaTokens } from "./tokens.js";
 import { deployUniswapV2Dex, type ReplicaV2Dex, type ReplicaV2Pair } from "./uniswapV2.js";
 import { deployUniswapV3, type ReplicaV3Dex, type ReplicaV3Pool } from "./uniswapV3.js";
+import { deployUniswapV4, type ReplicaV4Dex, type ReplicaV4Pool } from "./uniswapV4.js";
 
 /** Any pool of the replica, told apart by `dex`. */
-export type ReplicaPool = ReplicaV2Pair | ReplicaV3Pool | ReplicaBalancerPool;
+export type ReplicaPool = ReplicaV2Pair | ReplicaV3Pool | ReplicaV4Pool | ReplicaBalancerPool;
 
 /** The deployed local DeFi chain: every contract, every pool, and its address book. */
 export interface Replica {
@@ -23,6 +24,7 @@ export interface Replica {
   readonly uniswapV2: ReplicaV2Dex;
   readonly sushiswap: ReplicaV2Dex;
   readonly uniswapV3: ReplicaV3Dex;
+  readonly uniswapV4: ReplicaV4Dex;
   readonly balancer: ReplicaBalancer;
   readonly aave: ReplicaAave;
   readonly morpho: ReplicaMorpho;
@@ -105,6 +107,51 @@ export async function deployReplica(deployer: Signer): Promise<Replica> {
   const multicall3 = await deployArtifact(deployer, protocolArtifact("Multicall3"));
   // Last, so that adding it moved no other contract's address.
   const morpho = await deployMorpho(deployer, tokens, ["WETH", "USDC", "DAI"], 1_000_000n);
+  // After Morpho, for the same reason. Fee tiers and spacings as V4 pools on mainnet use them.
+  const uniswapV4 = await deployUniswapV4(deployer, tokens, [
+    {
+      a: "WETH",
+      b: "USDC",
+      fee: 500,
+      tickSpacing: 10,
+      positions: [
+        { halfWidthTicks: "full", usdPerSide: 250_000n },
+        { halfWidthTicks: 800, usdPerSide: 250_000n },
+        { halfWidthTicks: 120, usdPerSide: 100_000n },
+      ],
+    },
+    {
+      // Not USDT: v4-core's liquidity router expects `transferFrom` to return a bool.
+      a: "WBTC",
+      b: "WETH",
+      fee: 3000,
+      tickSpacing: 60,
+      positions: [
+        { halfWidthTicks: "full", usdPerSide: 200_000n },
+        { halfWidthTicks: 1_200, usdPerSide: 100_000n },
+      ],
+    },
+    {
+      a: "WETH",
+      b: "DAI",
+      fee: 500,
+      tickSpacing: 10,
+      positions: [
+        { halfWidthTicks: "full", usdPerSide: 200_000n },
+        { halfWidthTicks: 400, usdPerSide: 100_000n },
+      ],
+    },
+    {
+      a: "USDC",
+      b: "DAI",
+      fee: 100,
+      tickSpacing: 1,
+      positions: [
+        { halfWidthTicks: "full", usdPerSide: 200_000n },
+        { halfWidthTicks: 20, usdPerSide: 300_000n },
+      ],
+    },
+  ]);
 
   const tokenAddresses = Object.fromEntries(
     await Promise.all(Object.entries(tokens).map(async ([symbol, c]) => [symbol, await c.getAddress()])),
@@ -128,6 +175,11 @@ export async function deployReplica(deployer: Signer): Promise<Replica> {
     uniswapV2: uniswapV2.deployment,
     sushiswap: sushiswap.deployment,
     uniswapV3: uniswapV3Deployment,
+    uniswapV4: {
+      poolManager: uniswapV4.deployment.poolManager,
+      stateView: uniswapV4.deployment.stateView,
+      quoter: uniswapV4.deployment.quoter,
+    },
   };
   return {
     chainId,
@@ -138,10 +190,11 @@ export async function deployReplica(deployer: Signer): Promise<Replica> {
     uniswapV2,
     sushiswap,
     uniswapV3,
+    uniswapV4,
     balancer,
     aave,
     morpho,
     multicall3,
-    pools: [...uniswapV2.pairs, ...sushiswap.pairs, ...uniswapV3.pools, ...balancer.pools],
+    pools: [...uniswapV2.pairs, ...sushiswap.pairs, ...uniswapV3.pools, ...uniswapV4.pools, ...balancer.pools],
   };
 }

@@ -49,6 +49,31 @@ describe("replica swaps return exactly what each protocol's own quoter says", ()
     });
   }
 
+  for (const fee of [500, 3000] as const) {
+    it(`uniswapV4 ${fee / 10_000}%: a swap that crosses ticks pays what V4Quoter quotes`, async () => {
+      const replica = await loadReplica();
+      const [trader] = await otherSigners();
+      if (trader === undefined) throw new Error("no trader");
+      const pool = findPool(replica, "uniswapV4", "WETH", fee === 500 ? "USDC" : "WBTC", fee);
+      if (pool.dex !== "uniswapV4") throw new Error("not a V4 pool");
+      const amountIn = parseUnits("120", 18);
+      const zeroForOne = pool.key.currency0 === replica.tokenAddresses.WETH;
+      const [amountOut] = (await replica.uniswapV4.quoter
+        .getFunction("quoteExactInputSingle")
+        .staticCall({ poolKey: pool.key, zeroForOne, exactAmount: amountIn, hookData: "0x" })) as unknown as [bigint];
+      const [before] = await readPoolStates(replica, ethers.provider, [pool]);
+      await fund(replica.tokens, "WETH", trader, await trader.getAddress(), amountIn);
+      const received = await swapExactIn(replica, pool, trader, "WETH", amountIn);
+      expect(received).to.equal(amountOut);
+      const [after] = await readPoolStates(replica, ethers.provider, [pool]);
+      // The swap crossed at least one of the narrower positions' ticks.
+      if (before?.dex !== "uniswapV4" || after?.dex !== "uniswapV4") throw new Error("not V4 states");
+      expect(after.liquidity).to.not.equal(before.liquidity);
+      // 120 WETH at $3,000 less fee and impact in a pool of a few hundred thousand dollars a side.
+      expect(received).to.be.greaterThan(0n);
+    });
+  }
+
   it("balancerV2: a weighted-pool swap pays what Vault.queryBatchSwap quotes", async () => {
     const replica = await loadReplica();
     const [trader] = await otherSigners();

@@ -169,6 +169,7 @@ abstract contract ExecutorTestBase is Test {
             aavePool: address(0),
             balancerVault: vault,
             morpho: address(0),
+            poolManager: address(0),
             uniswapV3Factory: address(0),
             uniswapV3InitCodeHash: bytes32(0),
             v2Dexes: dexes,

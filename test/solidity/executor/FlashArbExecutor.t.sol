@@ -131,7 +131,25 @@ contract FlashArbExecutorTest is ExecutorTestBase {
             abi.encodeWithSelector(IFlashArbExecutor.LenderNotConfigured.selector, IFlashArbExecutor.Lender.MorphoBlue)
         );
         executor.execute(loan, 0, _crossDexRoute());
+        loan.lender = IFlashArbExecutor.Lender.UniswapV4;
+        vm.expectRevert(
+            abi.encodeWithSelector(IFlashArbExecutor.LenderNotConfigured.selector, IFlashArbExecutor.Lender.UniswapV4)
+        );
+        executor.execute(loan, 0, _crossDexRoute());
         vm.stopPrank();
+    }
+
+    function test_revert_v4HopWithoutPoolManager() public {
+        bytes memory route = abi.encodePacked(
+            uint8(IFlashArbExecutor.HopKind.UniswapV4), address(usdc), uint24(500), uint24(10), uint128(0)
+        );
+        vm.prank(OPERATOR);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IFlashArbExecutor.VenueNotConfigured.selector, 0, IFlashArbExecutor.HopKind.UniswapV4
+            )
+        );
+        executor.execute(_balancerLoan(LOAN), 0, route);
     }
 
     function test_revert_lenderThatDoesNotCallBack() public {
