@@ -175,6 +175,14 @@ describe("FlashArbExecutor attacks that must fail", () => {
         .withArgs(await f.stranger.getAddress(), f.replica.book.morphoBlue.morpho);
     });
 
+    it("unlockCallback from anyone but the Uniswap V4 PoolManager", async () => {
+      const f = await loadExecutor();
+      const attacker = f.executor.connect(f.stranger) as AnyContract;
+      await expect(attacker.getFunction("unlockCallback")("0x"))
+        .to.be.revertedWithCustomError(asContract(f.executor), "UnexpectedCallback")
+        .withArgs(await f.stranger.getAddress(), f.replica.book.uniswapV4.poolManager);
+    });
+
     it("uniswapV3FlashCallback and uniswapV3SwapCallback when no pool is expected", async () => {
       const f = await loadExecutor();
       const attacker = f.executor.connect(f.stranger) as AnyContract;
@@ -271,6 +279,38 @@ describe("FlashArbExecutor attacks that must fail", () => {
       expect(refusal?.name).to.equal("UnexpectedCallback");
       expect(refusal?.args.toArray()).to.deep.equal([evilAddress, morpho]);
       expect(served).to.deep.equal([[3n, evilAddress, amount, 0n]]);
+    });
+
+    it("Uniswap V4: its unlock callback from anyone but the PoolManager is refused with UnexpectedCallback(caller, PoolManager); the loan then completes", async () => {
+      const f = await loadExecutor();
+      const { evil, evilAddress, route } = await evilV3Loan(f);
+      const manager = f.replica.book.uniswapV4.poolManager;
+      // The PoolManager lends (takes out) any token it holds.
+      await (await evil.getFunction("mint")(manager, parseUnits("100", 18))).wait();
+      const amount = parseUnits("10", 18);
+      const loan = encodeLoan("UniswapV4", evilAddress, amount);
+      const pending = solidityPacked(
+        ["uint8", "address", "uint256", "uint256", "uint256", "bytes"],
+        [4, evilAddress, amount, 1n, 0n, route],
+      );
+      const callback = executorInterface.encodeFunctionData("unlockCallback", [pending]);
+      const { refusal, served } = await tradeWithRefusedHook(f, evil, loan, route, callback);
+      expect(refusal?.name).to.equal("UnexpectedCallback");
+      expect(refusal?.args.toArray()).to.deep.equal([evilAddress, manager]);
+      expect(served).to.deep.equal([[4n, evilAddress, amount, 0n]]);
+    });
+
+    it("the PoolManager itself calling back with data of no pending loan is refused with UnknownLoan", async () => {
+      const f = await loadExecutor();
+      const manager = f.replica.book.uniswapV4.poolManager;
+      await ethers.provider.send("hardhat_impersonateAccount", [manager]);
+      await ethers.provider.send("hardhat_setBalance", [manager, "0xde0b6b3a7640000"]);
+      const asManager = f.executor.connect(await ethers.getSigner(manager)) as AnyContract;
+      const foreign = solidityPacked(["uint8", "address", "uint256"], [4, f.replica.tokenAddresses.WETH, 1n]);
+      await expect(asManager.getFunction("unlockCallback")(foreign))
+        .to.be.revertedWithCustomError(asContract(f.executor), "UnknownLoan")
+        .withArgs(ZeroHash, keccak256(foreign));
+      await ethers.provider.send("hardhat_stopImpersonatingAccount", [manager]);
     });
 
     it("Morpho Blue itself calling back with data of no pending loan is refused with UnknownLoan", async () => {
@@ -378,7 +418,12 @@ describe("FlashArbExecutor attacks that must fail", () => {
       async (f) => [f.executorAddress, executorInterface.encodeFunctionData("onMorphoFlashLoan", [1n, "0x"])],
       "UnexpectedCallback",
     ]);
-    for (const lender of ["AaveV3", "MorphoBlue"] as const)
+    reentries.push([
+      "calling unlockCallback directly",
+      async (f) => [f.executorAddress, executorInterface.encodeFunctionData("unlockCallback", ["0x"])],
+      "UnexpectedCallback",
+    ]);
+    for (const lender of ["AaveV3", "MorphoBlue", "UniswapV4"] as const)
       for (const [name, hook, error] of reentries) {
         it(`${lender} loan: ${name} fails with ${error}; the trade itself completes`, async () => {
           const f = await loadExecutor();
@@ -398,6 +443,26 @@ describe("FlashArbExecutor attacks that must fail", () => {
           );
         });
       }
+
+    it("UniswapV4 loan: a token taking from the PoolManager while the executor holds it unlocked only reverts the whole trade", async () => {
+      const f = await loadExecutor();
+      const { evil, evilAddress } = await evilMarket(f);
+      const manager = f.replica.book.uniswapV4.poolManager;
+      // Anyone may act on the PoolManager while it is unlocked, but what they take is their own
+      // debt, which the manager checks when the executor's unlock ends.
+      const take = new Interface(["function take(address currency, address to, uint256 amount)"]).encodeFunctionData(
+        "take",
+        [f.replica.tokenAddresses.WETH, evilAddress, 1n],
+      );
+      await (await evil.getFunction("setHook")(manager, take)).wait();
+      const executor = f.executor.connect(f.operator) as AnyContract;
+      const loan = encodeLoan("UniswapV4", f.replica.tokenAddresses.WETH, parseUnits("0.2", 18));
+      await expect(executor.getFunction("execute")(loan, 1n, evilRoute(f, evilAddress))).to.be.revertedWithCustomError(
+        asContract(f.replica.uniswapV4.poolManager),
+        "CurrencyNotSettled",
+      );
+      expect(await f.replica.tokens.WETH.getFunction("balanceOf")(evilAddress)).to.equal(0n);
+    });
   });
 
   describe("routes the executor cannot be pointed at", () => {

@@ -5,6 +5,7 @@ import { v2DexIndex } from "../../src/executor/deploy.js";
 import { encodeLoan, encodeRoute, type Loan, type RouteHop } from "../../src/executor/route.js";
 import type { AnyContract } from "../../src/replica/deploy.js";
 import { fund } from "../../src/replica/tokens.js";
+import { liquidityForAmounts, type V4PoolKey } from "../../src/replica/uniswapV4.js";
 import { type ExecutorFixture, ethers, loadExecutor } from "../fixtures/executor.js";
 
 const PAIR = new Interface([
@@ -242,6 +243,78 @@ describe("hops", () => {
       await expect(execute(f, encodeLoan("AaveV3", weth, 10n ** 17n), route))
         .to.be.revertedWithCustomError(f.executor, "HopOutputTooLow")
         .withArgs(0n, arrived + 1n, arrived);
+    });
+  });
+
+  describe("Uniswap V4, where the PoolManager credits only what arrives", () => {
+    /**
+     * A hookless FOT/WETH V4 pool pricing FOT 20% above Uniswap V2's, with one position holding
+     * only WETH on the side a FOT sale moves the price to.
+     */
+    async function fotWethV4Pool(f: ExecutorFixture): Promise<V4PoolKey> {
+      const [deployer] = await ethers.getSigners();
+      const me = await (deployer as Signer).getAddress();
+      const fot = f.replica.tokenAddresses.FOT;
+      const weth = f.replica.tokenAddresses.WETH;
+      const fotIs0 = BigInt(fot) < BigInt(weth);
+      const key: V4PoolKey = {
+        currency0: fotIs0 ? fot : weth,
+        currency1: fotIs0 ? weth : fot,
+        fee: 3000,
+        tickSpacing: 60,
+        hooks: "0x0000000000000000000000000000000000000000",
+      };
+      // 1 FOT = 1/2,500 WETH: sqrt(1/2500)·2^96 with FOT as token0, sqrt(2500)·2^96 otherwise.
+      const sqrtPriceX96 = fotIs0 ? (1n << 96n) / 50n : (1n << 96n) * 50n;
+      const manager = f.replica.uniswapV4.poolManager.connect(deployer as Signer) as AnyContract;
+      await (await manager.getFunction("initialize")(key, sqrtPriceX96)).wait();
+      // Selling FOT moves the price toward WETH's side: below the current tick when FOT is token0.
+      const [tickLower, tickUpper] = fotIs0 ? [-79_200, -78_300] : [78_300, 79_200];
+      const liquidity = liquidityForAmounts(
+        sqrtPriceX96,
+        tickLower,
+        tickUpper,
+        parseUnits("10", 18),
+        parseUnits("10", 18),
+      );
+      await fund(f.replica.tokens, "WETH", deployer as Signer, me, parseUnits("20", 18));
+      const router = f.replica.uniswapV4.liquidityRouter.connect(deployer as Signer) as AnyContract;
+      await (
+        await router.getFunction(
+          "modifyLiquidity((address,address,uint24,int24,address),(int24,int24,int256,bytes32),bytes)",
+        )(key, { tickLower, tickUpper, liquidityDelta: liquidity, salt: `0x${"00".repeat(32)}` }, "0x")
+      ).wait();
+      return key;
+    }
+
+    it("a fee-on-transfer token into a V4 hop: the unlock reverts with CurrencyNotSettled, nothing held is spent", async () => {
+      const f = await loadExecutor();
+      const key = await fotWethV4Pool(f);
+      const [deployer] = await ethers.getSigners();
+      await fund(f.replica.tokens, "FOT", deployer as Signer, f.executorAddress, parseUnits("100", 18));
+      const route = encodeRoute([
+        {
+          kind: "UniswapV2",
+          factoryIndex: v2DexIndex("uniswapV2"),
+          tokenOut: f.replica.tokenAddresses.FOT,
+          feePips: 3000,
+        },
+        { kind: "UniswapV4", tokenOut: f.replica.tokenAddresses.WETH, fee: key.fee, tickSpacing: key.tickSpacing },
+      ]);
+      // The pool does pay: 250 FOT (about what 0.1 WETH buys on V2) quote above 0.09 WETH.
+      const [quoted] = (await f.replica.uniswapV4.quoter.getFunction("quoteExactInputSingle").staticCall({
+        poolKey: key,
+        zeroForOne: key.currency0 === f.replica.tokenAddresses.FOT,
+        exactAmount: parseUnits("250", 18),
+        hookData: "0x",
+      })) as unknown as [bigint];
+      expect(quoted).to.be.greaterThan(parseUnits("0.09", 18));
+      const loan = encodeLoan("AaveV3", f.replica.tokenAddresses.WETH, 10n ** 17n);
+      await expect(execute(f, loan, route)).to.be.revertedWithCustomError(
+        f.replica.uniswapV4.poolManager,
+        "CurrencyNotSettled",
+      );
+      expect(await balanceOf(f, "FOT", f.executorAddress)).to.equal(parseUnits("100", 18));
     });
   });
 
