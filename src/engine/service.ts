@@ -294,6 +294,7 @@ export class EngineService {
         "Aave V3 Pool": this.deps.book.aaveV3?.pool,
         "Balancer V2 Vault": this.deps.book.balancerV2?.vault,
         "Morpho Blue": this.deps.book.morphoBlue?.morpho,
+        "Uniswap V4 PoolManager": this.deps.book.uniswapV4?.poolManager,
       },
     });
     this.preflightReport = report;

@@ -146,6 +146,7 @@ export async function planDeployment(
   if (book.aaveV3 !== undefined) trusted.push(["aaveV3.pool", book.aaveV3.pool]);
   if (book.balancerV2 !== undefined) trusted.push(["balancerV2.vault", book.balancerV2.vault]);
   if (book.morphoBlue !== undefined) trusted.push(["morphoBlue.morpho", book.morphoBlue.morpho]);
+  if (book.uniswapV4 !== undefined) trusted.push(["uniswapV4.poolManager", book.uniswapV4.poolManager]);
   for (const [name, dex] of v2DexesOf(book)) trusted.push([`${name}.factory`, dex.factory]);
   for (const pool of roles.curvePools ?? []) trusted.push(["curve pool", pool]);
   const missing: string[] = [];
@@ -180,6 +181,7 @@ export function describePlan(plan: DeploymentPlan): string {
     `Balancer Vault:   ${p.balancerVault === ZeroAddress ? "none" : p.balancerVault}`,
     `Morpho Blue:      ${p.morpho === ZeroAddress ? "none" : p.morpho}`,
     `Uniswap V3:       ${p.uniswapV3Factory}`,
+    `Uniswap V4:       ${p.poolManager === ZeroAddress ? "none" : p.poolManager}`,
     ...v2DexesOf(plan.book).map(([name, dex], i) => `V2 DEX ${i}:         ${name} ${dex.factory}`),
     `Curve pools:      ${p.curvePools.length === 0 ? "none" : p.curvePools.join(", ")}`,
   ].join("\n");

@@ -57,7 +57,7 @@ async function variableDebt(f: ExecutorFixture, user: Address): Promise<bigint> 
 }
 
 describe("FlashArbExecutor.liquidate", () => {
-  for (const lender of ["AaveV3", "BalancerV2", "UniswapV3", "MorphoBlue"] as const) {
+  for (const lender of ["AaveV3", "BalancerV2", "UniswapV3", "MorphoBlue", "UniswapV4"] as const) {
     it(`borrows from ${lender}, liquidates, swaps only the seized collateral back and keeps the bonus`, async () => {
       const f = await loadExecutor();
       const user = await aliceUnderwater(f);
@@ -104,7 +104,11 @@ describe("FlashArbExecutor.liquidate", () => {
       const debtAfter = await variableDebt(f, user);
       expect(debtBefore - debtAfter).to.be.within(debtToCover - 10n, debtToCover);
       // No allowance left to the Pool or to the lender.
-      for (const spender of [f.replica.aave.deployment.pool, f.replica.book.morphoBlue.morpho])
+      for (const spender of [
+        f.replica.aave.deployment.pool,
+        f.replica.book.morphoBlue.morpho,
+        f.replica.book.uniswapV4.poolManager,
+      ])
         expect(await f.replica.tokens.USDC.getFunction("allowance")(f.executorAddress, spender)).to.equal(0n);
     });
   }
@@ -304,6 +308,7 @@ describe("FlashArbExecutor.liquidate", () => {
           aavePool: ZeroAddress,
           balancerVault: f.replica.book.balancerV2.vault,
           morpho: f.replica.book.morphoBlue.morpho,
+          poolManager: ZeroAddress,
           uniswapV3Factory: ZeroAddress,
           uniswapV3InitCodeHash: ZeroHash,
           v2Dexes: [],

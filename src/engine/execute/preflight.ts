@@ -35,7 +35,7 @@ export interface PreflightInput {
 }
 
 /** The lenders an executor trusts by address, fixed at its deployment. */
-export type TrustedLender = "Aave V3 Pool" | "Balancer V2 Vault" | "Morpho Blue";
+export type TrustedLender = "Aave V3 Pool" | "Balancer V2 Vault" | "Morpho Blue" | "Uniswap V4 PoolManager";
 
 /**
  * Which address the executor trusts as each lender. It has no getter for them: each lender's
@@ -49,6 +49,7 @@ async function trustedLenders(provider: Provider, executor: Address): Promise<Re
     "Aave V3 Pool": contract.interface.encodeFunctionData("executeOperation", [probe, 0n, 0n, probe, "0x"]),
     "Balancer V2 Vault": contract.interface.encodeFunctionData("receiveFlashLoan", [[], [], [], "0x"]),
     "Morpho Blue": contract.interface.encodeFunctionData("onMorphoFlashLoan", [0n, "0x"]),
+    "Uniswap V4 PoolManager": contract.interface.encodeFunctionData("unlockCallback", ["0x"]),
   };
   const out = {} as Record<TrustedLender, Address>;
   for (const [lender, data] of Object.entries(calls) as Array<[TrustedLender, string]>) {

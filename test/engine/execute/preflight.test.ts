@@ -121,8 +121,9 @@ describe("preflight: the service refuses to start when it could not trade", () =
     const f = await loadExecutor();
     const [deployer] = await ethers.getSigners();
     const operator = await operatorOf(f);
-    // Deployed from a book without Morpho Blue, and with another address as the Balancer Vault.
-    const { morphoBlue: _morpho, ...withoutMorpho } = f.replica.book;
+    // Deployed from a book without Morpho Blue or Uniswap V4, and with another address as the
+    // Balancer Vault.
+    const { morphoBlue: _morpho, uniswapV4: _v4, ...withoutMorpho } = f.replica.book;
     const stranger = (await f.stranger.getAddress()) as Address;
     const other = await deployExecutor(
       deployer as Signer,
@@ -143,6 +144,7 @@ describe("preflight: the service refuses to start when it could not trade", () =
       "Aave V3 Pool": book.aaveV3.pool,
       "Balancer V2 Vault": book.balancerV2.vault,
       "Morpho Blue": book.morphoBlue.morpho,
+      "Uniswap V4 PoolManager": book.uniswapV4.poolManager,
     };
     const error = await preflight({ ...input, lenders }).then(
       () => undefined,
@@ -151,6 +153,7 @@ describe("preflight: the service refuses to start when it could not trade", () =
     expect(error?.problems).to.deep.equal([
       `The executor trusts the Balancer V2 Vault at ${stranger}, but the address book names ${book.balancerV2.vault}: deploy an executor from this book, or fix the book.`,
       `The executor was deployed without the Morpho Blue the address book names (${book.morphoBlue.morpho}): the engine would borrow from it and every such trade would fail. Deploy an executor from this book (npx hardhat executor deploy).`,
+      `The executor was deployed without the Uniswap V4 PoolManager the address book names (${book.uniswapV4.poolManager}): the engine would borrow from it and every such trade would fail. Deploy an executor from this book (npx hardhat executor deploy).`,
     ]);
     // The fixture's executor, deployed from the book, passes.
     await preflight({ ...input, executor: f.executorAddress, lenders });
