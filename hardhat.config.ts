@@ -90,7 +90,10 @@ export default defineConfig({
   test: {
     solidity: {
       // Solidity tests deploy the protocols from the bytecode their npm packages ship.
-      fsPermissions: { readDirectory: ["./node_modules/@uniswap", "./node_modules/@balancer-labs"] },
+      fsPermissions: {
+        readDirectory: ["./node_modules/@uniswap", "./node_modules/@balancer-labs"],
+        readFile: ["./cache/morpho-blue.json"],
+      },
       fuzz: {
         runs: 256,
         // Fixed seed: a failing input found once is found on every run.

@@ -9,9 +9,10 @@ import {MintableERC20} from "../../../contracts/test/tokens/MintableERC20.sol";
 import {ExecutorTestBase, IUniswapV2PairLike} from "./ExecutorTestBase.sol";
 import {Test} from "../utils/Test.sol";
 
-/// @notice Drives the executor with an operator's trades, an owner's withdrawals, price moves,
-///         and an attacker who calls callbacks, starts loans to the executor, and tries the
-///         operator's and owner's functions. Ghost state records what should have happened.
+/// @notice Drives the executor with an operator's trades (borrowing from Balancer, Morpho Blue or
+///         the Uniswap V4 PoolManager), an owner's withdrawals, price moves, and an attacker who
+///         calls callbacks, starts loans to the executor, and tries the operator's and owner's
+///         functions. Ghost state records what should have happened.
 contract ExecutorHandler is Test {
     FlashArbExecutor public immutable executor;
     MintableERC20 public immutable weth;
@@ -53,11 +54,16 @@ contract ExecutorHandler is Test {
         attackerContract = new CallbackAttacker();
     }
 
-    function trade(uint256 amount, uint256 floor) external {
+    function trade(uint256 amount, uint256 floor, uint256 lenderSeed) external {
         amount = bound(amount, 1e15, 100e18);
         floor = bound(floor, 0, 1e18);
+        IFlashArbExecutor.Lender[3] memory lenders = [
+            IFlashArbExecutor.Lender.BalancerV2, IFlashArbExecutor.Lender.MorphoBlue, IFlashArbExecutor.Lender.UniswapV4
+        ];
+        IFlashArbExecutor.Loan memory loan = _loan(amount);
+        loan.lender = lenders[lenderSeed % 3];
         vm.prank(operator);
-        try executor.execute(_loan(amount), floor, route) returns (uint256 profit) {
+        try executor.execute(loan, floor, route) returns (uint256 profit) {
             ghostProfit += profit;
             ++ghostTrades;
         } catch {}
@@ -116,6 +122,9 @@ contract ExecutorHandler is Test {
         try executor.onMorphoFlashLoan(amount, route) {
             ++ghostAttackerSuccesses;
         } catch {}
+        try executor.unlockCallback(route) {
+            ++ghostAttackerSuccesses;
+        } catch {}
         vm.stopPrank();
     }
 
@@ -151,10 +160,39 @@ contract ExecutorHandler is Test {
 }
 
 contract FlashArbExecutorInvariantTest is ExecutorTestBase {
+    string internal constant POOL_MANAGER = "node_modules/@uniswap/v4-core/out/PoolManager.sol/PoolManager.json";
+    /// @dev Morpho Blue as `npm run build` compiled it from its own sources.
+    string internal constant MORPHO_BUILD = "cache/morpho-blue.json";
+    uint256 internal constant LENDER_WETH = 10_000e18;
+
     ExecutorHandler internal handler;
+    address internal morpho;
+    address internal poolManager;
 
     function setUp() public override {
         super.setUp();
+        poolManager = _deploy(vm.parseJsonBytes(vm.readFile(POOL_MANAGER), ".bytecode.object"), abi.encode(OWNER));
+        morpho = _deploy(
+            vm.parseBytes(
+                string.concat(
+                    "0x",
+                    vm.parseJsonString(
+                        vm.readFile(MORPHO_BUILD), ".contracts['src/Morpho.sol'].Morpho.evm.bytecode.object"
+                    )
+                )
+            ),
+            abi.encode(OWNER)
+        );
+        // Both lend what they hold: Morpho any token in its balance, the PoolManager by `take`.
+        weth.mint(morpho, LENDER_WETH);
+        weth.mint(poolManager, LENDER_WETH);
+        FlashArbExecutor.V2Dex[] memory dexes = new FlashArbExecutor.V2Dex[](2);
+        dexes[0] = FlashArbExecutor.V2Dex(uniFactory, pairInitCodeHash);
+        dexes[1] = FlashArbExecutor.V2Dex(sushiFactory, pairInitCodeHash);
+        FlashArbExecutor.Deployment memory deployment = _vaultOnly(dexes, _one(OPERATOR), address(0), new address[](0));
+        deployment.morpho = morpho;
+        deployment.poolManager = poolManager;
+        executor = new FlashArbExecutor(deployment);
         handler = new ExecutorHandler(executor, weth, usdc, vault, uniPair, _crossDexRoute(), OWNER, OPERATOR);
         targetContract(address(handler));
     }
@@ -176,12 +214,14 @@ contract FlashArbExecutorInvariantTest is ExecutorTestBase {
         // Held USDC is never spent by a trade, though every trade passes through USDC.
         assertEq(usdc.balanceOf(address(executor)), handler.ghostHeldUsdc(), "executor USDC");
         assertEq(weth.balanceOf(vault), VAULT_WETH, "the Vault is always repaid");
+        assertEq(weth.balanceOf(morpho), LENDER_WETH, "Morpho is always repaid");
+        assertEq(weth.balanceOf(poolManager), LENDER_WETH, "the PoolManager is always repaid");
     }
 
     /// @dev No allowance from the executor survives a transaction.
     function invariant_noAllowanceRemains() public view {
-        address[3] memory spenders = [vault, uniPair, sushiPair];
-        for (uint256 k; k < 3; ++k) {
+        address[5] memory spenders = [vault, uniPair, sushiPair, morpho, poolManager];
+        for (uint256 k; k < 5; ++k) {
             assertEq(weth.allowance(address(executor), spenders[k]), 0, "WETH allowance");
             assertEq(usdc.allowance(address(executor), spenders[k]), 0, "USDC allowance");
         }
