@@ -465,6 +465,35 @@ describe("FlashArbExecutor attacks that must fail", () => {
     });
   });
 
+  describe("re-entry after repayment, while the profit goes to the receiver", () => {
+    for (const [name, call, error] of [
+      ["re-entering execute as an operator", "execute", "ExecutionInProgress"],
+      ["calling a lender's callback", "onMorphoFlashLoan", "UnexpectedCallback"],
+    ] as const)
+      it(`${name} from the loan token's transfer to the receiver fails with ${error}; the profit arrives`, async () => {
+        const f = await loadExecutor();
+        const { evil, evilAddress, route } = await evilV3Loan(f);
+        const morpho = f.replica.book.morphoBlue.morpho;
+        await (await evil.getFunction("mint")(morpho, parseUnits("100", 18))).wait();
+        const receiver = await f.stranger.getAddress();
+        await (await f.executor.getFunction("setProfitReceiver")(receiver)).wait();
+        await (await f.executor.getFunction("setOperator")(evilAddress, true)).wait();
+        const loan = encodeLoan("MorphoBlue", evilAddress, parseUnits("10", 18));
+        const data =
+          call === "execute"
+            ? executorInterface.encodeFunctionData("execute", [loan, 0n, route])
+            : executorInterface.encodeFunctionData("onMorphoFlashLoan", [1n, "0x"]);
+        // The hook runs on every EVIL transfer; the last one is the profit's, after Morpho has
+        // pulled its repayment, when the loan is over but `execute` has not returned.
+        const { refusal, served } = await tradeWithRefusedHook(f, evil, loan, route, data);
+        expect(refusal?.name).to.equal(error);
+        expect(served).to.have.length(1);
+        // The whole profit reached the receiver; the executor kept none of it.
+        expect((await evil.getFunction("balanceOf")(receiver)) as bigint).to.be.greaterThan(0n);
+        expect(await evil.getFunction("balanceOf")(f.executorAddress)).to.equal(0n);
+      });
+  });
+
   describe("routes the executor cannot be pointed at", () => {
     it("a V3 fee tier with no pool deployed reverts (pools are derived, not named)", async () => {
       const f = await loadExecutor();
