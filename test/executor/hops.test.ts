@@ -318,6 +318,61 @@ describe("hops", () => {
     });
   });
 
+  describe("Uniswap V3, which checks its balance after the swap callback", () => {
+    it("a fee-on-transfer token into a V3 hop: the pool reverts (IIA), nothing held is spent", async () => {
+      const f = await loadExecutor();
+      const [deployer] = await ethers.getSigners();
+      const me = await (deployer as Signer).getAddress();
+      const fot = f.replica.tokenAddresses.FOT;
+      const weth = f.replica.tokenAddresses.WETH;
+      const fotIs0 = BigInt(fot) < BigInt(weth);
+      const [token0, token1] = fotIs0 ? [fot, weth] : [weth, fot];
+      // 1 FOT = 1/2,500 WETH, and one position holding only WETH where a FOT sale moves the price.
+      const sqrtPriceX96 = fotIs0 ? (1n << 96n) / 50n : (1n << 96n) * 50n;
+      const npm = f.replica.uniswapV3.positionManager.connect(deployer as Signer) as AnyContract;
+      await (await npm.getFunction("createAndInitializePoolIfNecessary")(token0, token1, 3000, sqrtPriceX96)).wait();
+      await fund(f.replica.tokens, "WETH", deployer as Signer, me, parseUnits("20", 18));
+      await (
+        await f.replica.tokens.WETH.connect(deployer as Signer).getFunction("approve")(
+          await npm.getAddress(),
+          MaxUint256,
+        )
+      ).wait();
+      const [tickLower, tickUpper] = fotIs0 ? [-79_200, -78_300] : [78_300, 79_200];
+      await (
+        await npm.getFunction("mint")({
+          token0,
+          token1,
+          fee: 3000,
+          tickLower,
+          tickUpper,
+          amount0Desired: fotIs0 ? 0n : parseUnits("10", 18),
+          amount1Desired: fotIs0 ? parseUnits("10", 18) : 0n,
+          amount0Min: 0,
+          amount1Min: 0,
+          recipient: me,
+          deadline: MaxUint256,
+        })
+      ).wait();
+      // The pool does pay: 250 FOT quote above 0.09 WETH.
+      const [quoted] = (await f.replica.uniswapV3.quoterV2.getFunction("quoteExactInputSingle").staticCall({
+        tokenIn: fot,
+        tokenOut: weth,
+        amountIn: parseUnits("250", 18),
+        fee: 3000,
+        sqrtPriceLimitX96: 0,
+      })) as unknown as [bigint];
+      expect(quoted).to.be.greaterThan(parseUnits("0.09", 18));
+      await fund(f.replica.tokens, "FOT", deployer as Signer, f.executorAddress, parseUnits("100", 18));
+      const route = encodeRoute([
+        { kind: "UniswapV2", factoryIndex: v2DexIndex("uniswapV2"), tokenOut: fot, feePips: 3000 },
+        { kind: "UniswapV3", tokenOut: weth, fee: 3000 },
+      ]);
+      await expect(execute(f, encodeLoan("AaveV3", weth, 10n ** 17n), route)).to.be.revertedWith("IIA");
+      expect(await balanceOf(f, "FOT", f.executorAddress)).to.equal(parseUnits("100", 18));
+    });
+  });
+
   describe("a Balancer pool anyone registered, re-entering from onSwap", () => {
     it("gets nothing through: the executor refuses it and the Vault's guard holds; the trade's own checks still decide", async () => {
       const f = await loadExecutor();
