@@ -156,11 +156,11 @@ contract FlashArbExecutor is
     /// @dev Where `execute` stands: IDLE; the hash of the loan data while the loan is being taken
     ///      (consumed by the first matching callback, so each loan calls back once); then
     ///      LOAN_CALLED_BACK until `execute` returns. Anything but IDLE locks `execute`.
-    bytes32 private transient _loanState;
+    bytes32 internal transient _loanState;
     /// @dev The Uniswap V3 pool lending to us, while its `flash` runs.
     address private transient _expectedFlashPool;
     /// @dev The Uniswap V3 pool we are swapping with, while its `swap` runs.
-    address private transient _expectedSwapPool;
+    address internal transient _expectedSwapPool;
     /// @dev Set while a Uniswap V4 loan's route runs inside our `unlock`: V4 hops then swap
     ///      directly, since the PoolManager cannot be unlocked twice.
     bool private transient _insideV4Loan;
@@ -510,6 +510,8 @@ contract FlashArbExecutor is
     }
 
     // ------------------------------------------------------------------ internal: loans
+    // The assembly blocks below are `internal` (not `private`, which compiles the same) so that
+    // contracts/test/harness/FlashArbExecutorHarness.sol can test each on its own.
 
     /// @dev The data sent through the lender and back: lender (1) · token (20) · amount (32) ·
     ///      minProfit (32) · balanceBefore (32) · route. Built without ABI padding so that its
@@ -522,7 +524,7 @@ contract FlashArbExecutor is
         uint256 minProfit,
         uint256 balanceBefore,
         bytes calldata route
-    ) private pure returns (bytes memory data) {
+    ) internal pure returns (bytes memory data) {
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             data := mload(0x40)
@@ -605,7 +607,7 @@ contract FlashArbExecutor is
 
     /// @dev Appends collateral (20) · user (20) · debtToCover (32) to loan data in place: `data`
     ///      is the last allocation, so it grows into free memory.
-    function _appendLiquidation(bytes memory data, Liquidation calldata liquidation) private pure {
+    function _appendLiquidation(bytes memory data, Liquidation calldata liquidation) internal pure {
         address collateral = liquidation.collateralAsset;
         address user = liquidation.user;
         uint256 debtToCover = liquidation.debtToCover;
@@ -678,7 +680,7 @@ contract FlashArbExecutor is
 
     /// @dev Borrows from the Balancer Vault: `flashLoan(this, [token], [amount], data)`, encoded by
     ///      hand because the ABI encoder's arrays cost more than the rest of this call's glue.
-    function _balancerFlashLoan(address vault, address token, uint256 amount, bytes memory data) private {
+    function _balancerFlashLoan(address vault, address token, uint256 amount, bytes memory data) internal {
         bytes4 selector = IBalancerVault.flashLoan.selector;
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
@@ -709,7 +711,7 @@ contract FlashArbExecutor is
     /// @dev Accepts a loan callback only if it carries exactly the data of the loan this
     ///      contract is taking (whose first byte names the lender that must call back), then
     ///      marks the loan called back so it cannot be replayed.
-    function _consumePendingLoan(Lender lender, bytes calldata data) private {
+    function _consumePendingLoan(Lender lender, bytes calldata data) internal {
         bytes32 expected = _loanState;
         bytes32 actual;
         // solhint-disable-next-line no-inline-assembly
@@ -951,7 +953,7 @@ contract FlashArbExecutor is
     /// @dev A Uniswap V2-style swap called directly on a pair that already holds the input,
     ///      priced with the hop's fee from the pair's reserves, as UniswapV2Library.getAmountOut.
     function _swapV2(address pair, bool zeroForOne, uint256 fee, uint256 amountIn, address recipient)
-        private
+        internal
         returns (uint256 amountOut)
     {
         (uint256 reserveIn, uint256 reserveOut) = _v2Reserves(pair, zeroForOne);
@@ -985,7 +987,7 @@ contract FlashArbExecutor is
     }
 
     /// @dev A V2 pair's reserves of the input and output token.
-    function _v2Reserves(address pair, bool zeroForOne) private view returns (uint256 reserveIn, uint256 reserveOut) {
+    function _v2Reserves(address pair, bool zeroForOne) internal view returns (uint256 reserveIn, uint256 reserveOut) {
         bytes4 selector = IUniswapV2Pair.getReserves.selector;
         // Trusted: `pair` is derived by CREATE2 from a factory fixed at deployment.
         // solhint-disable-next-line no-inline-assembly
@@ -1010,7 +1012,7 @@ contract FlashArbExecutor is
 
     /// @dev A Uniswap V3 swap called directly on the pool; the pool is paid in uniswapV3SwapCallback.
     function _swapV3(address tokenIn, address tokenOut, uint24 fee, uint256 amountIn, address recipient)
-        private
+        internal
         returns (uint256 amountOut)
     {
         address pool = _v3Pool(tokenIn, tokenOut, fee);
