@@ -4,15 +4,18 @@ pragma solidity 0.8.28;
 import {FlashArbExecutor} from "../../../contracts/FlashArbExecutor.sol";
 import {IFlashArbExecutor} from "../../../contracts/interfaces/IFlashArbExecutor.sol";
 import {CallbackAttacker} from "../../../contracts/test/attack/CallbackAttacker.sol";
+import {ReentrantToken} from "../../../contracts/test/attack/ReentrantToken.sol";
 import {IBalancerVault} from "../../../contracts/interfaces/external/IBalancerVault.sol";
 import {MintableERC20} from "../../../contracts/test/tokens/MintableERC20.sol";
-import {ExecutorTestBase, IUniswapV2PairLike} from "./ExecutorTestBase.sol";
+import {ExecutorTestBase, IUniswapV2FactoryLike, IUniswapV2PairLike} from "./ExecutorTestBase.sol";
 import {Test} from "../utils/Test.sol";
 
 /// @notice Drives the executor with an operator's trades (borrowing from Balancer, Morpho Blue or
 ///         the Uniswap V4 PoolManager), an owner's withdrawals, price moves, and an attacker who
 ///         calls callbacks, starts loans to the executor, and tries the operator's and owner's
-///         functions. Ghost state records what should have happened.
+///         functions, and who lists a token of its own in two pairs the operator trades through,
+///         whose every transfer calls into the executor or a lender. Ghost state records what
+///         should have happened.
 contract ExecutorHandler is Test {
     FlashArbExecutor public immutable executor;
     MintableERC20 public immutable weth;
@@ -24,6 +27,11 @@ contract ExecutorHandler is Test {
     address public immutable operator;
     address public constant ATTACKER = address(0xBAD);
     CallbackAttacker public immutable attackerContract;
+    /// @dev The attacker's token, dearer on Sushiswap than on Uniswap: `evilRoute` buys it on
+    ///      Uniswap and sells it on Sushiswap.
+    ReentrantToken public evil;
+    bytes public evilRoute;
+    address public poolManager;
 
     uint256 public ghostProfit;
     uint256 public ghostWithdrawn;
@@ -54,14 +62,66 @@ contract ExecutorHandler is Test {
         attackerContract = new CallbackAttacker();
     }
 
-    function trade(uint256 amount, uint256 floor, uint256 lenderSeed) external {
-        amount = bound(amount, 1e15, 100e18);
-        floor = bound(floor, 0, 1e18);
+    /// @notice The attacker's token and pools, and the V4 PoolManager its token may call.
+    function setAttackerMarket(ReentrantToken evil_, bytes calldata evilRoute_, address poolManager_) external {
+        require(address(evil) == address(0), "set once");
+        evil = evil_;
+        evilRoute = evilRoute_;
+        poolManager = poolManager_;
+    }
+
+    /// @notice The operator trades through the attacker's pools while its token's transfer makes
+    ///         the call `hookSeed` picks; that call must fail, and the trade's checks still decide.
+    function tradeThroughAttackerToken(uint256 amount, uint256 lenderSeed, uint256 hookSeed) external {
+        amount = bound(amount, 1e15, 5e18);
+        evil.setHook(_hookTarget(hookSeed), _hookData(hookSeed));
+        IFlashArbExecutor.Loan memory loan = _loan(amount);
+        loan.lender = _lender(lenderSeed);
+        vm.prank(operator);
+        try executor.execute(loan, 0, evilRoute) returns (uint256 profit) {
+            ghostProfit += profit;
+            ++ghostTrades;
+            if (evil.hookCalled() && evil.hookSucceeded()) ++ghostAttackerSuccesses;
+        } catch {}
+        evil.setHook(address(0), "");
+    }
+
+    function _hookTarget(uint256 seed) private view returns (address) {
+        uint256 pick = seed % 7;
+        if (pick == 4) return vault;
+        if (pick == 6) return poolManager;
+        return address(executor);
+    }
+
+    function _hookData(uint256 seed) private view returns (bytes memory) {
+        uint256 pick = seed % 7;
+        address[] memory tokens = new address[](1);
+        tokens[0] = address(weth);
+        uint256[] memory amounts = new uint256[](1);
+        amounts[0] = 1;
+        if (pick == 0) return abi.encodeCall(executor.execute, (_loan(1e18), 0, evilRoute));
+        if (pick == 1) return abi.encodeCall(executor.receiveFlashLoan, (tokens, amounts, new uint256[](1), route));
+        if (pick == 2) return abi.encodeCall(executor.unlockCallback, (route));
+        if (pick == 3) return abi.encodeCall(executor.onMorphoFlashLoan, (1, route));
+        if (pick == 4) return abi.encodeCall(IBalancerVault.flashLoan, (address(executor), tokens, amounts, route));
+        if (pick == 5) return abi.encodeCall(executor.withdrawToken, (address(weth), 1));
+        // Taking from the PoolManager: only possible while it is unlocked, and then the
+        // attacker's own debt, which reverts the executor's whole unlock.
+        return abi.encodeWithSignature("take(address,address,uint256)", address(weth), address(evil), 1);
+    }
+
+    function _lender(uint256 seed) private pure returns (IFlashArbExecutor.Lender) {
         IFlashArbExecutor.Lender[3] memory lenders = [
             IFlashArbExecutor.Lender.BalancerV2, IFlashArbExecutor.Lender.MorphoBlue, IFlashArbExecutor.Lender.UniswapV4
         ];
+        return lenders[seed % 3];
+    }
+
+    function trade(uint256 amount, uint256 floor, uint256 lenderSeed) external {
+        amount = bound(amount, 1e15, 100e18);
+        floor = bound(floor, 0, 1e18);
         IFlashArbExecutor.Loan memory loan = _loan(amount);
-        loan.lender = lenders[lenderSeed % 3];
+        loan.lender = _lender(lenderSeed);
         vm.prank(operator);
         try executor.execute(loan, floor, route) returns (uint256 profit) {
             ghostProfit += profit;
@@ -194,7 +254,25 @@ contract FlashArbExecutorInvariantTest is ExecutorTestBase {
         deployment.poolManager = poolManager;
         executor = new FlashArbExecutor(deployment);
         handler = new ExecutorHandler(executor, weth, usdc, vault, uniPair, _crossDexRoute(), OWNER, OPERATOR);
+        ReentrantToken evil = _evilMarket();
+        // Buy EVIL on Uniswap (index 0), sell it on Sushiswap (index 1).
+        bytes memory evilRoute = abi.encodePacked(_v2Hop(0, address(evil), 3000, 0), _v2Hop(1, address(weth), 3000, 0));
+        handler.setAttackerMarket(evil, evilRoute, poolManager);
         targetContract(address(handler));
+    }
+
+    /// @dev EVIL/WETH pairs on both V2 factories, EVIL 20% dearer on Sushiswap.
+    function _evilMarket() private returns (ReentrantToken evil) {
+        evil = new ReentrantToken();
+        _seedEvilPair(evil, uniFactory, 10e18);
+        _seedEvilPair(evil, sushiFactory, 12e18);
+    }
+
+    function _seedEvilPair(ReentrantToken evil, address factory, uint256 wethAmount) private {
+        address pair = IUniswapV2FactoryLike(factory).createPair(address(evil), address(weth));
+        evil.mint(pair, 1_000e18);
+        weth.mint(pair, wethAmount);
+        IUniswapV2PairLike(pair).mint(address(this));
     }
 
     /// @dev The attacker never holds a token and none of its calls ever succeeds.
@@ -203,6 +281,7 @@ contract FlashArbExecutorInvariantTest is ExecutorTestBase {
         assertEq(weth.balanceOf(attacker) + usdc.balanceOf(attacker), 0, "attacker balance");
         address attackerContract = address(handler.attackerContract());
         assertEq(weth.balanceOf(attackerContract) + usdc.balanceOf(attackerContract), 0, "attacker contract balance");
+        assertEq(weth.balanceOf(address(handler.evil())), 0, "attacker token's WETH");
         assertEq(handler.ghostAttackerSuccesses(), 0, "attacker calls that succeeded");
     }
 
