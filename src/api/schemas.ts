@@ -36,13 +36,18 @@ export const tradeFilterFields = {
     .optional()
     .describe("arbitrage (cycles between pools) or liquidation (Aave V3 positions)"),
   token: z.string().min(1).max(32).optional().describe("token symbol, as the address book writes it (WETH, USDC)"),
-  lender: z.string().min(1).max(32).optional().describe("AaveV3, BalancerV2, UniswapV3 or MorphoBlue, as written"),
+  lender: z
+    .string()
+    .min(1)
+    .max(32)
+    .optional()
+    .describe("AaveV3, BalancerV2, UniswapV3, MorphoBlue or UniswapV4, as written"),
   venue: z
     .string()
     .min(1)
     .max(64)
     .optional()
-    .describe("a venue as pool names start, any case: Uniswap V2, Uniswap V3, Sushiswap, Balancer"),
+    .describe("a venue as pool names start, any case: Uniswap V2, Uniswap V3, Uniswap V4, Sushiswap, Balancer"),
 };
 
 export const tradesQuery = z

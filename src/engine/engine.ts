@@ -131,7 +131,13 @@ export class Engine {
         details: `Use the symbols of the address book: ${Object.values(deps.symbols).join(", ")}.`,
       });
     }
-    this.market = new Market(deps.provider, deps.book.multicall3, deps.pools, deps.book.balancerV2?.vault);
+    this.market = new Market(
+      deps.provider,
+      deps.book.multicall3,
+      deps.pools,
+      deps.book.balancerV2?.vault,
+      deps.book.uniswapV4,
+    );
     this.lenders = new Lenders(
       deps.provider,
       deps.book,

@@ -6,8 +6,8 @@ import type { ReplicaPool } from "./replica.js";
 import type { ReplicaTokenSymbol } from "./tokens.js";
 
 /**
- * The engine's pools on the replica: its Uniswap V2, Sushiswap, Uniswap V3 and Balancer weighted
- * pools between the address book's tokens (the fee-on-transfer and blocklist tokens are left out, as a real
+ * The engine's pools on the replica: its Uniswap V2, Sushiswap, Uniswap V3, Uniswap V4 and Balancer
+ * weighted pools between the address book's tokens (the fee-on-transfer and blocklist tokens are left out, as a real
  * deployment would leave them out of its allowlist). State is read by the market on start.
  */
 export function replicaMarketPools(
@@ -32,7 +32,26 @@ export function replicaMarketPools(
     if (!listed.has(pool.token0) || !listed.has(pool.token1)) continue;
     const token0 = tokenAddresses[pool.token0];
     const token1 = tokenAddresses[pool.token1];
-    if (pool.dex === "uniswapV3") {
+    if (pool.dex === "uniswapV4") {
+      out.push({
+        kind: "uniswapV4",
+        address: pool.id,
+        poolId: pool.id,
+        token0,
+        token1,
+        fee: pool.key.fee,
+        tickSpacing: pool.key.tickSpacing,
+        state: {
+          sqrtPriceX96: 0n,
+          tick: 0,
+          liquidity: 0n,
+          lpFee: pool.key.fee,
+          protocolFee: 0,
+          tickSpacing: pool.key.tickSpacing,
+          ticks: new Map(),
+        },
+      });
+    } else if (pool.dex === "uniswapV3") {
       out.push({
         kind: "uniswapV3",
         address: pool.address,

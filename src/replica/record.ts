@@ -89,7 +89,11 @@ export function attachReplica(record: ReplicaRecord, runner: ContractRunner): Re
     BLOCK: attach(projectArtifact("test/tokens/BlocklistERC20.sol", "BlocklistERC20"), t.BLOCK, runner),
   };
   const pools = record.pools.map((p) =>
-    p.dex === "balancerV2" ? { ...p, weights: p.weights.map((w) => BigInt(w)), swapFee: BigInt(p.swapFee) } : p,
+    p.dex === "balancerV2"
+      ? { ...p, weights: p.weights.map((w) => BigInt(w)), swapFee: BigInt(p.swapFee) }
+      : p.dex === "uniswapV4"
+        ? { ...p, positions: p.positions.map((q) => ({ ...q, liquidity: BigInt(q.liquidity) })) }
+        : p,
   );
   const v2 = (dex: "uniswapV2" | "sushiswap") => ({
     factory: attach(protocolArtifact("UniswapV2Factory"), record.book[dex].factory, runner),

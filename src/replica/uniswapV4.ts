@@ -25,6 +25,16 @@ export interface ReplicaV4Pool {
   readonly key: V4PoolKey;
   readonly token0: ReplicaTokenSymbol;
   readonly token1: ReplicaTokenSymbol;
+  /** The positions seeded through the liquidity router, which owns them (told apart by salt). */
+  readonly positions: readonly ReplicaV4Position[];
+}
+
+/** A position the replica added: its range, liquidity and salt under the liquidity router. */
+export interface ReplicaV4Position {
+  readonly tickLower: number;
+  readonly tickUpper: number;
+  readonly liquidity: bigint;
+  readonly salt: `0x${string}`;
 }
 
 /** A V4 pool to create: tokens, fee, tick spacing, and positions as for V3 (half-widths around the price). */
@@ -92,6 +102,7 @@ export async function deployUniswapV4(
     await (await poolManager.getFunction("initialize")(key, sqrtPriceX96)).wait();
     const spacing = spec.tickSpacing;
     const centre = tickAtSqrtPrice(sqrtPriceX96);
+    const positions: ReplicaV4Position[] = [];
     for (const [index, position] of spec.positions.entries()) {
       const [tickLower, tickUpper] =
         position.halfWidthTicks === "full"
@@ -107,15 +118,16 @@ export async function deployUniswapV4(
         amountForUsd(symbol0, position.usdPerSide),
         amountForUsd(symbol1, position.usdPerSide),
       );
-      const salt = `0x${index.toString(16).padStart(64, "0")}`;
+      const salt = `0x${index.toString(16).padStart(64, "0")}` as const;
       await (
         await liquidityRouter.getFunction(
           "modifyLiquidity((address,address,uint24,int24,address),(int24,int24,int256,bytes32),bytes)",
         )(key, { tickLower, tickUpper, liquidityDelta: liquidity, salt }, "0x")
       ).wait();
+      positions.push({ tickLower, tickUpper, liquidity, salt });
     }
     const id = v4PoolId(key);
-    pools.push({ dex: "uniswapV4", id, address: id, key, token0: symbol0, token1: symbol1 });
+    pools.push({ dex: "uniswapV4", id, address: id, key, token0: symbol0, token1: symbol1, positions });
   }
   return {
     poolManager,

@@ -3,6 +3,7 @@ import { parseUnits, type Signer, ZeroAddress } from "ethers";
 import type { Address } from "../../src/addressBook.js";
 import { ConfigError } from "../../src/engine/config.js";
 import { type MarketPool, poolTokens } from "../../src/engine/venues/pools.js";
+import type { AnyContract } from "../../src/replica/deploy.js";
 import { dislocate, findPool } from "../../src/replica/market.js";
 import { replicaMarketPools } from "../../src/replica/marketPools.js";
 import { ethers, loadExecutor } from "../fixtures/executor.js";
@@ -40,27 +41,59 @@ describe("the engine on the replica", () => {
     expect(summary.realisedProfit).to.deep.equal(sums);
   });
 
-  it("borrows from Morpho Blue, fee-free and the cheapest in gas, wherever it holds enough of the token", async () => {
+  it("borrows from the Uniswap V4 PoolManager, fee-free and the cheapest in gas, wherever it holds enough of the token; else from Morpho Blue", async () => {
     const f = await loadExecutor();
     const { service, records } = await serviceFor(f, true);
     await service.start();
-    const morpho = f.replica.book.morphoBlue.morpho;
-    // What Morpho can lend, by the symbol the records name the token by.
-    const held = new Map<string, bigint>();
-    for (const symbol of ["WETH", "USDC", "DAI", "USDT", "WBTC"] as const)
-      held.set(symbol, (await f.replica.tokens[symbol].getFunction("balanceOf")(morpho)) as bigint);
+    // What each fee-free lender can lend, by the symbol the records name the token by.
+    const held = async (holder: string) => {
+      const out = new Map<string, bigint>();
+      for (const symbol of ["WETH", "USDC", "DAI", "USDT", "WBTC"] as const)
+        out.set(symbol, (await f.replica.tokens[symbol].getFunction("balanceOf")(holder)) as bigint);
+      return out;
+    };
+    const manager = await held(f.replica.book.uniswapV4.poolManager);
+    const morpho = await held(f.replica.book.morphoBlue.morpho);
     await cheapenWethOnUniswapV2(f);
     await service.settle();
     const rows = records.all().filter((r) => r.status === "succeeded");
     expect(rows.length).to.be.greaterThan(0);
     for (const row of rows) {
       expect(row.realisedProfit, row.cycle).to.equal(row.expectedProfit);
-      const available = held.get(row.token) ?? 0n;
-      // Morpho charges nothing and costs the least gas: it wins whenever it can lend the amount.
-      if (row.amountIn <= available) expect(row.lender, row.cycle).to.equal("MorphoBlue");
-      else expect(row.lender, row.cycle).to.not.equal("MorphoBlue");
+      if (row.amountIn <= (manager.get(row.token) ?? 0n)) expect(row.lender, row.cycle).to.equal("UniswapV4");
+      else if (row.amountIn <= (morpho.get(row.token) ?? 0n)) expect(row.lender, row.cycle).to.equal("MorphoBlue");
+      else expect(row.lender, row.cycle).to.not.be.oneOf(["UniswapV4", "MorphoBlue"]);
     }
-    expect(rows.some((r) => r.lender === "MorphoBlue")).to.equal(true);
+    expect(rows.some((r) => r.lender === "UniswapV4")).to.equal(true);
+  });
+
+  it("borrows from Morpho Blue what the PoolManager holds too little of", async () => {
+    const f = await loadExecutor();
+    // Every V4 position withdrawn: the PoolManager keeps only rounding dust of each token.
+    const [deployer] = await ethers.getSigners();
+    const router = f.replica.uniswapV4.liquidityRouter.connect(deployer as Signer) as AnyContract;
+    for (const pool of f.replica.uniswapV4.pools)
+      for (const p of pool.positions)
+        await (
+          await router.getFunction(
+            "modifyLiquidity((address,address,uint24,int24,address),(int24,int24,int256,bytes32),bytes)",
+          )(
+            pool.key,
+            { tickLower: p.tickLower, tickUpper: p.tickUpper, liquidityDelta: -p.liquidity, salt: p.salt },
+            "0x",
+          )
+        ).wait();
+    const manager = f.replica.book.uniswapV4.poolManager;
+    expect((await f.replica.tokens.WETH.getFunction("balanceOf")(manager)) as bigint).to.be.lessThan(10n ** 6n);
+    const { service, records } = await serviceFor(f, true);
+    await service.start();
+    await cheapenWethOnUniswapV2(f);
+    await service.settle();
+    const rows = records.all().filter((r) => r.status === "succeeded");
+    expect(rows.length).to.be.greaterThan(0);
+    for (const row of rows) expect(row.realisedProfit, row.cycle).to.equal(row.expectedProfit);
+    expect(rows.filter((r) => r.token === "WETH").map((r) => r.lender)).to.include("MorphoBlue");
+    expect(rows.map((r) => r.lender)).to.not.include("UniswapV4");
   });
 
   it("borrows elsewhere what Morpho Blue holds too little of, and still realises exactly the estimate", async () => {
@@ -95,6 +128,31 @@ describe("the engine on the replica", () => {
     expect(tooBig.length).to.be.greaterThan(0);
     for (const row of tooBig) expect(row.lender, row.cycle).to.not.equal("MorphoBlue");
     for (const row of rows) expect(row.realisedProfit, row.cycle).to.equal(row.expectedProfit);
+  });
+
+  it("trades a dislocated Uniswap V4 pool, and every path through V4 realises exactly the estimate", async () => {
+    const f = await loadExecutor();
+    const { service, records } = await serviceFor(f, true);
+    await service.start();
+    // WETH made cheap in the V4 WETH/USDC pool, swapped through v4-core's own swap router.
+    await dislocate(
+      f.replica,
+      findPool(f.replica, "uniswapV4", "WETH", "USDC", 500),
+      f.trader,
+      "WETH",
+      parseUnits("60", 18),
+    );
+    const before = await balances(f);
+    await service.settle();
+    const rows = records.all().filter((r) => r.status === "succeeded");
+    const throughV4 = rows.filter((r) => r.cycle.includes("Uniswap V4"));
+    expect(throughV4.length).to.be.greaterThan(0);
+    for (const row of rows) expect(row.realisedProfit, row.cycle).to.equal(row.expectedProfit);
+    const after = await balances(f);
+    const gained: Record<string, bigint> = {};
+    for (const row of rows) gained[row.token] = (gained[row.token] ?? 0n) + (row.realisedProfit ?? 0n);
+    for (const symbol of ["WETH", "USDC", "DAI"])
+      expect((after[symbol] as bigint) - (before[symbol] as bigint), symbol).to.equal(gained[symbol] ?? 0n);
   });
 
   it("trades a dislocated Balancer weighted pool, borrowing elsewhere, and realises exactly the estimate", async () => {
@@ -206,7 +264,7 @@ describe("the engine on the replica", () => {
     for (const row of dropped) {
       expect(row.amountIn).to.equal(0n);
       expect(row.lender).to.match(
-        /^(BalancerV2|MorphoBlue|UniswapV3|AaveV3)(\/(BalancerV2|MorphoBlue|UniswapV3|AaveV3))*$/,
+        /^(BalancerV2|MorphoBlue|UniswapV4|UniswapV3|AaveV3)(\/(BalancerV2|MorphoBlue|UniswapV4|UniswapV3|AaveV3))*$/,
       );
     }
   });
@@ -247,7 +305,7 @@ describe("the engine on the replica", () => {
 });
 
 describe("pool discovery", () => {
-  it("asks the factories for every pair of the book's tokens and finds exactly the replica's V2, V3 and Balancer pools between them", async () => {
+  it("asks the factories and StateView for every pair of the book's tokens and finds exactly the replica's V2, V3, V4 and Balancer pools between them", async () => {
     const f = await loadExecutor();
     const { discoverPools } = await import("../../src/engine/collect/discovery.js");
     const progress: Array<[number, number]> = [];
@@ -261,9 +319,11 @@ describe("pool discovery", () => {
       if (pool.kind === "uniswapV2" && twin?.kind === "uniswapV2")
         expect(pool.factoryIndex).to.equal(twin.factoryIndex);
     }
-    // 10 token pairs × (2 V2 factories + 4 V3 fee tiers), and the two listed weighted pools.
+    // 10 token pairs × (2 V2 factories + 4 V3 fee tiers + 4 V4 fee tiers), and the two listed
+    // weighted pools.
     expect(found.filter((p) => p.kind === "balancerWeighted")).to.have.length(2);
-    expect(progress.at(-1)).to.deep.equal([62, 62]);
+    expect(found.filter((p) => p.kind === "uniswapV4")).to.have.length(4);
+    expect(progress.at(-1)).to.deep.equal([102, 102]);
   });
 });
 

@@ -1,9 +1,10 @@
 import { Interface, type Provider } from "ethers";
-import type { Address } from "../../addressBook.js";
+import type { Address, UniswapV4Deployment } from "../../addressBook.js";
 import { BaseError } from "../../errors.js";
 import { loadWeightedPools } from "../../pools/balancerWeighted.js";
 import { tryMulticall } from "../../pools/multicall.js";
 import { loadUniswapV3Pool, refreshUniswapV3Price } from "../../pools/uniswapV3.js";
+import { loadUniswapV4Pool, refreshUniswapV4Price } from "../../pools/uniswapV4.js";
 import { type MarketPool, venueOf } from "../venues/pools.js";
 
 const pair = new Interface(["function getReserves() view returns (uint112, uint112, uint32)"]);
@@ -20,6 +21,22 @@ const vaultEvents = new Interface([
 const VAULT_TOPICS = ["Swap", "PoolBalanceChanged", "PoolBalanceManaged"].map(
   (name) => vaultEvents.getEvent(name)?.topicHash as string,
 );
+/** The PoolManager's events about one pool; the PoolId is their first indexed topic. */
+const poolManagerEvents = new Interface([
+  "event Swap(bytes32 indexed id, address indexed sender, int128 amount0, int128 amount1, uint160 sqrtPriceX96, uint128 liquidity, int24 tick, uint24 fee)",
+  "event ModifyLiquidity(bytes32 indexed id, address indexed sender, int24 tickLower, int24 tickUpper, int256 liquidityDelta, bytes32 salt)",
+  "event ProtocolFeeUpdated(bytes32 indexed id, uint24 protocolFee)",
+  "event Donate(bytes32 indexed id, address indexed sender, uint256 amount0, uint256 amount1)",
+]);
+/**
+ * Of those, the ones after which re-reading slot0 and the active liquidity is enough: a swap
+ * moves the price, a new protocol fee is in slot0, and a donation only pays the in-range
+ * positions; none of them changes any tick's liquidity. A ModifyLiquidity does.
+ */
+const V4_PRICE_TOPICS = ["Swap", "ProtocolFeeUpdated", "Donate"].map(
+  (name) => poolManagerEvents.getEvent(name)?.topicHash as string,
+);
+const V4_TOPICS = [...V4_PRICE_TOPICS, poolManagerEvents.getEvent("ModifyLiquidity")?.topicHash as string];
 
 /**
  * The collector: the engine's view of every pool, read in batches through Multicall3 and kept
@@ -31,20 +48,36 @@ export class Market {
 
   /** Vault pool ID → pool address, for the Balancer pools. */
   private readonly byPoolId: ReadonlyMap<string, Address>;
+  /** PoolId in lower case → the pool's key in `pools`, for the Uniswap V4 pools. */
+  private readonly byV4PoolId: ReadonlyMap<string, Address>;
 
+  /**
+   * @param uniswapV4 The PoolManager, whose logs name the V4 pools that changed, and StateView,
+   *   which reads them: needed when `pools` has V4 pools.
+   * @throws BaseError when `pools` has Balancer or Uniswap V4 pools and the contracts that hold
+   *   them are not given.
+   */
   constructor(
     private readonly provider: Provider,
     private readonly multicall3: Address,
     pools: readonly MarketPool[],
     private readonly balancerVault?: Address,
+    private readonly uniswapV4?: Pick<UniswapV4Deployment, "poolManager" | "stateView">,
   ) {
     this.pools = new Map(pools.map((p) => [p.address, p]));
     this.byPoolId = new Map(
       pools.flatMap((p) => (p.kind === "balancerWeighted" ? [[p.poolId.toLowerCase(), p.address] as const] : [])),
     );
+    this.byV4PoolId = new Map(
+      pools.flatMap((p) => (p.kind === "uniswapV4" ? [[p.poolId.toLowerCase(), p.address] as const] : [])),
+    );
     if (this.byPoolId.size > 0 && balancerVault === undefined)
       throw new BaseError("Balancer pools were given without the Balancer Vault's address.", {
         details: "Add balancerV2.vault to the address book, or leave its weighted pools out.",
+      });
+    if (this.byV4PoolId.size > 0 && uniswapV4 === undefined)
+      throw new BaseError("Uniswap V4 pools were given without the PoolManager's and StateView's addresses.", {
+        details: "Add uniswapV4 (poolManager, stateView, quoter) to the address book, or leave its V4 pools out.",
       });
   }
 
@@ -54,10 +87,11 @@ export class Market {
   }
 
   /**
-   * Re-reads `addresses` at `blockTag`. V3 pools in `priceOnly` had only swaps since the last
-   * read, so just their price and active liquidity are read; others are read in full. A pool
-   * whose read reverts or returns what its kind cannot return is emptied (no rate, so no cycle
-   * uses it) and reported, and the other pools are read as usual.
+   * Re-reads `addresses` at `blockTag`. V3 and V4 pools in `priceOnly` had only swaps (or, for
+   * V4, fee changes and donations) since the last read, so just their slot0 and active liquidity
+   * are read; others are read in full. A pool whose read reverts or returns what its kind cannot
+   * return is emptied (no rate, so no cycle uses it) and reported, and the other pools are read
+   * as usual.
    * @returns The pools that could not be read, with why.
    */
   async refresh(
@@ -128,6 +162,28 @@ export class Market {
         failed(pool, error);
       }
     }
+    for (const pool of pools) {
+      if (pool.kind !== "uniswapV4" || this.uniswapV4 === undefined) continue;
+      const { stateView } = this.uniswapV4;
+      try {
+        const state =
+          priceOnly.has(pool.address) && pool.state.ticks.size > 0
+            ? await refreshUniswapV4Price(this.provider, this.multicall3, stateView, pool.poolId, pool.state, blockTag)
+            : await loadUniswapV4Pool(
+                this.provider,
+                this.multicall3,
+                this.uniswapV4,
+                pool.poolId,
+                pool.fee,
+                pool.tickSpacing,
+                blockTag,
+              );
+        if (state.sqrtPriceX96 <= 0n) throw new Error("not initialized in the PoolManager");
+        pool.state = state;
+      } catch (error) {
+        failed(pool, error);
+      }
+    }
     return unreadable;
   }
 
@@ -145,30 +201,47 @@ export class Market {
 
   /**
    * The pools that emitted any log in blocks `fromBlock`..`toBlock` (Sync, Swap, Mint, Burn…)
-   * or whose balances the Balancer Vault moved, and which of the V3 ones emitted only swaps.
+   * or whose balances the Balancer Vault moved, or that the Uniswap V4 PoolManager swapped
+   * through, changed the liquidity of, set a protocol fee on or donated to; and which of the V3
+   * and V4 ones changed no tick's liquidity (`refresh`'s `priceOnly`).
    */
   async changedBetween(fromBlock: number, toBlock: number): Promise<{ changed: Address[]; priceOnly: Set<Address> }> {
     if (toBlock < fromBlock) return { changed: [], priceOnly: new Set() };
-    const watched = [...this.pools.keys()];
+    // A V4 pool's key is its PoolId, not an address that could emit logs: the PoolManager does.
+    const own = [...this.pools.values()].filter((p) => p.kind !== "uniswapV4").map((p) => p.address);
+    const watched = [...own];
     if (this.balancerVault !== undefined && this.byPoolId.size > 0) watched.push(this.balancerVault);
+    if (this.uniswapV4 !== undefined && this.byV4PoolId.size > 0) watched.push(this.uniswapV4.poolManager);
     const logs = await this.provider.getLogs({ address: watched, fromBlock, toBlock });
-    const byLower = new Map([...this.pools.keys()].map((a) => [a.toLowerCase(), a]));
+    const byLower = new Map(own.map((a) => [a.toLowerCase(), a]));
     const vault = this.balancerVault?.toLowerCase();
+    const poolManager = this.uniswapV4?.poolManager.toLowerCase();
     const changed = new Set<Address>();
     const other = new Set<Address>();
     for (const log of logs) {
-      // A Vault event names the pool by its ID; any other log is the pool's own.
+      const emitter = log.address.toLowerCase();
+      const topic = log.topics[0] as string;
+      // The Vault and the PoolManager name the pool by its ID; any other log is the pool's own.
       const address =
-        log.address.toLowerCase() === vault
-          ? VAULT_TOPICS.includes(log.topics[0] as string)
+        emitter === vault
+          ? VAULT_TOPICS.includes(topic)
             ? this.byPoolId.get((log.topics[1] ?? "").toLowerCase())
             : undefined
-          : byLower.get(log.address.toLowerCase());
+          : emitter === poolManager
+            ? V4_TOPICS.includes(topic)
+              ? this.byV4PoolId.get((log.topics[1] ?? "").toLowerCase())
+              : undefined
+            : byLower.get(emitter);
       if (address === undefined) continue;
       changed.add(address);
-      if (log.topics[0] !== V3_SWAP_TOPIC) other.add(address);
+      if (emitter === poolManager ? !V4_PRICE_TOPICS.includes(topic) : topic !== V3_SWAP_TOPIC) other.add(address);
     }
-    const priceOnly = new Set([...changed].filter((a) => this.pools.get(a)?.kind === "uniswapV3" && !other.has(a)));
+    const priceOnly = new Set(
+      [...changed].filter((a) => {
+        const kind = this.pools.get(a)?.kind;
+        return (kind === "uniswapV3" || kind === "uniswapV4") && !other.has(a);
+      }),
+    );
     return { changed: [...changed], priceOnly };
   }
 }

@@ -14,11 +14,12 @@ import { type LiquidationOpportunity, LiquidationWatcher } from "./watcher.js";
 
 /**
  * Gas of a liquidation by lender, before its swap hops (each `GAS_PER_HOP`): only to price
- * candidates before simulation. From `snapshots/gas.json` (`liquidation:*:v2`, one V2 hop):
- * Balancer 493,626, Morpho Blue 485,644, Aave 516,910, a Uniswap V3 flash 519,090, less one hop,
- * rounded up.
+ * candidates before simulation. From `snapshots/gas.json` (`liquidation:*:v2`, one V2 hop): the
+ * Uniswap V4 PoolManager 484,650, Morpho Blue 485,591, Balancer 493,607, Aave 516,842, a Uniswap
+ * V3 flash 519,135, less one hop, rounded up.
  */
 export const LIQUIDATION_GAS_BASE: Record<string, bigint> = {
+  UniswapV4: 431_000n,
   MorphoBlue: 432_000n,
   BalancerV2: 440_000n,
   AaveV3: 465_000n,

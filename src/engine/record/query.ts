@@ -20,7 +20,7 @@ export interface TradeQuery {
   readonly strategy?: Strategy;
   /** Token symbol, exactly. */
   readonly token?: string;
-  /** Lender name (`AaveV3`, `BalancerV2`, `UniswapV3`, `MorphoBlue`), exactly. */
+  /** Lender name (`AaveV3`, `BalancerV2`, `UniswapV3`, `MorphoBlue`, `UniswapV4`), exactly. */
   readonly lender?: string;
   /** A venue that appears in the route's pool names (`Uniswap V3`, `Balancer`), case-insensitive. */
   readonly venue?: string;

@@ -42,7 +42,12 @@ export class Lenders {
     // Every lender's balance of every base token, in one batched read.
     const reads: Array<{ key: string; target: string; callData: string }> = [];
     for (const token of tokens) {
-      const holders = [this.book.balancerV2?.vault, this.book.morphoBlue?.morpho, this.aTokens[token]];
+      const holders = [
+        this.book.balancerV2?.vault,
+        this.book.morphoBlue?.morpho,
+        this.book.uniswapV4?.poolManager,
+        this.aTokens[token],
+      ];
       for (const pool of v3Pools)
         if (pool.kind === "uniswapV3" && (pool.token0 === token || pool.token1 === token)) holders.push(pool.address);
       for (const holder of holders) {
@@ -61,9 +66,10 @@ export class Lenders {
 
   /**
    * Every lender able to fund `cycle`, cheapest first: the Balancer Vault (no fee) unless the
-   * cycle swaps through Balancer, Morpho Blue (no fee: it lends whatever its markets hold), a
-   * Uniswap V3 pool the cycle does not touch (its fee tier), then Aave (its premium). Between
-   * the two free lenders, gas decides (`pricing.ts`).
+   * cycle swaps through Balancer, Morpho Blue (no fee: it lends whatever its markets hold), the
+   * Uniswap V4 PoolManager (no fee: within one unlock it lets any token it holds be taken, so long
+   * as it is settled before the unlock ends), a Uniswap V3 pool the cycle does not touch (its fee
+   * tier), then Aave (its premium). Between the free lenders, gas decides (`pricing.ts`).
    */
   quotes(cycle: Cycle, v3Pools: readonly MarketPool[]): LenderQuote[] {
     const token = cycle.token;
@@ -78,6 +84,9 @@ export class Lenders {
     const morpho = this.book.morphoBlue?.morpho;
     if (morpho !== undefined)
       out.push({ lender: "MorphoBlue", fee: () => 0n, available: this.balances.get(`${morpho}:${token}`) ?? 0n });
+    const poolManager = this.book.uniswapV4?.poolManager;
+    if (poolManager !== undefined)
+      out.push({ lender: "UniswapV4", fee: () => 0n, available: this.balances.get(`${poolManager}:${token}`) ?? 0n });
     const used = new Set(cycle.hops.map((h) => h.pool.address));
     const flash = v3Pools
       .filter((p) => p.kind === "uniswapV3" && !used.has(p.address) && (p.token0 === token || p.token1 === token))

@@ -3,15 +3,17 @@ import type { RouteHop } from "../../executor/route.js";
 import { type BalancerWeightedPool, balancerWeighted } from "./balancerWeighted.js";
 import { type UniswapV2Pool, uniswapV2 } from "./uniswapV2.js";
 import { type UniswapV3Pool, uniswapV3 } from "./uniswapV3.js";
+import { type UniswapV4Pool, uniswapV4 } from "./uniswapV4.js";
 import type { Venue } from "./venue.js";
 
 /** A pool the engine trades through, with the state last read from the chain. */
-export type MarketPool = UniswapV2Pool | UniswapV3Pool | BalancerWeightedPool;
+export type MarketPool = UniswapV2Pool | UniswapV3Pool | UniswapV4Pool | BalancerWeightedPool;
 
 /** Every venue, by the kind of pool it trades: add a venue here. */
 const VENUES: { readonly [K in MarketPool["kind"]]: Venue<Extract<MarketPool, { kind: K }>> } = {
   uniswapV2,
   uniswapV3,
+  uniswapV4,
   balancerWeighted,
 };
 
@@ -34,7 +36,7 @@ export function amountOut(pool: MarketPool, tokenIn: Address, tokenOut: Address,
 /**
  * The reserves a pool trades against near its current price, in each token's base units, and
  * one minus its fee: `[in, out, γ]`, so a small trade pays `γ·out·x / (in + γ·x)`. Exact for a
- * V2 pair and for a V3 pool inside its current tick range (its virtual reserves). A weighted
+ * V2 pair and for a V3 or V4 pool inside its current tick range (its virtual reserves). A weighted
  * pool is matched to the constant-product curve with the same price and curvature at its
  * balances (exact at equal weights). Zeros where the pool is empty.
  */
@@ -47,7 +49,7 @@ export function virtualReserves(pool: MarketPool, tokenIn: Address, tokenOut: Ad
  * any trade moving its marginal rate down by at most a factor `e^−band`. A profitable cycle
  * whose marginal rates multiply to `e^m` never moves any of its hops further than `band = m`
  * (past that the product is under one), so a cycle sized on these is an upper bound of the
- * real one. A V2 pair's own reserves; a V3 pool's virtual reserves at the deepest liquidity
+ * real one. A V2 pair's own reserves; a V3 or V4 pool's virtual reserves at the deepest liquidity
  * within the band; a weighted pool's curve bounded as `balancerWeighted.ts` says.
  */
 export function boundReserves(pool: MarketPool, tokenIn: Address, tokenOut: Address, band: number): [number, number] {
@@ -61,7 +63,7 @@ export function routeHop(pool: MarketPool, tokenOut: Address): RouteHop {
 
 /**
  * A pool as a person names it: venue, tokens in the pool's order, fee, and for a Balancer
- * pool its weights: `Uniswap V3 WETH/USDC 0.05%`, `Sushiswap WBTC/WETH 0.3%`,
+ * pool its weights: `Uniswap V3 WETH/USDC 0.05%`, `Uniswap V4 WETH/USDC 0.05%`, `Sushiswap WBTC/WETH 0.3%`,
  * `Balancer weighted WETH/DAI/USDC 40/30/30 0.3%`.
  *
  * @param symbols Token symbols by address, keyed as the pool spells its addresses or in lower

@@ -3,7 +3,7 @@ import type { RouteHop } from "../../executor/route.js";
 
 /**
  * What the engine needs of a kind of pool, in one place: one module per venue implements it
- * (`uniswapV2.ts`, `uniswapV3.ts`, `balancerWeighted.ts`), and adding a venue is adding a module
+ * (`uniswapV2.ts`, `uniswapV3.ts`, `uniswapV4.ts`, `balancerWeighted.ts`), and adding a venue is adding a module
  * and its entry in `pools.ts`. Reading pools in batches stays in `collect/market.ts`, which
  * groups the reads of every kind into one Multicall3 call per block.
  */
