@@ -5,8 +5,9 @@ import { mainnet } from "../../src/addressBooks/mainnet.js";
 describe("address books", () => {
   it("the mainnet book is well-formed and checksummed", () => {
     expect(() => validateAddressBook(mainnet)).not.to.throw();
-    // tokens (5) + multicall3 + aave (2) + balancer + morpho + uniswapV2 (2) + sushiswap (2) + uniswapV3 (4) + curve
-    expect(bookAddresses(mainnet)).to.have.length(19);
+    // tokens (5) + multicall3 + aave (2) + balancer + morpho + uniswapV4 (3) + uniswapV2 (2) + sushiswap (2)
+    // + uniswapV3 (4) + curve
+    expect(bookAddresses(mainnet)).to.have.length(22);
   });
 
   it("names every field that is not checksummed or not an address", () => {

@@ -34,7 +34,7 @@ function randomRoute(next: () => bigint): RouteHop[] {
   for (let k = 0; k < count; k++) {
     const tokenOut = getAddress(randomBytes(next, 20)) as Address;
     const minAmountOut = next() % 3n === 0n ? 0n : BigInt(randomBytes(next, 16));
-    switch (Number(next() % 4n)) {
+    switch (Number(next() % 5n)) {
       case 0:
         hops.push({
           kind: "UniswapV2",
@@ -49,6 +49,15 @@ function randomRoute(next: () => bigint): RouteHop[] {
         break;
       case 2:
         hops.push({ kind: "BalancerV2", poolId: randomBytes(next, 32) as `0x${string}`, tokenOut, minAmountOut });
+        break;
+      case 3:
+        hops.push({
+          kind: "UniswapV4",
+          tokenOut,
+          fee: Number(next() % 1_000_001n),
+          tickSpacing: 1 + Number(next() % 32_767n),
+          minAmountOut,
+        });
         break;
       default:
         hops.push({
@@ -73,9 +82,15 @@ function solidityHop(raw: unknown): Record<string, unknown> {
 function expected(hop: DecodedHop): Record<string, unknown> {
   const zero = `0x${"00".repeat(20)}`;
   return {
-    kind: BigInt(["UniswapV2", "UniswapV3", "BalancerV2", "Curve"].indexOf(hop.kind)),
+    kind: BigInt(["UniswapV2", "UniswapV3", "BalancerV2", "Curve", "UniswapV4"].indexOf(hop.kind)),
     factoryIndex: hop.kind === "UniswapV2" ? BigInt(hop.factoryIndex) : 0n,
-    fee: hop.kind === "UniswapV2" ? BigInt(hop.feePips) : hop.kind === "UniswapV3" ? BigInt(hop.fee) : 0n,
+    fee:
+      hop.kind === "UniswapV2"
+        ? BigInt(hop.feePips)
+        : hop.kind === "UniswapV3" || hop.kind === "UniswapV4"
+          ? BigInt(hop.fee)
+          : 0n,
+    tickSpacing: hop.kind === "UniswapV4" ? BigInt(hop.tickSpacing) : 0n,
     pool: hop.kind === "Curve" ? hop.pool : getAddress(zero),
     poolId: hop.kind === "BalancerV2" ? hop.poolId : `0x${"00".repeat(32)}`,
     tokenIn: hop.tokenIn,
@@ -113,6 +128,7 @@ describe("route encoding", () => {
       2 + 138,
     );
     expect(encodeRoute([{ kind: "Curve", pool: token, tokenOut: token, i: 0, j: 1 }])).to.have.length(2 + 118);
+    expect(encodeRoute([{ kind: "UniswapV4", tokenOut: token, fee: 500, tickSpacing: 10 }])).to.have.length(2 + 86);
   });
 
   describe("bad input gets a clear error", () => {
@@ -123,6 +139,16 @@ describe("route encoding", () => {
         "a malformed address",
         () => encodeRoute([{ kind: "UniswapV3", tokenOut: "0x1234" as Address, fee: 500 }]),
         /Hop 0 tokenOut: 0x1234 is not an address/,
+      ],
+      [
+        "a V4 tick spacing of zero",
+        () => encodeRoute([{ kind: "UniswapV4", tokenOut: token, fee: 500, tickSpacing: 0 }]),
+        /Hop 0 tickSpacing: 0 is outside 1\.\.32767/,
+      ],
+      [
+        "a V4 fee above 100%",
+        () => encodeRoute([{ kind: "UniswapV4", tokenOut: token, fee: 1_000_001, tickSpacing: 10 }]),
+        /Hop 0 fee: 1000001 is outside 0\.\.1000000/,
       ],
       [
         "a V2 fee of 100%",

@@ -185,6 +185,14 @@ describe("the operator's dashboard in a browser", function () {
   });
 
   it("narrows the table with the API's filters, and shows the API's total for them", async () => {
+    // Rows that did not land: with a ceiling of one cent, every candidate of a new price move is
+    // dropped and recorded as such.
+    service.updateConfig({ maxProfitUsd: 0.01 }, { from: "test" });
+    const lastId = records.lastId();
+    await cheapenWethOnUniswapV2(f);
+    await service.idle();
+    service.updateConfig({ maxProfitUsd: null }, { from: "test" });
+    expect(records.list({ afterId: lastId }).filter((r) => r.status !== "succeeded")).to.not.have.length(0);
     const all = await apiTrades(api?.url ?? "", "limit=1");
     const succeeded = await apiTrades(api?.url ?? "", "status=succeeded&limit=500");
     expect(succeeded.total).to.be.greaterThan(0).and.lessThan(all.total);
