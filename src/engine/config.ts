@@ -3,7 +3,15 @@ import { parseUnits } from "ethers";
 import { z } from "zod";
 import { BaseError, type BaseErrorParameters } from "../errors.js";
 
-const addressSchema = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte hex address");
+/** A pool as the engine names it: its address, or a Uniswap V4 pool's PoolId (it has no address). */
+const poolSchema = z
+  .string()
+  .regex(
+    /^0x([0-9a-fA-F]{40}|[0-9a-fA-F]{64})$/,
+    "must be a pool's 0x-prefixed 20-byte address or a Uniswap V4 pool's 32-byte PoolId",
+  );
+/** The lenders the executor can borrow from, by the names the records use. */
+export const LENDER_NAMES = ["UniswapV4", "MorphoBlue", "BalancerV2", "UniswapV3", "AaveV3"] as const;
 const httpUrl = z
   .string()
   .url()
@@ -74,6 +82,7 @@ export const LIVE_KEYS = [
   "tokenDenylist",
   "poolAllowlist",
   "poolDenylist",
+  "lenders",
 ] as const;
 export type LiveKey = (typeof LIVE_KEYS)[number];
 
@@ -130,13 +139,18 @@ export const engineConfigSchema = z
       .optional(),
     /** Never trade a cycle through any of these tokens (symbols). */
     tokenDenylist: z.array(z.string().min(1)).default([]),
-    /** Trade only cycles whose pools are all in this list (addresses); all pools when absent. */
+    /** Trade only cycles whose pools are all in this list (addresses; PoolIds for V4); all pools when absent. */
     poolAllowlist: z
-      .array(addressSchema)
+      .array(poolSchema)
       .min(1, "an empty allowlist would trade nothing: leave the key out")
       .optional(),
-    /** Never trade a cycle through any of these pools (addresses). */
-    poolDenylist: z.array(addressSchema).default([]),
+    /** Never trade a cycle through any of these pools (addresses; PoolIds for V4). */
+    poolDenylist: z.array(poolSchema).default([]),
+    /** Borrow only from these lenders; from every lender the address book names when absent. */
+    lenders: z
+      .array(z.enum(LENDER_NAMES))
+      .min(1, "an empty list would borrow from no one: leave the key out")
+      .optional(),
     /** Tip paid to the block producer. */
     priorityFeeGwei: z.number().finite().nonnegative().max(1e6).default(1),
     /** Risk guard: stop after this many failed transactions in a row. */

@@ -143,6 +143,7 @@ export class Engine {
       deps.book,
       deps.aTokens,
       deps.liquidations?.rules ?? deps.book.aaveV3?.liquidationRules ?? "3.0",
+      deps.config,
     );
     this.usd = new UsdPrices(deps.provider, deps.book);
     this.collector = new BlockCollector({

@@ -267,6 +267,8 @@ describe("the operator's API", () => {
       [{ tokenDenylist: ["PEPE"] }, /PEPE/],
       [{ poolDenylist: ["0x1234"] }, /poolDenylist/],
       [{ tokenAllowlist: [] }, /tokenAllowlist: an empty allowlist would trade nothing/],
+      [{ lenders: [] }, /lenders: an empty list would borrow from no one/],
+      [{ lenders: ["Compound"] }, /lenders/],
       [{}, /at least one key/],
     ];
     for (const [body, message] of cases) {

@@ -21,6 +21,25 @@ describe("engine bad input gets a clear error", () => {
     expect(() => parseEngineConfig({ rpcUrl: "not a url" })).to.throw(ConfigError, /rpcUrl: Invalid URL/);
   });
 
+  it("a lender list with an unknown lender or no lender at all is refused, naming the known ones", () => {
+    expect(() => parseEngineConfig({ lenders: ["MorphoBlue", "Compound"] })).to.throw(
+      ConfigError,
+      /lenders\.1: Invalid option: expected one of "UniswapV4"\|"MorphoBlue"\|"BalancerV2"\|"UniswapV3"\|"AaveV3"/,
+    );
+    expect(() => parseEngineConfig({ lenders: [] })).to.throw(ConfigError, /an empty list would borrow from no one/);
+    expect(parseEngineConfig({ lenders: ["MorphoBlue"] }).lenders).to.deep.equal(["MorphoBlue"]);
+  });
+
+  it("a pool list takes addresses and Uniswap V4 PoolIds, and refuses anything else", () => {
+    const poolId = `0x${"ab".repeat(32)}`;
+    const address = `0x${"cd".repeat(20)}`;
+    expect(parseEngineConfig({ poolDenylist: [address, poolId] }).poolDenylist).to.deep.equal([address, poolId]);
+    expect(() => parseEngineConfig({ poolAllowlist: [`0x${"ab".repeat(31)}`] })).to.throw(
+      ConfigError,
+      /poolAllowlist\.0: must be a pool's 0x-prefixed 20-byte address or a Uniswap V4 pool's 32-byte PoolId/,
+    );
+  });
+
   it("a configuration file that is missing or not JSON is refused", () => {
     expect(() => loadEngineConfig("/nonexistent/engine.json", {})).to.throw(
       ConfigError,

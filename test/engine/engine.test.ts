@@ -96,6 +96,45 @@ describe("the engine on the replica", () => {
     expect(rows.map((r) => r.lender)).to.not.include("UniswapV4");
   });
 
+  it("borrows only from the lenders the configuration names, and only through the pools it allows", async () => {
+    const f = await loadExecutor();
+    // The V4 pools only, named by PoolId, and Morpho Blue only.
+    const v4 = f.replica.uniswapV4.pools.map((p) => p.id);
+    const { service, records } = await serviceFor(f, true, {
+      config: { lenders: ["MorphoBlue"], poolAllowlist: v4 },
+    });
+    await service.start();
+    await dislocate(
+      f.replica,
+      findPool(f.replica, "uniswapV4", "WETH", "USDC", 500),
+      f.trader,
+      "WETH",
+      parseUnits("60", 18),
+    );
+    await service.settle();
+    const rows = records.all().filter((r) => r.status === "succeeded");
+    expect(rows.length).to.be.greaterThan(0);
+    for (const row of rows) {
+      expect(row.lender, row.cycle).to.equal("MorphoBlue");
+      expect(row.realisedProfit, row.cycle).to.equal(row.expectedProfit);
+      for (const pool of (row.route ?? "").split(",")) expect(v4, row.cycle).to.include(pool);
+    }
+    // Changed live, the next trade borrows from the PoolManager.
+    service.updateConfig({ lenders: ["UniswapV4"] }, { from: "test" });
+    const lastId = records.lastId();
+    await dislocate(
+      f.replica,
+      findPool(f.replica, "uniswapV4", "WETH", "DAI", 500),
+      f.trader,
+      "WETH",
+      parseUnits("40", 18),
+    );
+    await service.settle();
+    const next = records.list({ afterId: lastId }).filter((r) => r.status === "succeeded");
+    expect(next.length).to.be.greaterThan(0);
+    for (const row of next) expect(row.lender, row.cycle).to.equal("UniswapV4");
+  });
+
   it("borrows elsewhere what Morpho Blue holds too little of, and still realises exactly the estimate", async () => {
     const f = await loadExecutor();
     const [supplier] = await ethers.getSigners();

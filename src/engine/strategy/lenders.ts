@@ -27,6 +27,8 @@ export class Lenders {
     private readonly aTokens: Readonly<Record<string, Address | undefined>>,
     /** The Aave market's version: v3.5 and later round the flash-loan premium up. */
     private readonly aaveRules: "3.0" | "3.6" = "3.0",
+    /** The engine's configuration, read at each quote: its `lenders` may change while it runs. */
+    private readonly config: { readonly lenders?: readonly LenderName[] | undefined } = {},
   ) {}
 
   /** Reads Aave's premium and every lender's balance of each base token. */
@@ -118,6 +120,7 @@ export class Lenders {
         available: this.balances.get(`${aToken}:${token}`) ?? 0n,
       });
     }
-    return out.filter((q) => q.available > 0n);
+    const allowed = this.config.lenders;
+    return out.filter((q) => q.available > 0n && (allowed === undefined || allowed.includes(q.lender)));
   }
 }
