@@ -140,16 +140,14 @@ export const engineConfigSchema = z
     /** Never trade a cycle through any of these tokens (symbols). */
     tokenDenylist: z.array(z.string().min(1)).default([]),
     /** Trade only cycles whose pools are all in this list (addresses; PoolIds for V4); all pools when absent. */
-    poolAllowlist: z
-      .array(poolSchema)
-      .min(1, "an empty allowlist would trade nothing: leave the key out")
-      .optional(),
+    poolAllowlist: z.array(poolSchema).min(1, "an empty allowlist would trade nothing: leave the key out").optional(),
     /** Never trade a cycle through any of these pools (addresses; PoolIds for V4). */
     poolDenylist: z.array(poolSchema).default([]),
     /** Borrow only from these lenders; from every lender the address book names when absent. */
     lenders: z
       .array(z.enum(LENDER_NAMES))
-      .min(1, "an empty list would borrow from no one: leave the key out")
+      .min(1, "an empty list would borrow from no one: leave the key out (null over the API)")
+      .refine((list) => new Set(list).size === list.length, "names a lender twice")
       .optional(),
     /** Tip paid to the block producer. */
     priorityFeeGwei: z.number().finite().nonnegative().max(1e6).default(1),

@@ -13,7 +13,7 @@ import { LiquidationStrategy } from "./liquidations/strategy.js";
 import type { Logger } from "./log.js";
 import { OPEN_STATUSES, type Records } from "./record/records.js";
 import { Lenders } from "./strategy/lenders.js";
-import { cycleAllowed, unknownSymbols } from "./strategy/lists.js";
+import { cycleAllowed, lendersNotInBook, unknownSymbols } from "./strategy/lists.js";
 import { convert } from "./strategy/poolPrices.js";
 import { CandidatePricer, cheapestTradeGas } from "./strategy/pricing.js";
 import { type Estimate, RateGraph } from "./strategy/scan.js";
@@ -129,6 +129,12 @@ export class Engine {
     if (unknown.length > 0) {
       throw new ConfigError(`tokenAllowlist/tokenDenylist: unknown token(s) ${unknown.join(", ")}.`, {
         details: `Use the symbols of the address book: ${Object.values(deps.symbols).join(", ")}.`,
+      });
+    }
+    const absent = lendersNotInBook(deps.config, deps.book);
+    if (absent.length > 0) {
+      throw new ConfigError(`lenders: the ${deps.book.name} address book has no ${absent.join(", ")}.`, {
+        details: "Name only lenders the chain has, or leave the key out to borrow from every one it has.",
       });
     }
     this.market = new Market(

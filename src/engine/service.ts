@@ -14,7 +14,7 @@ import { type LocalSigner, Sender } from "./execute/sender.js";
 import { Tracker, type TradeOutcome } from "./execute/tracker.js";
 import { childLogger, type Logger } from "./log.js";
 import type { ChainIdentity, Records, TradeRecord } from "./record/records.js";
-import { unknownSymbols } from "./strategy/lists.js";
+import { lendersNotInBook, unknownSymbols } from "./strategy/lists.js";
 import type { MarketPool } from "./venues/pools.js";
 
 /** How often (in handled blocks) the operator's ETH is checked against the runway. */
@@ -545,6 +545,11 @@ export class EngineService {
     if (unknown.length > 0)
       throw new LiveConfigError(`Unknown token(s) ${unknown.join(", ")}.`, {
         details: `Use the symbols of the address book: ${Object.values(this.deps.symbols).join(", ")}.`,
+      });
+    const absent = lendersNotInBook(next, this.deps.book);
+    if (absent.length > 0)
+      throw new LiveConfigError(`lenders: the ${this.deps.book.name} address book has no ${absent.join(", ")}.`, {
+        details: "Nothing was changed.",
       });
     const changes: Record<string, { from: unknown; to: unknown }> = {};
     for (const key of LIVE_KEYS as readonly LiveKey[]) {

@@ -1,6 +1,9 @@
 import { expect } from "chai";
+import { arbitrum } from "../../src/addressBooks/arbitrum.js";
+import { mainnet } from "../../src/addressBooks/mainnet.js";
 import { chainIdOf, connectRpc, liveBook, NetworkError } from "../../src/engine/collect/network.js";
 import { ConfigError, loadEngineConfig, parseEngineConfig } from "../../src/engine/config.js";
+import { lendersNotInBook } from "../../src/engine/strategy/lists.js";
 import { ethers } from "../fixtures/replica.js";
 
 describe("engine bad input gets a clear error", () => {
@@ -28,6 +31,17 @@ describe("engine bad input gets a clear error", () => {
     );
     expect(() => parseEngineConfig({ lenders: [] })).to.throw(ConfigError, /an empty list would borrow from no one/);
     expect(parseEngineConfig({ lenders: ["MorphoBlue"] }).lenders).to.deep.equal(["MorphoBlue"]);
+  });
+
+  it("a lender named twice, or one the chain's address book lacks, is refused", () => {
+    expect(() => parseEngineConfig({ lenders: ["MorphoBlue", "MorphoBlue"] })).to.throw(
+      ConfigError,
+      /lenders: names a lender twice/,
+    );
+    const lenders = parseEngineConfig({ lenders: ["UniswapV4", "MorphoBlue", "UniswapV3", "AaveV3"] });
+    expect(lendersNotInBook(lenders, mainnet)).to.deep.equal([]);
+    // Arbitrum's book has neither the V4 PoolManager nor Morpho Blue.
+    expect(lendersNotInBook(lenders, arbitrum)).to.deep.equal(["UniswapV4", "MorphoBlue"]);
   });
 
   it("a pool list takes addresses and Uniswap V4 PoolIds, and refuses anything else", () => {

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { parseUnits, type Signer, ZeroAddress } from "ethers";
 import type { Address } from "../../src/addressBook.js";
 import { ConfigError } from "../../src/engine/config.js";
+import { GAS_BASE } from "../../src/engine/strategy/pricing.js";
 import { type MarketPool, poolTokens } from "../../src/engine/venues/pools.js";
 import type { AnyContract } from "../../src/replica/deploy.js";
 import { dislocate, findPool } from "../../src/replica/market.js";
@@ -282,6 +283,31 @@ describe("the engine on the replica", () => {
       .filter((r) => r.status === "succeeded")
       .some((r) => r.amountIn > (cap[r.token] as bigint));
     expect(largest).to.equal(true);
+  });
+
+  it("prices at the snapshot's gas, but sends only what still pays at the node's estimate, with the floor raised to it", async () => {
+    // Every lender priced as if it cost no gas of its own: the node's estimate is then about
+    // twice what a trade was priced at, and the check after the estimate is what decides.
+    const saved = { ...GAS_BASE };
+    for (const lender of Object.keys(GAS_BASE)) GAS_BASE[lender] = 1n;
+    try {
+      const { records } = await afterOneDislocation(true);
+      const rows = records.all();
+      const refused = rows.filter((r) =>
+        /^unprofitable at the estimated gas \(\d+ gas, priced at \d+\)$/.test(r.reason ?? ""),
+      );
+      expect(refused.length, "trades priced in but out at the estimate").to.be.greaterThan(0);
+      for (const row of refused) expect(row.status).to.equal("filtered");
+      const landed = rows.filter((r) => r.status === "succeeded");
+      expect(landed.length).to.be.greaterThan(0);
+      for (const row of landed) {
+        expect(row.realisedProfit, row.cycle).to.equal(row.expectedProfit);
+        // What landed paid for its gas.
+        expect(row.realisedProfitUsd6 ?? 0n, row.cycle).to.be.greaterThan(row.gasPaidUsd6 ?? 0n);
+      }
+    } finally {
+      Object.assign(GAS_BASE, saved);
+    }
   });
 
   it("records a cycle no size can make pay, with the reason, and sends nothing", async () => {

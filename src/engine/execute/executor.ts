@@ -115,8 +115,9 @@ export class TradeExecutor {
     };
     const loan = encodeLoan(c.quote.lender, c.cycle.token, c.sizing.amountIn, c.quote.uniswapV3);
     const route = encodeRoute(c.cycle.hops.map((h) => routeHop(h.pool, h.tokenOut)));
-    return (await this.run(base, c.net, c.netUsd, (floor) => ({ method: "execute", args: [loan, floor, route] })))
-      .outcome;
+    return (
+      await this.run(base, c.net, c.netUsd, c.gasUnits, (floor) => ({ method: "execute", args: [loan, floor, route] }))
+    ).outcome;
   }
 
   /**
@@ -148,7 +149,7 @@ export class TradeExecutor {
     const liquidation = encodeLiquidation(l.collateralAsset, l.user, l.debtToCoverArgument);
     // Collateral in the debt asset itself needs no sale: the executor takes an empty route.
     const route = path.length === 0 ? "0x" : encodeRoute(path.map((h) => routeHop(h.pool, h.tokenOut)));
-    return this.run(base, l.net, l.netUsd, (floor) => ({
+    return this.run(base, l.net, l.netUsd, l.gasUnits, (floor) => ({
       method: "liquidate",
       args: [loan, liquidation, floor, route],
     }));
@@ -159,6 +160,7 @@ export class TradeExecutor {
     base: Omit<NewTrade, "status" | "reason"> & { readonly tokenAddress: string },
     net: bigint,
     netUsd: bigint,
+    pricedGasUnits: bigint,
     callWith: (floor: bigint) => ExecutorCall,
   ): Promise<{ outcome: Outcome; id?: number }> {
     const { config, records, log, symbols, risk, sender, stats } = this.deps;
@@ -183,7 +185,7 @@ export class TradeExecutor {
     const id = records.add({ ...base, status: "detected", reason: null });
     // The floor is the gas the trade costs: a stale opportunity reverts instead of losing.
     const floor = base.gasCost > 0n ? base.gasCost : 1n;
-    const call = callWith(floor);
+    let call = callWith(floor);
     let simulated: bigint;
     try {
       simulated =
@@ -199,10 +201,11 @@ export class TradeExecutor {
       return { outcome: "failed", id };
     }
     stats.simulated += 1;
-    const data =
-      call.method === "execute"
-        ? this.executor.interface.encodeFunctionData("execute", call.args)
-        : this.executor.interface.encodeFunctionData("liquidate", call.args);
+    const encode = (c: ExecutorCall) =>
+      c.method === "execute"
+        ? this.executor.interface.encodeFunctionData("execute", c.args)
+        : this.executor.interface.encodeFunctionData("liquidate", c.args);
+    let data = encode(call);
     if (!config.live || sender === undefined) {
       records.update(id, { status: "dry_run", reason: `would send to ${this.deps.executor}; not sent (dry-run)` });
       log.info("dry_run", { ...base, id, simulatedProfit: simulated, to: this.deps.executor, data });
@@ -222,13 +225,12 @@ export class TradeExecutor {
       log.info("opportunity_filtered", { ...base, id, reason: why });
       return { outcome: "filtered", id };
     }
-    let gasLimit: bigint;
+    let estimate: bigint;
     try {
-      const estimate =
+      estimate =
         call.method === "execute"
           ? await this.executor.execute.estimateGas(...call.args)
           : await this.executor.liquidate.estimateGas(...call.args);
-      gasLimit = (estimate * 12n) / 10n;
     } catch (error) {
       if (this.isTransport(error)) throw error;
       const why = `gas estimate failed: ${this.describeRevert(error)}`;
@@ -237,6 +239,23 @@ export class TradeExecutor {
       risk.fail("estimate_failed");
       log.warn("send_failed", { ...base, id, reason: why });
       return { outcome: "failed", id };
+    }
+    const gasLimit = (estimate * 12n) / 10n;
+    // The trade was priced at a gas figure from the snapshot; the node's estimate for this exact
+    // call is closer. At that gas the profit must still pay for it, and the on-chain floor rises
+    // to it, so that a trade landing later than simulated reverts instead of losing.
+    const estimatedCost =
+      pricedGasUnits > 0n ? (base.gasCost * estimate + pricedGasUnits - 1n) / pricedGasUnits : base.gasCost;
+    if (simulated < estimatedCost) {
+      const why = `unprofitable at the estimated gas (${estimate} gas, priced at ${pricedGasUnits})`;
+      this.countFiltered("unprofitable at the estimated gas");
+      records.update(id, { status: "filtered", reason: why });
+      log.info("opportunity_filtered", { ...base, id, reason: why });
+      return { outcome: "filtered", id };
+    }
+    if (estimatedCost > floor) {
+      call = callWith(estimatedCost);
+      data = encode(call);
     }
     const tip = toUnits(config.priorityFeeGwei, 9);
     this.deps.onSignedReady?.();

@@ -43,6 +43,8 @@ export interface LiquidationCandidate {
    */
   readonly debtToCoverArgument: bigint;
   readonly quote: LenderQuote;
+  /** The gas the liquidation is priced at, before simulation. */
+  readonly gasUnits: bigint;
   readonly gasCostInToken: bigint;
   /** `sizing.profit − gasCostInToken`, in the debt asset. */
   readonly net: bigint;
@@ -275,6 +277,7 @@ export class LiquidationStrategy {
             loanAmount,
             debtToCoverArgument,
             quote,
+            gasUnits,
             gasCostInToken,
             net,
             netUsd,

@@ -1,4 +1,5 @@
-import type { Address } from "../../addressBook.js";
+import type { Address, AddressBook } from "../../addressBook.js";
+import type { LenderName } from "../../executor/route.js";
 import type { EngineConfig } from "../config.js";
 import type { Cycle } from "./cycles.js";
 
@@ -29,4 +30,16 @@ export function cycleAllowed(cycle: Cycle, lists: TradeLists, symbols: Readonly<
 export function unknownSymbols(lists: TradeLists, symbols: Readonly<Record<Address, string>>): string[] {
   const known = Object.values(symbols);
   return [...(lists.tokenAllowlist ?? []), ...lists.tokenDenylist].filter((s) => !known.includes(s));
+}
+
+/** Lenders the `lenders` list names that the address book lacks (they could never lend). */
+export function lendersNotInBook(config: Pick<EngineConfig, "lenders">, book: AddressBook): LenderName[] {
+  const present: Record<LenderName, boolean> = {
+    UniswapV4: book.uniswapV4 !== undefined,
+    MorphoBlue: book.morphoBlue !== undefined,
+    BalancerV2: book.balancerV2 !== undefined,
+    UniswapV3: true,
+    AaveV3: book.aaveV3 !== undefined,
+  };
+  return (config.lenders ?? []).filter((lender) => !present[lender]);
 }

@@ -104,7 +104,8 @@ export class CandidatePricer {
           this.deps.usd.toUsd6(cycle.token, net) ??
           valueIn(pools, cycle.token, book.tokens.USDC, book.tokens.WETH, net) ??
           net;
-        if (best === undefined || netUsd > best.netUsd) best = { cycle, quote, sizing, gasCostInToken, net, netUsd };
+        if (best === undefined || netUsd > best.netUsd)
+          best = { cycle, quote, sizing, gasUnits, gasCostInToken, net, netUsd };
       }
       if (!sized)
         this.drop(
