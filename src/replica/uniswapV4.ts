@@ -61,9 +61,8 @@ export interface ReplicaV4Dex {
 /**
  * Deploys Uniswap V4 from the packages' compiled bytecode: the PoolManager (v4-core), StateView
  * and V4Quoter (v4-periphery), and v4-core's own liquidity and swap routers. Positions are added
- * through PoolModifyLiquidityTest rather than the PositionManager: the PositionManager in
- * v4-periphery's `foundry-out` is 25,251 bytes, over EIP-170's limit, and the replica keeps that
- * limit because the executor must fit it. Each pool is initialised at the reference price with
+ * through PoolModifyLiquidityTest rather than the PositionManager, which pulls tokens through
+ * Permit2, whose bytecode the packages ship only inside a Foundry test helper. Each pool is initialised at the reference price with
  * positions over several tick ranges, so that swaps cross initialised ticks.
  */
 export async function deployUniswapV4(

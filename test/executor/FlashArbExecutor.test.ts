@@ -418,6 +418,30 @@ describe("FlashArbExecutor roles", () => {
       );
     });
 
+    it("runs V4 loans and V4 hops back to back in one transaction: no flag of one execute leaks into the next", async () => {
+      const f = await loadExecutor();
+      await dislocateWethMarkets(f);
+      const batch = (await ethers.deployContract("BatchOperator")) as unknown as AnyContract;
+      await (await f.executor.getFunction("setOperator")(await batch.getAddress(), true)).wait();
+      const route = encodeRoute(ROUTES["v4-v2"]?.(f.replica) ?? []);
+      const amount = parseUnits("0.5", 18);
+      // A V4 hop unlocking the manager for itself, then inside a V4 loan's unlock, and so on: a
+      // flag left set by one would make the next take the wrong path and revert.
+      const lenders = ["BalancerV2", "UniswapV4", "MorphoBlue", "UniswapV4", "BalancerV2"] as const;
+      const calls = lenders.map((lender) =>
+        f.executor.interface.encodeFunctionData("execute", [
+          encodeLoan(lender, f.replica.tokenAddresses.WETH, amount),
+          0n,
+          route,
+        ]),
+      );
+      const receipt = await (await batch.getFunction("run")(f.executorAddress, calls)).wait();
+      const executed = receipt.logs
+        .map((log: { topics: string[]; data: string }) => f.executor.interface.parseLog(log as never))
+        .filter((parsed: { name: string } | null) => parsed?.name === "ArbitrageExecuted");
+      expect(executed.map((e: { args: { lender: bigint } }) => e.args.lender)).to.deep.equal([1n, 4n, 3n, 4n, 1n]);
+    });
+
     it("ignores junk in the route's padding and after the calldata: the entry's checks read only the route", async () => {
       // The route then runs from the loan data the lender hands back, which the executor built;
       // a liquidation's position follows the route there (tested in liquidate.test.ts).

@@ -287,6 +287,71 @@ describe("hops", () => {
       return key;
     }
 
+    it("a V4 pool that runs out of liquidity fills partly: the manager is paid what the swap took, the rest stays", async () => {
+      const f = await loadExecutor();
+      const [deployer] = await ethers.getSigners();
+      const me = await (deployer as Signer).getAddress();
+      const { WETH, DAI } = f.replica.tokenAddresses;
+      // A hookless WETH/DAI 0.3% pool at 1 WETH = 3,969 DAI holding only 1,000 DAI, below the price
+      // (the side a WETH sale moves it to).
+      const wethIs0 = BigInt(WETH) < BigInt(DAI);
+      const key: V4PoolKey = {
+        currency0: wethIs0 ? WETH : DAI,
+        currency1: wethIs0 ? DAI : WETH,
+        fee: 3000,
+        tickSpacing: 60,
+        hooks: "0x0000000000000000000000000000000000000000",
+      };
+      const sqrtPriceX96 = wethIs0 ? (1n << 96n) * 63n : (1n << 96n) / 63n;
+      const manager = f.replica.uniswapV4.poolManager.connect(deployer as Signer) as AnyContract;
+      await (await manager.getFunction("initialize")(key, sqrtPriceX96)).wait();
+      const tick = Math.round(Math.log(wethIs0 ? 63 * 63 : 1 / (63 * 63)) / Math.log(1.0001));
+      const [tickLower, tickUpper] = wethIs0
+        ? [Math.floor((tick - 600) / 60) * 60, Math.floor((tick - 60) / 60) * 60]
+        : [Math.ceil((tick + 60) / 60) * 60, Math.ceil((tick + 600) / 60) * 60];
+      const liquidity = liquidityForAmounts(
+        sqrtPriceX96,
+        tickLower,
+        tickUpper,
+        parseUnits("1000", 18),
+        parseUnits("1000", 18),
+      );
+      await fund(f.replica.tokens, "DAI", deployer as Signer, me, parseUnits("2000", 18));
+      await (
+        await f.replica.tokens.DAI.connect(deployer as Signer).getFunction("approve")(
+          await f.replica.uniswapV4.liquidityRouter.getAddress(),
+          MaxUint256,
+        )
+      ).wait();
+      const router = f.replica.uniswapV4.liquidityRouter.connect(deployer as Signer) as AnyContract;
+      await (
+        await router.getFunction(
+          "modifyLiquidity((address,address,uint24,int24,address),(int24,int24,int256,bytes32),bytes)",
+        )(key, { tickLower, tickUpper, liquidityDelta: liquidity, salt: `0x${"00".repeat(32)}` }, "0x")
+      ).wait();
+      const route = encodeRoute([
+        { kind: "UniswapV4", tokenOut: DAI, fee: 3000, tickSpacing: 60 },
+        { kind: "UniswapV2", factoryIndex: v2DexIndex("uniswapV2"), tokenOut: WETH, feePips: 3000 },
+      ]);
+      const loan = parseUnits("10", 18);
+      const managerBefore = await balanceOf(f, "WETH", f.replica.book.uniswapV4.poolManager);
+      const executorBefore = await balanceOf(f, "WETH", f.executorAddress);
+      const receipt = await (await execute(f, encodeLoan("MorphoBlue", WETH, loan), route)).wait();
+      // The pool took a fraction of the WETH; the executor paid exactly that and kept the rest,
+      // which went back to the lender with the repayment.
+      const swap = receipt.logs
+        .map((l: { topics: string[]; data: string }) => f.replica.uniswapV4.poolManager.interface.parseLog(l as never))
+        .find((p: { name: string } | null) => p?.name === "Swap");
+      const taken = -(wethIs0 ? (swap?.args.amount0 as bigint) : (swap?.args.amount1 as bigint));
+      expect(taken).to.be.greaterThan(0n).and.lessThan(loan);
+      expect((await balanceOf(f, "WETH", f.replica.book.uniswapV4.poolManager)) - managerBefore).to.equal(taken);
+      const executed = receipt.logs
+        .map((l: { topics: string[]; data: string }) => f.executor.interface.parseLog(l as never))
+        .find((p: { name: string } | null) => p?.name === "ArbitrageExecuted");
+      expect((await balanceOf(f, "WETH", f.executorAddress)) - executorBefore).to.equal(executed?.args.profit);
+      expect(executed?.args.profit as bigint).to.be.greaterThan(0n);
+    });
+
     it("a fee-on-transfer token into a V4 hop: the unlock reverts with CurrencyNotSettled, nothing held is spent", async () => {
       const f = await loadExecutor();
       const key = await fotWethV4Pool(f);

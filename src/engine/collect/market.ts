@@ -211,8 +211,18 @@ export class Market {
     const own = [...this.pools.values()].filter((p) => p.kind !== "uniswapV4").map((p) => p.address);
     const watched = [...own];
     if (this.balancerVault !== undefined && this.byPoolId.size > 0) watched.push(this.balancerVault);
-    if (this.uniswapV4 !== undefined && this.byV4PoolId.size > 0) watched.push(this.uniswapV4.poolManager);
     const logs = await this.provider.getLogs({ address: watched, fromBlock, toBlock });
+    // The PoolManager logs every V4 pool's events and every ERC-6909 transfer: only the four
+    // events that change a watched pool are asked for, by topic, in a query of their own.
+    if (this.uniswapV4 !== undefined && this.byV4PoolId.size > 0)
+      logs.push(
+        ...(await this.provider.getLogs({
+          address: this.uniswapV4.poolManager,
+          topics: [V4_TOPICS, [...this.byV4PoolId.keys()]],
+          fromBlock,
+          toBlock,
+        })),
+      );
     const byLower = new Map(own.map((a) => [a.toLowerCase(), a]));
     const vault = this.balancerVault?.toLowerCase();
     const poolManager = this.uniswapV4?.poolManager.toLowerCase();

@@ -250,6 +250,13 @@ export class LiquidationStrategy {
         if (sized === undefined) continue;
         const { loanAmount, debtToCoverArgument, sizing } = this.wholeDebtMargin(opportunity, sized, quote);
         if (loanAmount > quote.available || sizing.profit <= 0n) continue;
+        // A lender that must hold more than the loan (the PoolManager, when the sale's last pool
+        // is one of its own): the loan and the sale's proceeds at once. Not shrunk: skipped.
+        if (
+          quote.needs !== undefined &&
+          quote.needs({ amountIn: loanAmount, amountOut: sizing.proceeds }) > quote.available
+        )
+          continue;
         const gasUnits = (LIQUIDATION_GAS_BASE[quote.lender] ?? 500_000n) + GAS_PER_HOP * BigInt(path.length);
         const gasWei = gasUnits * gasPrice;
         // Gas in the debt asset through a WETH pool, else through the oracle's dollar prices.

@@ -12,6 +12,12 @@ export interface LenderQuote {
   readonly lender: LenderName;
   readonly fee: (amount: bigint) => bigint;
   readonly available: bigint;
+  /**
+   * What the lender must hold for a trade of this size, where that is more than the loan: the
+   * PoolManager lends from the balance its V4 pools also pay out of, so a cycle ending in a V4
+   * pool needs the loan and that pool's payout of the same token at once. Absent: the loan.
+   */
+  readonly needs?: (sizing: { readonly amountIn: bigint; readonly amountOut: bigint }) => bigint;
   /** For a Uniswap V3 flash: the lending pool's other token and fee tier. */
   readonly uniswapV3?: { readonly pairToken: Address; readonly fee: number; readonly pool: Address };
 }
@@ -87,8 +93,25 @@ export class Lenders {
     if (morpho !== undefined)
       out.push({ lender: "MorphoBlue", fee: () => 0n, available: this.balances.get(`${morpho}:${token}`) ?? 0n });
     const poolManager = this.book.uniswapV4?.poolManager;
-    if (poolManager !== undefined)
-      out.push({ lender: "UniswapV4", fee: () => 0n, available: this.balances.get(`${poolManager}:${token}`) ?? 0n });
+    if (poolManager !== undefined) {
+      // Inside the loan's unlock the manager first sends the loan; a first hop through a V4 pool
+      // pays it straight back (settled), and a last hop through one is paid out of the same
+      // balance before the loan is repaid.
+      const first = cycle.hops[0];
+      const firstV4 = first?.pool.kind === "uniswapV4" && first.tokenIn === token;
+      const lastV4 = cycle.hops[cycle.hops.length - 1]?.pool.kind === "uniswapV4";
+      out.push({
+        lender: "UniswapV4",
+        fee: () => 0n,
+        available: this.balances.get(`${poolManager}:${token}`) ?? 0n,
+        ...(lastV4
+          ? {
+              needs: (s: { amountIn: bigint; amountOut: bigint }) =>
+                firstV4 ? (s.amountIn > s.amountOut ? s.amountIn : s.amountOut) : s.amountIn + s.amountOut,
+            }
+          : {}),
+      });
+    }
     const used = new Set(cycle.hops.map((h) => h.pool.address));
     const flash = v3Pools
       .filter((p) => p.kind === "uniswapV3" && !used.has(p.address) && (p.token0 === token || p.token1 === token))

@@ -8,9 +8,9 @@ import type { Records } from "../record/records.js";
 import { type MarketPool, poolName } from "../venues/pools.js";
 import type { Candidate } from "./candidate.js";
 import type { Cycle } from "./cycles.js";
-import type { Lenders } from "./lenders.js";
+import type { LenderQuote, Lenders } from "./lenders.js";
 import { convert, valueIn } from "./poolPrices.js";
-import { sizeCycle } from "./size.js";
+import { type Sizing, sizeCycle } from "./size.js";
 
 /** Gas a trade costs, by lender, plus per hop: only to price candidates before simulation. */
 export const GAS_BASE: Record<string, bigint> = {
@@ -37,6 +37,31 @@ export function cheapestTradeGas(book: AddressBook): bigint {
   ];
   const bases = present.map((lender) => GAS_BASE[lender] as bigint).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return (bases[0] as bigint) + 2n * GAS_PER_HOP;
+}
+
+/**
+ * The cycle sized exactly for one lender: up to what it holds and `maxLoan`; for a lender that
+ * must hold more than the loan (`LenderQuote.needs`), the largest size whose need fits what it
+ * holds, by bisection on the loan (the need grows with the loan); none fits: undefined.
+ */
+export function sizeForLender(cycle: Cycle, quote: LenderQuote, maxLoan: bigint): Sizing | undefined {
+  const cap = quote.available < maxLoan ? quote.available : maxLoan;
+  const sizing = sizeCycle(cycle, cap, quote.fee);
+  const needs = quote.needs;
+  if (sizing === undefined || needs === undefined || needs(sizing) <= quote.available) return sizing;
+  let fits: Sizing | undefined;
+  let lo = 0n;
+  let hi = sizing.amountIn;
+  // Each round halves the range; 128 rounds cover any uint128 amount.
+  for (let round = 0; round < 128 && hi - lo > 1n; round++) {
+    const mid = (lo + hi) / 2n;
+    const tried = sizeCycle(cycle, mid, quote.fee);
+    if (tried !== undefined && needs(tried) <= quote.available) {
+      fits = tried;
+      lo = mid;
+    } else hi = mid;
+  }
+  return fits;
 }
 
 /** What pricing reads: the collector's pools, lenders and oracle, and where drops are recorded. */
@@ -93,8 +118,7 @@ export class CandidatePricer {
       let sized = false;
       for (const quote of quotes) {
         // biome-ignore lint/complexity/useMathMinMax: Math.min does not take bigints.
-        const cap = quote.available < maxLoan ? quote.available : maxLoan;
-        const sizing = sizeCycle(cycle, cap, quote.fee);
+        const sizing = sizeForLender(cycle, quote, maxLoan);
         if (sizing === undefined) continue;
         sized = true;
         const gasUnits = (GAS_BASE[quote.lender] ?? 200_000n) + GAS_PER_HOP * BigInt(cycle.hops.length);

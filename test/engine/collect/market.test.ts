@@ -173,6 +173,19 @@ describe("the market reads Uniswap V4 pools through StateView and keeps them cur
     await expectQuotesMatch(replica, engine, pool);
   });
 
+  it("a protocol fee the market missed is found by the periodic check, which compares fees too", async () => {
+    const replica = await loadReplica();
+    const market = await replicaMarket(replica);
+    const [owner] = await ethers.getSigners();
+    const pool = replica.uniswapV4.pools[0];
+    if (owner === undefined || pool === undefined) throw new Error("no owner or pool");
+    // Set on the chain, and never read by the market: no event is handed to it.
+    await setV4ProtocolFee(replica, owner, pool, 100, 200);
+    expect(await market.verify()).to.deep.equal([pool.id]);
+    // Read again by the check itself: nothing is left to find.
+    expect(await market.verify()).to.deep.equal([]);
+  });
+
   it("refuses V4 pools without the PoolManager's and StateView's addresses", async () => {
     const replica = await loadReplica();
     const pools = replicaMarketPools(replica.pools, replica.tokenAddresses, replica.book);
