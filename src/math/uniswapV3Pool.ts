@@ -1,4 +1,4 @@
-import { computeSwapStep } from "./swapMath.js";
+import { computeSwapStep, type SwapStep } from "./swapMath.js";
 import {
   getSqrtRatioAtTick,
   getTickAtSqrtRatio,
@@ -107,8 +107,32 @@ export function swapExactInput(
   /** Whether to compute the tick the swap ends on; sizing needs only the amounts. */
   withTick = true,
 ): UniswapV3SwapResult {
+  return swapLoop(pool, zeroForOne, amountIn, BigInt(pool.fee), computeSwapStep, withTick);
+}
+
+/** One step of a swap between two prices, as a SwapMath.computeSwapStep port computes it. */
+export type SwapStepFunction = (
+  sqrtPriceCurrentX96: bigint,
+  sqrtPriceTargetX96: bigint,
+  liquidity: bigint,
+  amountRemaining: bigint,
+  feePips: bigint,
+) => SwapStep;
+
+/**
+ * The concentrated-liquidity swap loop for an exact input with no price limit, shared by Uniswap
+ * V3's pool and V4's `Pool.swap` (the same bitmap walk, word by word, and the same tick
+ * crossings); each passes its own SwapMath step and the fee it charges.
+ */
+export function swapLoop(
+  pool: Omit<UniswapV3PoolState, "fee">,
+  zeroForOne: boolean,
+  amountIn: bigint,
+  fee: bigint,
+  computeStep: SwapStepFunction,
+  withTick: boolean,
+): UniswapV3SwapResult {
   const limit = zeroForOne ? MIN_SQRT_RATIO + 1n : MAX_SQRT_RATIO - 1n;
-  const fee = BigInt(pool.fee);
   let remaining = amountIn;
   let amountOut = 0n;
   let sqrtPriceX96 = pool.sqrtPriceX96;
@@ -122,7 +146,7 @@ export function swapExactInput(
     else if (next > MAX_TICK) next = MAX_TICK;
     const sqrtPriceNext = getSqrtRatioAtTick(next);
     const target = (zeroForOne ? sqrtPriceNext < limit : sqrtPriceNext > limit) ? limit : sqrtPriceNext;
-    const step = computeSwapStep(sqrtPriceX96, target, liquidity, remaining, fee);
+    const step = computeStep(sqrtPriceX96, target, liquidity, remaining, fee);
     sqrtPriceX96 = step.sqrtRatioNextX96;
     remaining -= step.amountIn + step.feeAmount;
     amountOut += step.amountOut;

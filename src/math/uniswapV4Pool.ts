@@ -1,19 +1,7 @@
 import { mulDiv, mulDivRoundingUp } from "./fullMath.js";
 import { getAmount0Delta, getAmount1Delta, getNextSqrtPriceFromInput } from "./sqrtPriceMath.js";
 import type { SwapStep } from "./swapMath.js";
-import {
-  getSqrtRatioAtTick,
-  getTickAtSqrtRatio,
-  MAX_SQRT_RATIO,
-  MAX_TICK,
-  MIN_SQRT_RATIO,
-  MIN_TICK,
-} from "./tickMath.js";
-import {
-  nextInitializedTickWithinOneWord,
-  type UniswapV3PoolState,
-  type UniswapV3SwapResult,
-} from "./uniswapV3Pool.js";
+import { swapLoop, type UniswapV3PoolState, type UniswapV3SwapResult } from "./uniswapV3Pool.js";
 
 /**
  * What a Uniswap V4 pool's swap depends on, read through StateView: V3's state, with slot0's
@@ -100,7 +88,7 @@ export function computeSwapStep(
  * `Pool.swap` for an exact input with no price limit (V4Quoter's and a router's limits: one
  * inside the extreme prices), step for step: what the PoolManager pays out for `amountIn` of
  * currency0 (`zeroForOne`) or currency1, to the wei, at the direction's swap fee (`swapFee`).
- * The loop is V3's: the same bitmap walk, word by word, the same tick crossings. The protocol's
+ * The loop is V3's (`swapLoop`), with V4's own step. The protocol's
  * share is taken out of the fee after each step, so it changes nothing the trader gets and is
  * not tracked here.
  */
@@ -111,36 +99,5 @@ export function swapExactInput(
   /** Whether to compute the tick the swap ends on; sizing needs only the amounts. */
   withTick = true,
 ): UniswapV3SwapResult {
-  const limit = zeroForOne ? MIN_SQRT_RATIO + 1n : MAX_SQRT_RATIO - 1n;
-  const fee = BigInt(swapFee(pool, zeroForOne));
-  let remaining = amountIn;
-  let amountOut = 0n;
-  let sqrtPriceX96 = pool.sqrtPriceX96;
-  let tick = pool.tick;
-  let liquidity = pool.liquidity;
-  let crossed = 0;
-  while (remaining !== 0n && sqrtPriceX96 !== limit) {
-    const start = sqrtPriceX96;
-    let { next, initialized } = nextInitializedTickWithinOneWord(pool.ticks, tick, pool.tickSpacing, zeroForOne);
-    if (next <= MIN_TICK) next = MIN_TICK;
-    if (next >= MAX_TICK) next = MAX_TICK;
-    const sqrtPriceNext = getSqrtRatioAtTick(next);
-    const target = (zeroForOne ? sqrtPriceNext < limit : sqrtPriceNext > limit) ? limit : sqrtPriceNext;
-    const step = computeSwapStep(sqrtPriceX96, target, liquidity, remaining, fee);
-    sqrtPriceX96 = step.sqrtRatioNextX96;
-    remaining -= step.amountIn + step.feeAmount;
-    amountOut += step.amountOut;
-    if (sqrtPriceX96 === sqrtPriceNext) {
-      if (initialized) {
-        const net = pool.ticks.get(next) ?? 0n;
-        liquidity += zeroForOne ? -net : net;
-        crossed += 1;
-      }
-      tick = zeroForOne ? next - 1 : next;
-    } else if (sqrtPriceX96 !== start) {
-      // The swap ended inside this range (nothing remains), so the tick only describes the end state.
-      tick = withTick ? getTickAtSqrtRatio(sqrtPriceX96) : Number.NaN;
-    }
-  }
-  return { amountIn: amountIn - remaining, amountOut, sqrtPriceX96, tick, liquidity, initializedTicksCrossed: crossed };
+  return swapLoop(pool, zeroForOne, amountIn, BigInt(swapFee(pool, zeroForOne)), computeSwapStep, withTick);
 }
