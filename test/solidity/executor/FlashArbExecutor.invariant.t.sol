@@ -10,6 +10,35 @@ import {MintableERC20} from "../../../contracts/test/tokens/MintableERC20.sol";
 import {ExecutorTestBase, IUniswapV2FactoryLike, IUniswapV2PairLike} from "./ExecutorTestBase.sol";
 import {Test} from "../utils/Test.sol";
 
+/// @notice The PoolManager's pool creation, as this test uses it.
+interface IPoolManagerLike {
+    struct PoolKey {
+        address currency0;
+        address currency1;
+        uint24 fee;
+        int24 tickSpacing;
+        address hooks;
+    }
+
+    function initialize(PoolKey memory key, uint160 sqrtPriceX96) external returns (int24 tick);
+}
+
+/// @notice v4-core's PoolModifyLiquidityTest, as this test uses it.
+interface ILiquidityRouterLike {
+    struct ModifyLiquidityParams {
+        int24 tickLower;
+        int24 tickUpper;
+        int256 liquidityDelta;
+        bytes32 salt;
+    }
+
+    function modifyLiquidity(
+        IPoolManagerLike.PoolKey memory key,
+        ModifyLiquidityParams memory params,
+        bytes memory hookData
+    ) external payable returns (int256 delta);
+}
+
 /// @notice Drives the executor with an operator's trades (borrowing from Balancer, Morpho Blue or
 ///         the Uniswap V4 PoolManager), an owner's withdrawals, price moves, and an attacker who
 ///         calls callbacks, starts loans to the executor, and tries the operator's and owner's
@@ -129,6 +158,28 @@ contract ExecutorHandler is Test {
         } catch {}
     }
 
+    /// @dev WETH → USDC on Sushiswap, USDC → DAI in a Uniswap V4 pool, DAI → WETH on Uniswap.
+    bytes public v4Route;
+
+    /// @notice The route through a V4 pool, set once.
+    function setV4Route(bytes calldata route_) external {
+        require(v4Route.length == 0, "set once");
+        v4Route = route_;
+    }
+
+    /// @notice The operator trades through a V4 pool: its own unlock under Balancer and Morpho
+    ///         loans, the loan's unlock under a V4 loan.
+    function tradeThroughV4(uint256 amount, uint256 lenderSeed) external {
+        amount = bound(amount, 1e15, 20e18);
+        IFlashArbExecutor.Loan memory loan = _loan(amount);
+        loan.lender = _lender(lenderSeed);
+        vm.prank(operator);
+        try executor.execute(loan, 0, v4Route) returns (uint256 profit) {
+            ghostProfit += profit;
+            ++ghostTrades;
+        } catch {}
+    }
+
     function movePrice(uint256 wethIn) external {
         wethIn = bound(wethIn, 1e18, 50e18);
         weth.mint(uniPair, wethIn);
@@ -221,6 +272,8 @@ contract ExecutorHandler is Test {
 
 contract FlashArbExecutorInvariantTest is ExecutorTestBase {
     string internal constant POOL_MANAGER = "node_modules/@uniswap/v4-core/out/PoolManager.sol/PoolManager.json";
+    string internal constant LIQUIDITY_ROUTER =
+        "node_modules/@uniswap/v4-core/out/PoolModifyLiquidityTest.sol/PoolModifyLiquidityTest.json";
     /// @dev Morpho Blue as `npm run build` compiled it from its own sources.
     string internal constant MORPHO_BUILD = "cache/morpho-blue.json";
     uint256 internal constant LENDER_WETH = 10_000e18;
@@ -258,7 +311,45 @@ contract FlashArbExecutorInvariantTest is ExecutorTestBase {
         // Buy EVIL on Uniswap (index 0), sell it on Sushiswap (index 1).
         bytes memory evilRoute = abi.encodePacked(_v2Hop(0, address(evil), 3000, 0), _v2Hop(1, address(weth), 3000, 0));
         handler.setAttackerMarket(evil, evilRoute, poolManager);
+        handler.setV4Route(_v4Market());
         targetContract(address(handler));
+    }
+
+    /// @dev A DAI/WETH pair on Uniswap pricing WETH at 2,700 DAI, and a hookless USDC/DAI 0.01%
+    ///      V4 pool at one to one, full range: WETH sold on Sushiswap for USDC, turned into DAI in
+    ///      the V4 pool, buys more WETH back on Uniswap. Returns that route.
+    function _v4Market() private returns (bytes memory) {
+        MintableERC20 dai = new MintableERC20("Dai", "DAI", 18);
+        address daiPair = IUniswapV2FactoryLike(uniFactory).createPair(address(dai), address(weth));
+        dai.mint(daiPair, 2_700_000e18);
+        weth.mint(daiPair, 1_000e18);
+        IUniswapV2PairLike(daiPair).mint(address(this));
+        bool usdcIs0 = address(usdc) < address(dai);
+        IPoolManagerLike.PoolKey memory key = IPoolManagerLike.PoolKey(
+            usdcIs0 ? address(usdc) : address(dai), usdcIs0 ? address(dai) : address(usdc), 100, 1, address(0)
+        );
+        // One USDC (6 decimals) for one DAI (18): sqrt(10^12)·2^96, or its inverse.
+        uint160 oneToOne = usdcIs0 ? uint160(uint256(1e6) << 96) : uint160(uint256(1 << 96) / 1e6);
+        IPoolManagerLike(poolManager).initialize(key, oneToOne);
+        bytes memory routerCode = vm.parseJsonBytes(vm.readFile(LIQUIDITY_ROUTER), ".bytecode.object");
+        address router = _deploy(routerCode, abi.encode(poolManager));
+        usdc.mint(address(this), 3_100_000e6);
+        dai.mint(address(this), 3_100_000e18);
+        usdc.approve(router, type(uint256).max);
+        dai.approve(router, type(uint256).max);
+        // Full range; sqrt(3·10^12 · 3·10^24) of liquidity for $3,000,000 a side.
+        ILiquidityRouterLike(router).modifyLiquidity(
+            key, ILiquidityRouterLike.ModifyLiquidityParams(-887_272, 887_272, 3e18, bytes32(0)), ""
+        );
+        return abi.encodePacked(
+            _v2Hop(1, address(usdc), 3000, 0),
+            uint8(IFlashArbExecutor.HopKind.UniswapV4),
+            address(dai),
+            uint24(100),
+            uint24(1),
+            uint128(0),
+            _v2Hop(0, address(weth), 3000, 0)
+        );
     }
 
     /// @dev EVIL/WETH pairs on both V2 factories, EVIL 20% dearer on Sushiswap.
