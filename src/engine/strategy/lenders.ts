@@ -107,6 +107,7 @@ export class Lenders {
         ...(lastV4
           ? {
               needs: (s: { amountIn: bigint; amountOut: bigint }) =>
+                // biome-ignore lint/complexity/useMathMinMax: Math.max does not take bigints.
                 firstV4 ? (s.amountIn > s.amountOut ? s.amountIn : s.amountOut) : s.amountIn + s.amountOut,
             }
           : {}),

@@ -117,7 +117,6 @@ export class CandidatePricer {
       }
       let sized = false;
       for (const quote of quotes) {
-        // biome-ignore lint/complexity/useMathMinMax: Math.min does not take bigints.
         const sizing = sizeForLender(cycle, quote, maxLoan);
         if (sizing === undefined) continue;
         sized = true;
