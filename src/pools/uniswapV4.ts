@@ -90,6 +90,17 @@ export async function refreshUniswapV4Price(
   state: UniswapV4PoolState,
   blockTag?: number,
 ): Promise<UniswapV4PoolState> {
+  return { ...state, ...(await readPrice(provider, multicall3, stateViewAddress, poolId, blockTag)) };
+}
+
+/** Slot0 (price, tick, both fees) and the active liquidity, through StateView in one batch. */
+async function readPrice(
+  provider: Provider,
+  multicall3: Address,
+  stateViewAddress: Address,
+  poolId: `0x${string}`,
+  blockTag?: number,
+): Promise<Pick<UniswapV4PoolState, "sqrtPriceX96" | "tick" | "liquidity" | "lpFee" | "protocolFee">> {
   const [slot0, liquidity] = await multicall(
     provider,
     multicall3,
@@ -99,14 +110,9 @@ export async function refreshUniswapV4Price(
     ],
     blockTag,
   );
-  const { sqrtPriceX96, tick, protocolFee, lpFee } = decodeGetSlot0(slot0 as string);
   return {
-    ...state,
-    sqrtPriceX96,
-    tick,
+    ...decodeGetSlot0(slot0 as string),
     liquidity: stateView.decodeFunctionResult("getLiquidity", liquidity as string)[0] as bigint,
-    lpFee,
-    protocolFee,
   };
 }
 
@@ -132,16 +138,8 @@ export async function loadUniswapV4Pool(
   blockTag?: number,
 ): Promise<UniswapV4PoolState> {
   const stateViewAddress = v4.stateView;
-  const [slot0, liquidity] = await multicall(
-    provider,
-    multicall3,
-    [
-      { target: stateViewAddress, callData: encodeGetSlot0(poolId) },
-      { target: stateViewAddress, callData: stateView.encodeFunctionData("getLiquidity", [poolId]) },
-    ],
-    blockTag,
-  );
-  const { sqrtPriceX96, tick, protocolFee, lpFee } = decodeGetSlot0(slot0 as string);
+  const price = await readPrice(provider, multicall3, stateViewAddress, poolId, blockTag);
+  const { sqrtPriceX96, lpFee } = price;
   if (sqrtPriceX96 !== 0n && lpFee !== fee)
     throw new Error(`the pool's LP fee is ${lpFee}, not its key's ${fee}: a dynamic fee the engine cannot predict`);
   const minWord = Math.floor(Math.floor(MIN_TICK / tickSpacing) / 256);
@@ -184,13 +182,5 @@ export async function loadUniswapV4Pool(
   for (const [k, data] of tickData.entries()) {
     ticks.set(initialized[k] as number, stateView.decodeFunctionResult("getTickLiquidity", data)[1] as bigint);
   }
-  return {
-    sqrtPriceX96,
-    tick,
-    liquidity: stateView.decodeFunctionResult("getLiquidity", liquidity as string)[0] as bigint,
-    lpFee,
-    protocolFee,
-    tickSpacing,
-    ticks,
-  };
+  return { ...price, tickSpacing, ticks };
 }

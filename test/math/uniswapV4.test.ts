@@ -8,7 +8,6 @@ import {
   swapExactInput,
   swapFee,
 } from "../../src/math/uniswapV4Pool.js";
-import { loadUniswapV4Pool } from "../../src/pools/uniswapV4.js";
 import { protocolArtifact } from "../../src/replica/artifacts.js";
 import { findPool, swapExactIn } from "../../src/replica/market.js";
 import { amountForUsd } from "../../src/replica/prices.js";
@@ -16,7 +15,7 @@ import type { Replica } from "../../src/replica/replica.js";
 import { fund } from "../../src/replica/tokens.js";
 import type { ReplicaV4Pool } from "../../src/replica/uniswapV4.js";
 import { ethers, loadReplica, otherSigners } from "../fixtures/replica.js";
-import { quoteV4, setV4ProtocolFee, v4Pools } from "../fixtures/uniswapV4.js";
+import { loadV4, quoteV4, setV4ProtocolFee, v4Pools } from "../fixtures/uniswapV4.js";
 
 /** The replica's V4 pools (as `deployReplica` creates them): tokens and fee. */
 const REPLICA_V4_POOLS = [
@@ -30,14 +29,7 @@ const poolManager = new Interface(protocolArtifact("UniswapV4PoolManager").abi);
 
 /** The engine's view of `pool`, read through StateView. */
 function load(replica: Replica, pool: ReplicaV4Pool) {
-  return loadUniswapV4Pool(
-    ethers.provider,
-    replica.book.multicall3,
-    replica.book.uniswapV4,
-    pool.id,
-    pool.key.fee,
-    pool.key.tickSpacing,
-  );
+  return loadV4(ethers.provider, replica, pool);
 }
 
 /**

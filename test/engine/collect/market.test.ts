@@ -2,7 +2,6 @@ import { expect } from "chai";
 import { Market } from "../../../src/engine/collect/market.js";
 import { amountOut, poolName, routeHop } from "../../../src/engine/venues/pools.js";
 import type { UniswapV4Pool } from "../../../src/engine/venues/uniswapV4.js";
-import { loadUniswapV4Pool } from "../../../src/pools/uniswapV4.js";
 import type { AnyContract } from "../../../src/replica/deploy.js";
 import { swapExactIn } from "../../../src/replica/market.js";
 import { replicaMarketPools } from "../../../src/replica/marketPools.js";
@@ -11,7 +10,7 @@ import type { Replica } from "../../../src/replica/replica.js";
 import { fund } from "../../../src/replica/tokens.js";
 import { liquidityForAmounts, type ReplicaV4Pool } from "../../../src/replica/uniswapV4.js";
 import { ethers, loadReplica, otherSigners } from "../../fixtures/replica.js";
-import { quoteV4, setV4ProtocolFee, v4Pools } from "../../fixtures/uniswapV4.js";
+import { loadV4, quoteV4, setV4ProtocolFee, v4Pools } from "../../fixtures/uniswapV4.js";
 
 /** A market of every engine pool on the replica: V2, V3, V4 and Balancer together, read once. */
 async function replicaMarket(replica: Replica): Promise<Market> {
@@ -36,14 +35,7 @@ function marketPool(market: Market, pool: ReplicaV4Pool): UniswapV4Pool {
 
 /** The pool as StateView shows it now, read afresh. */
 function freshLoad(replica: Replica, pool: ReplicaV4Pool) {
-  return loadUniswapV4Pool(
-    ethers.provider,
-    replica.book.multicall3,
-    replica.book.uniswapV4,
-    pool.id,
-    pool.key.fee,
-    pool.key.tickSpacing,
-  );
+  return loadV4(ethers.provider, replica, pool);
 }
 
 /** Checks that the engine's output for a few amounts each way equals V4Quoter's. */
