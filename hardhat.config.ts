@@ -113,6 +113,14 @@ export default defineConfig({
       chainType: "l1",
       hardfork: "cancun",
     },
+    // The arena's chain (`npm run arena`) and the builder's tests: a first-in-first-out mempool,
+    // so the local builder decides each block's order; it turns automine off once deployed.
+    arena: {
+      type: "edr-simulated",
+      chainType: "l1",
+      hardfork: "cancun",
+      mining: { auto: true, mempool: { order: "fifo" } },
+    },
     // Ethereum mainnet forked at a pinned block. Only created when MAINNET_RPC_URL is set.
     mainnetFork: {
       type: "edr-simulated",

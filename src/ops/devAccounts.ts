@@ -22,3 +22,14 @@ export function devWallet(address: string, provider?: Provider): HDNodeWallet {
       "On the local node the operator must be a Hardhat account; elsewhere store its key with `npx hardhat keystore set OPERATOR_PRIVATE_KEY`.",
   });
 }
+
+/**
+ * The local node's account `index` (0–19) with its key: the arena's traders and searchers.
+ * @throws BaseError for an index the local node does not have.
+ */
+export function devAccount(index: number, provider?: Provider): HDNodeWallet {
+  if (!Number.isInteger(index) || index < 0 || index >= ACCOUNTS)
+    throw new BaseError(`The local node has accounts 0 to ${ACCOUNTS - 1}, not ${index}.`);
+  const wallet = HDNodeWallet.fromPhrase(HARDHAT_MNEMONIC, undefined, `m/44'/60'/0'/0/${index}`);
+  return provider === undefined ? wallet : wallet.connect(provider);
+}
