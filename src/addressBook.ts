@@ -88,6 +88,20 @@ export interface AddressBook {
   readonly uniswapV3: UniswapV3Deployment;
   readonly uniswapV4?: UniswapV4Deployment;
   readonly curve?: CurveDeployment;
+  /**
+   * How trades reach a block: `builders` (the chain has block builders taking private bundles:
+   * a failed bundle costs nothing) or `direct` (the sequencer's or the public mempool, where the
+   * floor and every hop minimum come from the simulation, less a tolerance).
+   */
+  readonly submission: "builders" | "direct";
+  /** The relays and builders bundles go to by default, where the chain has them. */
+  readonly relays?: readonly BookRelay[];
+}
+
+/** A relay or block builder's bundle endpoint. */
+export interface BookRelay {
+  readonly name: string;
+  readonly url: string;
 }
 
 /** A book with every venue the replica deploys: what tests and the local node work with. */
@@ -117,8 +131,13 @@ export function bookAddresses(book: AddressBook): ReadonlyArray<readonly [string
   const out: Array<readonly [string, string]> = [];
   const walk = (prefix: string, value: unknown): void => {
     if (typeof value === "string") {
-      if (!prefix.endsWith("initCodeHash") && !prefix.endsWith("name") && !prefix.includes("weightedPools"))
-        out.push([prefix, value]);
+      const notAnAddress =
+        prefix.endsWith("initCodeHash") ||
+        prefix.endsWith("name") ||
+        prefix.includes("weightedPools") ||
+        prefix === "submission" ||
+        prefix.startsWith("relays.");
+      if (!notAnAddress) out.push([prefix, value]);
     } else if (value !== null && typeof value === "object") {
       for (const [key, inner] of Object.entries(value)) walk(prefix === "" ? key : `${prefix}.${key}`, inner);
     }
@@ -158,6 +177,12 @@ export function validateAddressBook(book: AddressBook): void {
     problems.push("no lender: a book needs aaveV3 or balancerV2 (or both)");
   }
   if (!Number.isInteger(book.chainId) || book.chainId <= 0) problems.push(`chainId ${book.chainId} is not valid`);
+  if (book.submission !== "builders" && book.submission !== "direct")
+    problems.push(`submission ${String(book.submission)} is neither "builders" nor "direct"`);
+  if (book.submission === "builders" && (book.relays ?? []).length === 0)
+    problems.push("submission is builders, but no relays are listed");
+  for (const relay of book.relays ?? [])
+    if (!/^https:\/\//.test(relay.url)) problems.push(`relays.${relay.name}: ${relay.url} is not an https URL`);
   if (problems.length > 0) {
     throw new Error(`Address book "${book.name}" is invalid:\n  ${problems.join("\n  ")}`);
   }

@@ -12,6 +12,8 @@ export const arbitrum: AddressBook = {
     WBTC: "0x2f2a2543B76A4166549F7aaB2e75Bef0aefC5B0f",
   },
   multicall3: "0xcA11bde05977b3631167028862bE2a173976CA11",
+  // A sequencer orders transactions first come, first served: no builders to bid to.
+  submission: "direct",
   aaveV3: {
     poolAddressesProvider: "0xa97684ead0e402dC232d5A977953DF7ECBaB3CDb",
     pool: "0x794a61358D6845594F94dc1DB02A252b5b4814aD",

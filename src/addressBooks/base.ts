@@ -11,6 +11,8 @@ export const base: AddressBook = {
     DAI: "0x50c5725949A6F0c72E6C4a641F24049A917DB0Cb",
   },
   multicall3: "0xcA11bde05977b3631167028862bE2a173976CA11",
+  // A sequencer orders transactions by fee: no builders take bundles.
+  submission: "direct",
   aaveV3: {
     poolAddressesProvider: "0xe20fCBdBfFC4Dd138cE8b2E6FBb6CB49777ad64D",
     pool: "0xA238Dd80C259a72e81d7e4664a9801593F98d1c5",

@@ -12,6 +12,13 @@ export const mainnet: CompleteAddressBook = {
     WBTC: "0x2260FAC5E5542a773Aa44fBCfeDf7C193bc2C599",
   },
   multicall3: "0xcA11bde05977b3631167028862bE2a173976CA11",
+  submission: "builders",
+  // Bundle endpoints documented by each builder; every bundle goes to all of them at once.
+  relays: [
+    { name: "flashbots", url: "https://relay.flashbots.net" },
+    { name: "beaverbuild", url: "https://rpc.beaverbuild.org" },
+    { name: "titan", url: "https://rpc.titanbuilder.xyz" },
+  ],
   aaveV3: {
     poolAddressesProvider: "0x2f39d218133AFaB8F2B819B1066c7E434Ad94E9e",
     pool: "0x87870Bca3F3fD6335C3F4ce8392D69350B4fA4E2",

@@ -12,6 +12,8 @@ export const optimism: AddressBook = {
     WBTC: "0x68f180fcCe6836688e9084f035309E29Bf0A2095",
   },
   multicall3: "0xcA11bde05977b3631167028862bE2a173976CA11",
+  // A sequencer orders transactions by fee: no builders take bundles.
+  submission: "direct",
   aaveV3: {
     poolAddressesProvider: "0xa97684ead0e402dC232d5A977953DF7ECBaB3CDb",
     pool: "0x794a61358D6845594F94dc1DB02A252b5b4814aD",

@@ -12,6 +12,8 @@ export const polygon: AddressBook = {
     WBTC: "0x1BFD67037B42Cf73acF2047067bd4F2C47D9BfD6",
   },
   multicall3: "0xcA11bde05977b3631167028862bE2a173976CA11",
+  // No public bundle relay: transactions go to the mempool, protected by their minimums.
+  submission: "direct",
   aaveV3: {
     poolAddressesProvider: "0xa97684ead0e402dC232d5A977953DF7ECBaB3CDb",
     pool: "0x794a61358D6845594F94dc1DB02A252b5b4814aD",

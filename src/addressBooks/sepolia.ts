@@ -9,6 +9,8 @@ export const sepolia: AddressBook = {
     USDC: "0x1c7D4B196Cb0C7B01d743Fbc6116a902379C7238",
   },
   multicall3: "0xcA11bde05977b3631167028862bE2a173976CA11",
+  submission: "builders",
+  relays: [{ name: "flashbots", url: "https://relay-sepolia.flashbots.net" }],
   aaveV3: {
     poolAddressesProvider: "0x012bAC54348C0E635dCAc9D5FB99f06F24136C9A",
     pool: "0x6Ae43d3271ff6888e7Fc43Fd7321a503ff738951",

@@ -149,6 +149,24 @@ export const engineConfigSchema = z
       .min(1, "an empty list would borrow from no one: leave the key out (null over the API)")
       .refine((list) => new Set(list).size === list.length, "names a lender twice")
       .optional(),
+    /**
+     * How trades are sent: `bundle` (privately to `relays`, signed by the reputation key; a bundle
+     * that is not included costs nothing), `direct` (to the node, with the on-chain floor and every
+     * hop's minimum set from the simulation less `toleranceBps`), or `public` (to the node, the
+     * floor at the gas cost). The address book's choice when absent: `bundle` where the chain has
+     * builders, `direct` elsewhere.
+     */
+    submission: z.enum(["bundle", "direct", "public"]).optional(),
+    /** With `direct`: how far below the simulated profit and hop outputs the on-chain minimums are. */
+    toleranceBps: z.number().int().min(0).max(5_000).default(50),
+    /** With `bundle`: the relays and builders every bundle goes to at once; the address book's when absent. */
+    relays: z
+      .array(z.object({ name: z.string().min(1), url: httpUrl }).strict())
+      .min(1, "an empty list would send bundles nowhere: leave the key out")
+      .refine((list) => new Set(list.map((r) => r.name)).size === list.length, "names a relay twice")
+      .optional(),
+    /** With `bundle`: the environment variable holding the reputation key that signs requests to relays. */
+    reputationKeyEnv: envName.default("FLASH_ARB_REPUTATION_KEY"),
     /** Tip paid to the block producer. */
     priorityFeeGwei: z.number().finite().nonnegative().max(1e6).default(1),
     /** Risk guard: stop after this many failed transactions in a row. */

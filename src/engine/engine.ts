@@ -4,6 +4,7 @@ import { BlockCollector } from "./collect/blocks.js";
 import { Market } from "./collect/market.js";
 import { UsdPrices } from "./collect/oraclePrices.js";
 import { ConfigError, type EngineConfig, toUnits } from "./config.js";
+import type { BundleClient } from "./execute/bundleClient.js";
 import { TradeExecutor } from "./execute/executor.js";
 import type { RiskGuard } from "./execute/risk.js";
 import type { Sender } from "./execute/sender.js";
@@ -19,6 +20,11 @@ import { CandidatePricer, cheapestTradeGas } from "./strategy/pricing.js";
 import { type Estimate, RateGraph } from "./strategy/scan.js";
 import { disjointBest } from "./strategy/select.js";
 import type { MarketPool } from "./venues/pools.js";
+
+/** How trades are sent: the configuration's choice, or the address book's for its chain. */
+export function submissionOf(config: EngineConfig, book: AddressBook): "bundle" | "direct" | "public" {
+  return config.submission ?? (book.submission === "builders" ? "bundle" : "direct");
+}
 
 /** At most this many trades per block; cycles through a traded pool wait for the next block. */
 const MAX_TRADES_PER_BLOCK = 4;
@@ -64,6 +70,8 @@ export interface EngineDeps {
   readonly risk: RiskGuard;
   /** Signs and broadcasts trades; absent in dry-run, where nothing is ever sent. */
   readonly sender?: Sender;
+  /** Sends bundles to relays, when trades are submitted as bundles. */
+  readonly bundles?: BundleClient;
   /** Pools of trades in flight: no cycle through them is traded until those are mined. */
   readonly busyPools?: () => ReadonlySet<string>;
   /** Told of each trade broadcast (or possibly broadcast), with its record id. */
@@ -205,6 +213,8 @@ export class Engine {
       stats: this.stats,
       onSignedReady: () => this.markSignedReady(),
       onSent: deps.onSent,
+      submission: submissionOf(deps.config, deps.book),
+      bundles: deps.bundles,
     });
   }
 

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, renameSync } from "node:fs";
-import type { Provider } from "ethers";
+import { type Provider, Wallet } from "ethers";
 import { type AaveV3Deployment, type Address, type AddressBook, symbolsOf } from "../addressBook.js";
 import { BaseError } from "../errors.js";
 import { LOCAL_RECORD_PATH } from "../ops/deployment.js";
@@ -13,6 +13,7 @@ import { liveBook, NetworkError } from "./collect/network.js";
 import { publicUrl } from "./collect/publicUrl.js";
 import { ResilientRpcProvider, type RpcHealthEvent } from "./collect/rpc.js";
 import { ConfigError, type EngineConfig } from "./config.js";
+import { submissionOf } from "./engine.js";
 import type { LocalSigner } from "./execute/sender.js";
 import type { AaveRules } from "./liquidations/accountData.js";
 import { aaveMarketSource, KNOWN_POOL_REVISIONS, poolRevision } from "./liquidations/market.js";
@@ -141,6 +142,33 @@ export async function liquidationRules(provider: Provider, aave: AaveV3Deploymen
 }
 
 /**
+ * The key that signs requests to relays, when trades go as bundles: from the environment
+ * variable the configuration names; on a local chain a fresh one when it is unset (it holds
+ * nothing, and a local builder knows nobody's reputation).
+ */
+function reputationKey(config: EngineConfig, local: boolean, log: Logger): Wallet | undefined {
+  if (!config.live) return undefined;
+  const secret = process.env[config.reputationKeyEnv];
+  if (secret !== undefined && secret !== "") {
+    try {
+      return new Wallet(secret);
+    } catch (cause) {
+      throw new ConfigError(`${config.reputationKeyEnv} does not hold a private key.`, {
+        details: "Set it to a 32-byte hex private key of an account that holds nothing.",
+        cause,
+      });
+    }
+  }
+  if (!local) return undefined;
+  const fresh = Wallet.createRandom();
+  log.info("reputation_key", {
+    address: fresh.address,
+    note: `a fresh key for this run (${config.reputationKeyEnv} unset)`,
+  });
+  return new Wallet(fresh.privateKey);
+}
+
+/**
  * Resolves everything the service needs from the configuration: the RPC (with failover and
  * retries; RPC health changes are logged), the address book, the executor, the operator (its
  * key only when live), the pools (discovered from the book's factories), and the records.
@@ -203,11 +231,14 @@ export async function launch(options: LaunchOptions): Promise<ServiceDeps & { pr
       rules: await liquidationRules(provider, book.aaveV3, log),
     };
   }
+  const reputation =
+    submissionOf(config, book) === "bundle" ? reputationKey(config, local !== undefined, log) : undefined;
   return {
     provider,
     book,
     executor,
     operator,
+    ...(reputation === undefined ? {} : { reputation }),
     pools,
     baseTokens,
     symbols: symbolsOf(book),

@@ -6,8 +6,9 @@ import { assertSameChain, ChainReplacedError, chainIdentity } from "./collect/ch
 import { HeadSubscription } from "./collect/heads.js";
 import { RpcUnavailableError } from "./collect/rpc.js";
 import { ConfigError, type EngineConfig, LIVE_KEYS, type LiveKey, parseEngineConfig, toUnits } from "./config.js";
-import { Engine, type EngineDeps, type EngineStats } from "./engine.js";
+import { Engine, type EngineDeps, type EngineStats, submissionOf } from "./engine.js";
 import { EventBus } from "./events.js";
+import { BundleClient, type ReputationKey } from "./execute/bundleClient.js";
 import { GAS_PER_TRADE, type PreflightReport, preflight } from "./execute/preflight.js";
 import { RiskGuard, type RiskState } from "./execute/risk.js";
 import { type LocalSigner, Sender } from "./execute/sender.js";
@@ -41,6 +42,8 @@ export interface ServiceDeps {
   readonly config: EngineConfig;
   readonly records: Records;
   readonly log: Logger;
+  /** Signs requests to relays when trades go as bundles (never the operator's or owner's key). */
+  readonly reputation?: ReputationKey;
 }
 
 /** What a run did, from the records of this run (outcomes) and the stages' counters. */
@@ -124,6 +127,35 @@ export interface ControlOrigin {
   readonly from: string;
   /** What sent it, as it says (an HTTP user agent: the dashboard's browser, `flash-arb-mcp/…`). */
   readonly client?: string;
+}
+
+/**
+ * The relays' client for a service sending bundles.
+ * @throws ConfigError without a reputation key, with the operator's key as one, or without relays.
+ */
+function bundleClientFor(
+  config: EngineConfig,
+  book: AddressBook,
+  reputation: ReputationKey | undefined,
+  operator: string,
+): BundleClient {
+  if (reputation === undefined)
+    throw new ConfigError("submission is bundle, but no reputation key signs the requests to relays.", {
+      details: `Set ${config.reputationKeyEnv} to a key that holds nothing (relays know the searcher by it), or choose another submission.`,
+    });
+  if (reputation.address.toLowerCase() === operator.toLowerCase())
+    throw new ConfigError("The reputation key is the operator's key.", {
+      details: "Relays see the key that signs bundles: use a separate key that holds nothing.",
+    });
+  const relays = config.relays ?? book.relays ?? [];
+  try {
+    return new BundleClient(reputation, relays);
+  } catch (cause) {
+    throw new ConfigError(`relays: ${(cause as Error).message}`, {
+      details: `The ${book.name} address book lists none: set relays in the configuration.`,
+      cause,
+    });
+  }
 }
 
 /** A configuration change an operator asked for that cannot be made. */
@@ -217,6 +249,10 @@ export class EngineService {
       config.live && deps.operator.signer !== undefined
         ? new Sender(deps.operator.signer, deps.provider, chainId, records)
         : undefined;
+    const bundles =
+      this.sender !== undefined && submissionOf(config, deps.book) === "bundle"
+        ? bundleClientFor(config, deps.book, deps.reputation, deps.operator.address)
+        : undefined;
     this.engine = new Engine({
       provider: deps.provider,
       // Simulation calls come from the operator's address; only the sender signs.
@@ -234,6 +270,7 @@ export class EngineService {
       log: childLogger(log, { stage: "engine" }),
       risk: this.risk,
       ...(this.sender === undefined ? {} : { sender: this.sender }),
+      ...(bundles === undefined ? {} : { bundles }),
       busyPools: () => this.tracker?.busyPools() ?? new Set(),
       onSent: (id) => this.tracker?.sent(id),
       onReorg: async () => {

@@ -169,6 +169,8 @@ export async function deployReplica(deployer: Signer): Promise<Replica> {
       WBTC: tokenAddresses.WBTC,
     },
     multicall3: (await multicall3.getAddress()) as Address,
+    // The local node has no builders; the arena puts its own in front of it.
+    submission: "direct",
     aaveV3: aave.deployment,
     balancerV2: balancer.deployment,
     morphoBlue: morpho.deployment,

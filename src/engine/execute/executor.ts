@@ -11,7 +11,8 @@ import type { LiquidationCandidate } from "../liquidations/strategy.js";
 import type { Logger } from "../log.js";
 import type { NewTrade, Records } from "../record/records.js";
 import type { Candidate } from "../strategy/candidate.js";
-import { poolName, routeHop } from "../venues/pools.js";
+import { amountOut, poolName, routeHop } from "../venues/pools.js";
+import type { BundleClient } from "./bundleClient.js";
 import type { RiskGuard } from "./risk.js";
 import type { Sender } from "./sender.js";
 
@@ -75,6 +76,29 @@ export interface TradeExecutorDeps {
   readonly onSignedReady?: () => void;
   /** Told of each trade broadcast (or possibly broadcast), with its record id. */
   readonly onSent?: ((id: number) => void) | undefined;
+  /** How trades are sent (see `EngineConfig.submission`); resolved from the address book. */
+  readonly submission: Submission;
+  /** The relays' client; needed with `bundle`. */
+  readonly bundles?: BundleClient | undefined;
+}
+
+/** How trades reach a block. */
+export type Submission = "bundle" | "direct" | "public";
+
+/** What `amount` is worth after a tolerance of `bps` basis points off. */
+export function lessTolerance(amount: bigint, bps: number): bigint {
+  return amount - (amount * BigInt(bps)) / 10_000n;
+}
+
+/** Each hop's output for `amountIn` through `hops`, with each pool's exact math. */
+export function hopOutputs(hops: ReadonlyArray<Candidate["cycle"]["hops"][number]>, amountIn: bigint): bigint[] {
+  const outputs: bigint[] = [];
+  let amount = amountIn;
+  for (const hop of hops) {
+    amount = amountOut(hop.pool, hop.tokenIn, hop.tokenOut, amount);
+    outputs.push(amount);
+  }
+  return outputs;
 }
 
 /**
@@ -114,7 +138,18 @@ export class TradeExecutor {
       ...this.decimalsField(c.cycle.token),
     };
     const loan = encodeLoan(c.quote.lender, c.cycle.token, c.sizing.amountIn, c.quote.uniswapV3);
-    const route = encodeRoute(c.cycle.hops.map((h) => routeHop(h.pool, h.tokenOut)));
+    // Sent directly, every hop's minimum is its exact output less the tolerance: a transaction
+    // copied or run after a front-runner's reverts instead of paying them.
+    const minimums =
+      this.deps.submission === "direct"
+        ? hopOutputs(c.cycle.hops, c.sizing.amountIn).map((o) => lessTolerance(o, this.deps.config.toleranceBps))
+        : undefined;
+    const route = encodeRoute(
+      c.cycle.hops.map((h, i) => ({
+        ...routeHop(h.pool, h.tokenOut),
+        ...(minimums === undefined ? {} : { minAmountOut: minimums[i] as bigint }),
+      })),
+    );
     return (
       await this.run(base, c.net, c.netUsd, c.gasUnits, (floor) => ({ method: "execute", args: [loan, floor, route] }))
     ).outcome;
@@ -183,8 +218,12 @@ export class TradeExecutor {
       return { outcome: "filtered" };
     }
     const id = records.add({ ...base, status: "detected", reason: null });
-    // The floor is the gas the trade costs: a stale opportunity reverts instead of losing.
-    const floor = base.gasCost > 0n ? base.gasCost : 1n;
+    // The floor is the gas the trade costs: a stale opportunity reverts instead of losing. Sent
+    // directly, it is the expected profit less the tolerance, so that nobody can take the rest.
+    const gasFloor = base.gasCost > 0n ? base.gasCost : 1n;
+    const protectedFloor =
+      this.deps.submission === "direct" ? lessTolerance(base.expectedProfit, config.toleranceBps) : 0n;
+    const floor = protectedFloor > gasFloor ? protectedFloor : gasFloor;
     let call = callWith(floor);
     let simulated: bigint;
     try {
@@ -259,6 +298,13 @@ export class TradeExecutor {
     }
     const tip = toUnits(config.priorityFeeGwei, 9);
     this.deps.onSignedReady?.();
+    if (this.deps.submission === "bundle")
+      return this.sendBundle(
+        id,
+        base,
+        { to: this.deps.executor, data, gasLimit, maxFeePerGas: baseFee * 2n + tip, maxPriorityFeePerGas: tip },
+        base.block + 1,
+      );
     const result = await sender.send(
       id,
       { to: this.deps.executor, data, gasLimit, maxFeePerGas: baseFee * 2n + tip, maxPriorityFeePerGas: tip },
@@ -286,6 +332,60 @@ export class TradeExecutor {
       // Maybe broadcast: it stays `signed`, and the tracker finds out from the chain.
       log.warn("trade_send_unknown", { ...base, id, tx: result.hash, nonce: result.nonce, reason: result.reason });
     }
+    this.deps.onSent?.(id);
+    return { outcome: "sent", id };
+  }
+
+  /**
+   * Signs the trade for `targetBlock`, records it, and sends it as a one-transaction bundle to
+   * every relay at once. Each relay's answer and latency goes to the records' audit log; the
+   * tracker reads inclusion from the chain.
+   */
+  private async sendBundle(
+    id: number,
+    base: Omit<NewTrade, "status" | "reason">,
+    tx: Parameters<Sender["send"]>[1],
+    targetBlock: number,
+  ): Promise<{ outcome: Outcome; id?: number }> {
+    const { records, log, risk, stats } = this.deps;
+    const sender = this.deps.sender as Sender;
+    const bundles = this.deps.bundles;
+    if (bundles === undefined) throw new Error("submission is bundle but no relay client was configured");
+    const signed = await sender.signForBundle(id, tx, targetBlock, () =>
+      risk.state === undefined ? undefined : `risk guard: ${risk.state}`,
+    );
+    if (signed.status === "withheld") {
+      this.countFiltered(signed.reason);
+      records.update(id, { status: "filtered", reason: signed.reason });
+      log.info("opportunity_filtered", { ...base, id, reason: signed.reason });
+      return { outcome: "filtered", id };
+    }
+    const answers = await bundles.sendBundle({ txs: [signed.rawTx], blockNumber: targetBlock });
+    for (const a of answers)
+      records.event("bundle_sent", {
+        id,
+        tx: signed.hash,
+        targetBlock,
+        relay: a.relay,
+        accepted: a.accepted,
+        latencyMs: Math.round(a.latencyMs * 10) / 10,
+        ...(a.result?.bundleHash === undefined ? {} : { bundleHash: a.result.bundleHash }),
+        ...(a.error === undefined ? {} : { error: a.error }),
+      });
+    const accepted = answers.filter((a) => a.accepted).map((a) => a.relay);
+    if (accepted.length === 0) {
+      const why = `no relay accepted the bundle: ${answers.map((a) => `${a.relay}: ${a.error}`).join("; ")}`;
+      stats.sendFailed += 1;
+      // Nobody has the transaction: its nonce is free again.
+      sender.resetNonce();
+      records.update(id, { status: "send_failed", reason: why });
+      risk.fail("send_failed");
+      log.warn("send_failed", { ...base, id, reason: why });
+      return { outcome: "failed", id };
+    }
+    stats.sent += 1;
+    records.update(id, { status: "sent", reason: `bundle for block ${targetBlock} to ${accepted.join(", ")}` });
+    log.info("trade_sent", { ...base, id, tx: signed.hash, nonce: signed.nonce, targetBlock, relays: accepted });
     this.deps.onSent?.(id);
     return { outcome: "sent", id };
   }

@@ -90,6 +90,35 @@ export class Sender {
   }
 
   /**
+   * Signs `tx` for trade `id` with the next nonce and records it as aimed at `targetBlock` in a
+   * bundle, without broadcasting it: the caller hands the signed bytes to relays. The nonce is
+   * counted as used; when the bundle is not included, the tracker resets the count.
+   */
+  signForBundle(
+    id: number,
+    tx: TradeTransaction,
+    targetBlock: number,
+    stillAllowed: () => string | undefined = () => undefined,
+  ): Promise<
+    | { readonly status: "signed"; readonly hash: string; readonly nonce: number; readonly rawTx: string }
+    | { readonly status: "withheld"; readonly reason: string }
+  > {
+    const run = this.queue.then(async () => {
+      // Bundles never reach the node's mempool: only mined transactions count.
+      this.next ??= await this.provider.getTransactionCount(this.signer.address, "latest");
+      const nonce = this.next;
+      const signed = await this.sign(tx, nonce);
+      const refusal = stillAllowed();
+      if (refusal !== undefined) return { status: "withheld" as const, reason: refusal };
+      this.records.addSigned(id, { ...signed, targetBlock });
+      this.next = nonce + 1;
+      return { status: "signed" as const, hash: signed.hash, nonce, rawTx: signed.rawTx };
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
    * Sends trade `id` again at `nonce` with fees raised by 12.5%: the earlier transaction was not
    * mined in time. The earlier hash stays in the records; whichever is mined is the outcome.
    * A refusal (the earlier one may have just been mined) is returned, not thrown.

@@ -138,6 +138,18 @@ export class Tracker {
     }
     const nonce = current.nonce;
     if (nonce === null || attempts.length === 0) return out;
+    const last = attempts[attempts.length - 1] as (typeof attempts)[number];
+    if (last.targetBlock !== undefined) {
+      // A bundle is never broadcast nor replaced: it waits for its block, and once that block
+      // is on the chain without it, it was not included. Its nonce was never used.
+      if (head < last.targetBlock) return out;
+      const reason = `bundle for block ${last.targetBlock} not included`;
+      this.records.update(trade.id, { status: "dropped", reason, final: true });
+      this.sentAt.delete(trade.id);
+      this.sender.resetNonce();
+      out.push({ kind: "dropped", trade: this.records.get(trade.id) as TradeRecord, reason });
+      return out;
+    }
     const used = await this.provider.getTransactionCount(this.sender.address, "latest");
     if (used > nonce) {
       // Another transaction may have taken the nonce, or a receipt was lost on the way: ask for

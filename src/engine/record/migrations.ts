@@ -110,6 +110,11 @@ const STEPS: ReadonlyArray<(db: DatabaseSync) => void> = [
       CREATE INDEX IF NOT EXISTS opportunities_strategy ON opportunities (strategy, id);
     `);
   },
+  (db) => {
+    // A transaction sent in a bundle is aimed at one block and never broadcast: the tracker must
+    // not put it in the public mempool, and calls it not included once that block has passed.
+    db.exec("ALTER TABLE transactions ADD COLUMN target_block INTEGER");
+  },
 ];
 
 /** The schema version this engine writes. */

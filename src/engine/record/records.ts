@@ -121,6 +121,8 @@ export interface SignedAttempt {
   readonly rawTx: string;
   readonly maxFeePerGas: bigint;
   readonly maxPriorityFeePerGas: bigint;
+  /** Sent in a bundle for this block only (never to the public mempool); absent when broadcast. */
+  readonly targetBlock?: number;
 }
 
 /** The chain records belong to: its ID and the hash of its first block. */
@@ -451,8 +453,8 @@ export class Records {
       try {
         this.db
           .prepare(
-            `INSERT INTO transactions (hash, opportunity_id, nonce, raw_tx, max_fee_per_gas, max_priority_fee_per_gas)
-             VALUES (?, ?, ?, ?, ?, ?)`,
+            `INSERT INTO transactions (hash, opportunity_id, nonce, raw_tx, max_fee_per_gas, max_priority_fee_per_gas, target_block)
+             VALUES (?, ?, ?, ?, ?, ?, ?)`,
           )
           .run(
             attempt.hash,
@@ -461,6 +463,7 @@ export class Records {
             attempt.rawTx,
             attempt.maxFeePerGas.toString(),
             attempt.maxPriorityFeePerGas.toString(),
+            attempt.targetBlock ?? null,
           );
         this.db
           .prepare(
@@ -677,7 +680,8 @@ export class Records {
   attempts(id: number): SignedAttempt[] {
     const rows = this.db
       .prepare(
-        `SELECT hash, nonce, raw_tx AS rawTx, max_fee_per_gas AS maxFeePerGas, max_priority_fee_per_gas AS maxPriorityFeePerGas
+        `SELECT hash, nonce, raw_tx AS rawTx, max_fee_per_gas AS maxFeePerGas, max_priority_fee_per_gas AS maxPriorityFeePerGas,
+           target_block AS targetBlock
          FROM transactions WHERE opportunity_id = ? ORDER BY rowid`,
       )
       .all(id) as Row[];
@@ -687,6 +691,7 @@ export class Records {
       rawTx: String(r.rawTx),
       maxFeePerGas: BigInt(r.maxFeePerGas as string),
       maxPriorityFeePerGas: BigInt(r.maxPriorityFeePerGas as string),
+      ...(r.targetBlock === null || r.targetBlock === undefined ? {} : { targetBlock: Number(r.targetBlock) }),
     }));
   }
 
