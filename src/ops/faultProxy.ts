@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { BaseError } from "../errors.js";
+import { mulberry32 } from "./random.js";
 
 /** The only address the proxy binds: it is a rehearsal tool and must never be reachable from another host. */
 export const FAULT_PROXY_HOST = "127.0.0.1";
@@ -96,21 +97,6 @@ const RATE_SUM_TOLERANCE = 1e-9;
 
 // What a load balancer in front of a dead node typically sends, with a 200 to make it worse.
 const HTML_PAGE = "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>\n";
-
-/**
- * mulberry32: a tiny 32-bit PRNG, plenty for picking faults and cheap to reproduce from a seed in a
- * bug report; `Math.random` cannot be seeded.
- */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function checkRates(rates: FaultRates): Required<FaultRates> {
   let sum = 0;

@@ -16,6 +16,8 @@ export interface LocalNodeOptions {
   readonly recordPath?: string;
   /** Another chain ID than 31337: a second local chain beside the first. */
   readonly chainId?: number;
+  /** The Hardhat network whose settings the node takes (`arena`: a first-in-first-out mempool). */
+  readonly network?: string;
 }
 
 /** A running local node; `stop` ends it (and only it). */
@@ -74,10 +76,15 @@ export async function startLocalNode(options: LocalNodeOptions = {}): Promise<Lo
   mkdirSync(`${root}deployments`, { recursive: true });
   const log = createWriteStream(`${root}deployments/node${port === LOCAL_PORT ? "" : `-${port}`}.log`);
   const chain = options.chainId === undefined ? [] : ["--chain-id", String(options.chainId)];
-  const node = spawn(process.execPath, [hardhat, "node", "--hostname", LOCAL_HOST, "--port", String(port), ...chain], {
-    cwd: root,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const networkArgs = options.network === undefined ? [] : ["--network", options.network];
+  const node = spawn(
+    process.execPath,
+    [hardhat, "node", ...networkArgs, "--hostname", LOCAL_HOST, "--port", String(port), ...chain],
+    {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   node.stdout?.pipe(log);
   node.stderr?.pipe(log);
   const stop = () =>

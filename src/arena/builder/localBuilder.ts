@@ -87,6 +87,8 @@ export class LocalBuilder {
   private server: FastifyInstance | undefined;
   /** Every bundle's latest outcome, by bundle hash. */
   readonly outcomes = new Map<string, BundleOutcome>();
+  /** The latest outcome of a bundle holding each transaction, by transaction hash. */
+  readonly byTransaction = new Map<string, BundleOutcome>();
 
   constructor(private readonly options: LocalBuilderOptions) {
     this.blocks = new BlockBuilder(options.node, options.coinbase, options.blockSeconds ?? 12);
@@ -231,8 +233,9 @@ export class LocalBuilder {
         const hash = this.byUuid.get(key);
         if (hash === undefined) return false;
         this.byUuid.delete(key);
+        const cancelled = this.bundles.get(hash);
+        if (cancelled !== undefined) this.record(cancelled, { status: "cancelled" });
         this.bundles.delete(hash);
-        this.outcomes.set(hash, { status: "cancelled" });
         return true;
       }
       default:
@@ -246,8 +249,9 @@ export class LocalBuilder {
       const key = `${bundle.signer}:${bundle.replacementUuid}`;
       const earlier = this.byUuid.get(key);
       if (earlier !== undefined && earlier !== bundle.hash) {
+        const replaced = this.bundles.get(earlier);
+        if (replaced !== undefined) this.record(replaced, { status: "replaced", by: bundle.hash });
         this.bundles.delete(earlier);
-        this.outcomes.set(earlier, { status: "replaced", by: bundle.hash });
       }
       this.byUuid.set(key, bundle.hash);
     }
@@ -297,7 +301,7 @@ export class LocalBuilder {
     const outcomes: Array<{ bundle: Bundle; outcome: BundleOutcome }> = [];
     const settle = (bundle: Bundle, outcome: BundleOutcome) => {
       outcomes.push({ bundle, outcome });
-      this.outcomes.set(bundle.hash, outcome);
+      this.record(bundle, outcome);
     };
     const mempool = new Map((await this.blocks.publicMempool()).map((t) => [t.hash, t]));
     const candidates: Candidate[] = [];
@@ -356,6 +360,11 @@ export class LocalBuilder {
     }
     for (const bundle of [...this.bundles.values()]) if (bundle.maxBlock <= target) this.drop(bundle);
     return { block: { ...built, bundles: taken.map((t) => t.bundle.hash) }, outcomes };
+  }
+
+  private record(bundle: Bundle, outcome: BundleOutcome): void {
+    this.outcomes.set(bundle.hash, outcome);
+    for (const entry of bundle.body) this.byTransaction.set("raw" in entry ? entry.hash : entry.ref, outcome);
   }
 
   private drop(bundle: Bundle): void {

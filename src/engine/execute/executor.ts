@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { Interface, type Provider, type Signer } from "ethers";
 import type { FlashArbExecutor } from "../../../types/ethers-contracts/FlashArbExecutor.js";
 import { FlashArbExecutor__factory } from "../../../types/ethers-contracts/factories/FlashArbExecutor__factory.js";
@@ -110,6 +111,8 @@ export function hopOutputs(hops: ReadonlyArray<Candidate["cycle"]["hops"][number
 export class TradeExecutor {
   /** Typed from the executor's ABI (generated at build): a renamed function fails type-checking. */
   private readonly executor: FlashArbExecutor;
+  /** The bundle of the block trades are being sent for, when sending bundles. */
+  private blockBundle: { readonly targetBlock: number; readonly uuid: string; readonly txs: string[] } | undefined;
 
   constructor(private readonly deps: TradeExecutorDeps) {
     this.executor = FlashArbExecutor__factory.connect(deps.executor, deps.operator);
@@ -265,11 +268,22 @@ export class TradeExecutor {
       return { outcome: "filtered", id };
     }
     let estimate: bigint;
+    // A bundle runs at the top of the next block, on the head's state; a transaction sent to the
+    // node runs after what is pending, which is what the node estimates on by default.
+    // ethers asks without a block, and nodes then estimate on the pending block.
+    const rpc = this.deps.provider as Partial<{ send(method: string, params: unknown[]): Promise<unknown> }>;
     try {
       estimate =
-        call.method === "execute"
-          ? await this.executor.execute.estimateGas(...call.args)
-          : await this.executor.liquidate.estimateGas(...call.args);
+        this.deps.submission === "bundle" && rpc.send !== undefined
+          ? BigInt(
+              (await rpc.send("eth_estimateGas", [
+                { from: await this.deps.operator.getAddress(), to: this.deps.executor, data },
+                "latest",
+              ])) as string,
+            )
+          : call.method === "execute"
+            ? await this.executor.execute.estimateGas(...call.args)
+            : await this.executor.liquidate.estimateGas(...call.args);
     } catch (error) {
       if (this.isTransport(error)) throw error;
       const why = `gas estimate failed: ${this.describeRevert(error)}`;
@@ -360,12 +374,22 @@ export class TradeExecutor {
       log.info("opportunity_filtered", { ...base, id, reason: signed.reason });
       return { outcome: "filtered", id };
     }
-    const answers = await bundles.sendBundle({ txs: [signed.rawTx], blockNumber: targetBlock });
+    // One bundle per block, grown by each trade and sent again under the same replacement UUID:
+    // a trade's transaction follows the one before it by nonce, and a bundle of it alone could
+    // never be included before that one.
+    if (this.blockBundle?.targetBlock !== targetBlock) this.blockBundle = { targetBlock, uuid: randomUUID(), txs: [] };
+    this.blockBundle.txs.push(signed.rawTx);
+    const answers = await bundles.sendBundle({
+      txs: this.blockBundle.txs,
+      blockNumber: targetBlock,
+      replacementUuid: this.blockBundle.uuid,
+    });
     for (const a of answers)
       records.event("bundle_sent", {
         id,
         tx: signed.hash,
         targetBlock,
+        transactions: this.blockBundle.txs.length,
         relay: a.relay,
         accepted: a.accepted,
         latencyMs: Math.round(a.latencyMs * 10) / 10,

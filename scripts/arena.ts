@@ -1,0 +1,73 @@
+// `npm run arena`: our engine against a rival searcher and noise traders on a fresh local chain
+// whose blocks a local builder makes; prints what each searcher took of what was there
+// (`--json`: one object on the last line of stdout).
+import { InvalidArgumentError, Option } from "commander";
+import { type ArenaResult, runArena, type SearcherResult } from "../src/arena/arena.js";
+import { createCommand, nonNegativeNumber, positiveInteger } from "../src/cli.js";
+import { createLogger } from "../src/engine/log.js";
+import { port, runMain } from "./lib/engineCli.js";
+
+const SUBMISSIONS = ["bundle", "direct", "public"] as const;
+
+function seed(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 0xffff_ffff)
+    throw new InvalidArgumentError("Expected a whole number from 0 to 4294967295.");
+  return Number(value);
+}
+
+const command = createCommand(
+  "arena",
+  "Our engine against a rival searcher and noise traders, on a local chain built by a local block builder.",
+)
+  .option("--blocks <n>", "blocks to run", positiveInteger, 20)
+  .option("--seed <n>", "the noise traders' seed: the same seed, the same swaps", seed, 1)
+  .addOption(new Option("--ours <submission>", "how our engine sends").choices(SUBMISSIONS).default("bundle"))
+  .option("--our-tip <gwei>", "our priority fee", nonNegativeNumber, 1)
+  .addOption(new Option("--rival <submission>", "how the rival sends").choices(SUBMISSIONS).default("public"))
+  .option("--rival-tip <gwei>", "the rival's priority fee", nonNegativeNumber, 2)
+  .option("--port <port>", "the arena node's port on 127.0.0.1", port, 8547)
+  .option("--json", "print the result as one JSON object on the last line of stdout", false);
+const options = command.parse().opts<{
+  blocks: number;
+  seed: number;
+  ours: (typeof SUBMISSIONS)[number];
+  ourTip: number;
+  rival: (typeof SUBMISSIONS)[number];
+  rivalTip: number;
+  port: number;
+  json: boolean;
+}>();
+
+function describe(result: ArenaResult): string {
+  const row = (name: string, r: SearcherResult & { submission: string; priorityFeeGwei: number }) => {
+    const share = result.availableProfitUsd > 0 ? (100 * r.capturedProfitUsd) / result.availableProfitUsd : 0;
+    const why = Object.entries(r.why)
+      .map(([reason, n]) => `${n} ${reason}`)
+      .join("; ");
+    return [
+      `${name} (${r.submission}, tip ${r.priorityFeeGwei} gwei): ${r.sent} sent, ${r.landed} landed, ${r.lost} lost, ${r.reverted} reverted`,
+      `  captured $${r.capturedProfitUsd.toFixed(2)} (${share.toFixed(1)}% of available), gas burned on failures ${r.gasBurnedOnFailuresEth.toFixed(6)} ETH, backruns ${r.backruns}`,
+      ...(why === "" ? [] : [`  lost or reverted: ${why}`]),
+    ].join("\n");
+  };
+  return [
+    `Arena: ${result.blocks} blocks, seed ${result.seed}, ${result.noiseSwaps} noise swaps.`,
+    `Available: ${result.opportunities} opportunities worth $${result.availableProfitUsd.toFixed(2)} after gas (the observer's pricing at each block).`,
+    row("ours", result.ours),
+    row("rival", result.rival),
+  ].join("\n");
+}
+
+await runMain(async () => {
+  const result = await runArena({
+    blocks: options.blocks,
+    seed: options.seed,
+    ours: { submission: options.ours, priorityFeeGwei: options.ourTip },
+    rival: { submission: options.rival, priorityFeeGwei: options.rivalTip },
+    dir: `deployments/arena/${options.seed}`,
+    port: options.port,
+    log: createLogger({ level: process.env.LOG_LEVEL ?? "warn" }),
+  });
+  process.stdout.write(`${describe(result)}\n`);
+  if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+});
