@@ -2,7 +2,7 @@
 // whose blocks a local builder makes; prints what each searcher took of what was there
 // (`--json`: one object on the last line of stdout).
 import { InvalidArgumentError, Option } from "commander";
-import { type ArenaResult, runArena, type SearcherResult } from "../src/arena/arena.js";
+import { type ArenaResult, runArena, type SearcherResult, type SearcherSpec } from "../src/arena/arena.js";
 import { createCommand, nonNegativeNumber, positiveInteger } from "../src/cli.js";
 import { createLogger } from "../src/engine/log.js";
 import { port, runMain } from "./lib/engineCli.js";
@@ -25,6 +25,8 @@ const command = createCommand(
   .option("--our-tip <gwei>", "our priority fee", nonNegativeNumber, 1)
   .addOption(new Option("--rival <submission>", "how the rival sends").choices(SUBMISSIONS).default("public"))
   .option("--rival-tip <gwei>", "the rival's priority fee", nonNegativeNumber, 2)
+  .option("--no-backruns", "our engine does not backrun pending swaps")
+  .option("--rival-backruns", "the rival backruns pending swaps too", false)
   .option("--port <port>", "the arena node's port on 127.0.0.1", port, 8547)
   .option("--json", "print the result as one JSON object on the last line of stdout", false);
 const options = command.parse().opts<{
@@ -36,17 +38,20 @@ const options = command.parse().opts<{
   rivalTip: number;
   port: number;
   json: boolean;
+  backruns: boolean;
+  rivalBackruns: boolean;
 }>();
 
 function describe(result: ArenaResult): string {
-  const row = (name: string, r: SearcherResult & { submission: string; priorityFeeGwei: number }) => {
+  const row = (name: string, r: SearcherResult & SearcherSpec) => {
     const share = result.availableProfitUsd > 0 ? (100 * r.capturedProfitUsd) / result.availableProfitUsd : 0;
     const why = Object.entries(r.why)
       .map(([reason, n]) => `${n} ${reason}`)
       .join("; ");
     return [
-      `${name} (${r.submission}, tip ${r.priorityFeeGwei} gwei): ${r.sent} sent, ${r.landed} landed, ${r.lost} lost, ${r.reverted} reverted`,
-      `  captured $${r.capturedProfitUsd.toFixed(2)} (${share.toFixed(1)}% of available), gas burned on failures ${r.gasBurnedOnFailuresEth.toFixed(6)} ETH, backruns ${r.backruns}`,
+      `${name} (${r.submission}${r.backrunning ? " with backruns" : ""}, tip ${r.priorityFeeGwei} gwei): ${r.sent} sent, ${r.landed} landed, ${r.lost} lost, ${r.reverted} reverted`,
+      `  captured $${r.capturedProfitUsd.toFixed(2)} (${share.toFixed(1)}% of available), gas burned on failures ${r.gasBurnedOnFailuresEth.toFixed(6)} ETH`,
+      `  backruns landed ${r.backruns} (${r.backrunsRightAfterTrigger} right after their trigger); ${r.landedAtEstimate} of ${r.landed} landed at the estimate to the wei`,
       ...(why === "" ? [] : [`  lost or reverted: ${why}`]),
     ].join("\n");
   };
@@ -62,8 +67,16 @@ await runMain(async () => {
   const result = await runArena({
     blocks: options.blocks,
     seed: options.seed,
-    ours: { submission: options.ours, priorityFeeGwei: options.ourTip },
-    rival: { submission: options.rival, priorityFeeGwei: options.rivalTip },
+    ours: {
+      submission: options.ours,
+      priorityFeeGwei: options.ourTip,
+      backrunning: options.backruns && options.ours === "bundle",
+    },
+    rival: {
+      submission: options.rival,
+      priorityFeeGwei: options.rivalTip,
+      backrunning: options.rivalBackruns && options.rival === "bundle",
+    },
     dir: `deployments/arena/${options.seed}`,
     port: options.port,
     log: createLogger({ level: process.env.LOG_LEVEL ?? "warn" }),

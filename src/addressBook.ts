@@ -32,6 +32,12 @@ export interface UniswapV4Deployment {
   readonly stateView: Address;
   /** V4Quoter: what a swap would pay, by simulating it in the PoolManager. */
   readonly quoter: Address;
+  /**
+   * A router whose `swap(key, params, settings, hookData)` traders call (the replica's is v4-core's
+   * PoolSwapTest), for backruns to read pending swaps from. Mainnet traders go through the
+   * Universal Router instead, which backruns do not read yet.
+   */
+  readonly swapRouter?: Address;
 }
 
 export interface AaveV3Deployment {

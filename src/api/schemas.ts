@@ -32,7 +32,7 @@ const page = {
 /** The trade filters the API and the MCP server's `trades` tool share, as each one takes them. */
 export const tradeFilterFields = {
   strategy: z
-    .enum(["arbitrage", "liquidation"])
+    .enum(["arbitrage", "liquidation", "backrun"])
     .optional()
     .describe("arbitrage (cycles between pools) or liquidation (Aave V3 positions)"),
   token: z.string().min(1).max(32).optional().describe("token symbol, as the address book writes it (WETH, USDC)"),
@@ -136,7 +136,7 @@ export const tradeSchema = z.object({
   updatedAt: z.string().nullable(),
   chainId: z.number().nullable(),
   block: z.number(),
-  strategy: z.enum(["arbitrage", "liquidation"]),
+  strategy: z.enum(["arbitrage", "liquidation", "backrun"]),
   cycle: z.string(),
   route: z.string().nullable(),
   token: z.string(),

@@ -22,6 +22,8 @@ export interface SearcherSpec {
   readonly submission: Submission;
   /** The tip on its transactions (its bid, with `public` and `bundle`). */
   readonly priorityFeeGwei: number;
+  /** Backrun the noise traders' pending swaps (needs `bundle`). */
+  readonly backrunning: boolean;
 }
 
 /** The arena's settings. */
@@ -53,7 +55,12 @@ export interface SearcherResult {
   /** Realised profit less gas, of the trades that landed, at the oracle's prices. */
   readonly capturedProfitUsd: number;
   readonly gasBurnedOnFailuresEth: number;
+  /** Backruns that landed. */
   readonly backruns: number;
+  /** Of those, landed right after their trigger, in the trigger's block (from the receipts). */
+  readonly backrunsRightAfterTrigger: number;
+  /** Trades whose realised profit (the executor's event) equals the engine's estimate to the wei. */
+  readonly landedAtEstimate: number;
 }
 
 /** The arena's result: the benchmark execution changes are judged by. */
@@ -110,6 +117,7 @@ export async function runArena(options: ArenaOptions): Promise<ArenaResult> {
 
     builder = new LocalBuilder({ node: httpUpstream(node.rpcUrl), coinbase: devAccount(BUILDER).address });
     const url = await builder.start();
+    const mempool = new JsonRpcProvider(url, undefined, { staticNetwork: true });
     const start = async (name: string, spec: SearcherSpec | undefined, executor: Address, operator: Address) => {
       const config = parseEngineConfig({
         chain: "localhost",
@@ -118,6 +126,8 @@ export async function runArena(options: ArenaOptions): Promise<ArenaResult> {
         databasePath: `${dir}/${name}.sqlite`,
         submission: spec?.submission ?? "public",
         priorityFeeGwei: spec?.priorityFeeGwei ?? 1,
+        // The observer measures the backruns every pending swap leaves, too.
+        backruns: spec?.backrunning ?? true,
         relays: [{ name: "arena-builder", url }],
         apiEnabled: false,
         confirmations: 1,
@@ -150,8 +160,11 @@ export async function runArena(options: ArenaOptions): Promise<ArenaResult> {
       for (const s of order) await s.service.step();
       const head = await provider.getBlock("latest");
       const swaps = await noise.next(chainId, head?.baseFeePerGas ?? 0n);
-      for (const swap of swaps) await provider.send("eth_sendRawTransaction", [swap.raw]);
+      // Through the builder's endpoint, which is the arena's public mempool.
+      for (const swap of swaps) await mempool.send("eth_sendRawTransaction", [swap.raw]);
       noiseSwaps += swaps.length;
+      await observer.service.backrunPending();
+      for (const s of order) await s.service.backrunPending();
       const built = await builder.buildNext();
       if (built.block.evicted.length > 0) await noise.resync(provider);
       log.info("arena_block", {
@@ -167,13 +180,10 @@ export async function runArena(options: ArenaOptions): Promise<ArenaResult> {
       await s.service.step();
     }
     const outcomes = builder.byTransaction;
-    const result = (records: typeof ours.records, spec: SearcherSpec) => ({
-      ...spec,
-      ...summarise(
-        records.all().filter((t) => t.block >= firstBlock),
-        outcomes,
-      ),
-    });
+    const result = async (records: typeof ours.records, spec: SearcherSpec) => {
+      const trades = records.all().filter((t) => t.block >= firstBlock);
+      return { ...spec, ...summarise(trades, outcomes), backrunsRightAfterTrigger: await rightAfter(provider, trades) };
+    };
     const observed = observer.records.all().filter((t) => t.block >= firstBlock && t.status === "dry_run");
     return {
       blocks: options.blocks,
@@ -181,14 +191,33 @@ export async function runArena(options: ArenaOptions): Promise<ArenaResult> {
       availableProfitUsd: round2(observed.reduce((sum, t) => sum + netUsd(t), 0)),
       opportunities: observed.length,
       noiseSwaps,
-      ours: result(ours.records, options.ours),
-      rival: result(rival.records, options.rival),
+      ours: await result(ours.records, options.ours),
+      rival: await result(rival.records, options.rival),
     };
   } finally {
     for (const service of services) await service.stop("the arena's end").catch(() => undefined);
     await builder?.stop();
     await node?.stop();
   }
+}
+
+/**
+ * How many of the landed backruns are in their trigger's block at the index right after it, read
+ * from both receipts.
+ */
+async function rightAfter(provider: JsonRpcProvider, trades: readonly TradeRecord[]): Promise<number> {
+  let count = 0;
+  for (const t of trades) {
+    if (t.strategy !== "backrun" || t.status !== "succeeded" || t.txHash === null) continue;
+    const trigger = /^backrun of (0x[0-9a-f]{64})/.exec(t.cycle)?.[1];
+    if (trigger === undefined) continue;
+    const [a, b] = await Promise.all([
+      provider.getTransactionReceipt(trigger),
+      provider.getTransactionReceipt(t.txHash),
+    ]);
+    if (a !== null && b !== null && a.blockNumber === b.blockNumber && b.index === a.index + 1) count += 1;
+  }
+  return count;
 }
 
 /** A trade's expected profit less its gas, in dollars (the gas in the same token, priced alike). */
@@ -206,7 +235,7 @@ function round2(x: number): number {
 export function summarise(
   trades: readonly TradeRecord[],
   outcomes: ReadonlyMap<string, BundleOutcome>,
-): SearcherResult {
+): Omit<SearcherResult, "backrunsRightAfterTrigger"> {
   const why: Record<string, number> = {};
   const count = (reason: string) => {
     why[reason] = (why[reason] ?? 0) + 1;
@@ -217,11 +246,16 @@ export function summarise(
   let sent = 0;
   let captured = 0;
   let burned = 0n;
+  let backruns = 0;
+  let atEstimate = 0;
   for (const t of trades) {
-    if (t.txHash === null) continue;
+    // Signed and then refused by the relay's simulation, or never sent: not a trade that competed.
+    if (t.txHash === null || !["succeeded", "reverted", "dropped", "sent", "signed"].includes(t.status)) continue;
     sent += 1;
     if (t.status === "succeeded") {
       landed += 1;
+      if (t.strategy === "backrun") backruns += 1;
+      if (t.realisedProfit === t.expectedProfit) atEstimate += 1;
       captured += Number((t.realisedProfitUsd6 ?? 0n) - (t.gasPaidUsd6 ?? 0n)) / 1e6;
     } else if (t.status === "reverted") {
       reverted += 1;
@@ -249,6 +283,7 @@ export function summarise(
     why,
     capturedProfitUsd: round2(captured),
     gasBurnedOnFailuresEth: Number(burned) / 1e18,
-    backruns: 0,
+    backruns,
+    landedAtEstimate: atEstimate,
   };
 }

@@ -167,6 +167,12 @@ export const engineConfigSchema = z
       .optional(),
     /** With `bundle`: the environment variable holding the reputation key that signs requests to relays. */
     reputationKeyEnv: envName.default("FLASH_ARB_REPUTATION_KEY"),
+    /**
+     * Backrun swaps waiting in the mempool (through the routers the address book names): each is
+     * read exactly, and a trade on the pools it leaves is sent in a bundle right after it. Needs
+     * `bundle` submission; never places anything before another's transaction.
+     */
+    backruns: z.boolean().default(false),
     /** Tip paid to the block producer. */
     priorityFeeGwei: z.number().finite().nonnegative().max(1e6).default(1),
     /** Risk guard: stop after this many failed transactions in a row. */

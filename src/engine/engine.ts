@@ -3,6 +3,7 @@ import type { Address, AddressBook } from "../addressBook.js";
 import { BlockCollector } from "./collect/blocks.js";
 import { Market } from "./collect/market.js";
 import { UsdPrices } from "./collect/oraclePrices.js";
+import type { PendingTransaction } from "./collect/pending.js";
 import { ConfigError, type EngineConfig, toUnits } from "./config.js";
 import type { BundleClient } from "./execute/bundleClient.js";
 import { TradeExecutor } from "./execute/executor.js";
@@ -13,13 +14,21 @@ import type { AaveMarketSource } from "./liquidations/market.js";
 import { LiquidationStrategy } from "./liquidations/strategy.js";
 import type { Logger } from "./log.js";
 import { OPEN_STATUSES, type Records } from "./record/records.js";
+import type { Candidate } from "./strategy/candidate.js";
 import { Lenders } from "./strategy/lenders.js";
 import { cycleAllowed, lendersNotInBook, unknownSymbols } from "./strategy/lists.js";
+import {
+  decodePendingSwap,
+  type PendingSwap,
+  PoolIndex,
+  type SwapRouters,
+  swapRoutersOf,
+} from "./strategy/pendingSwap.js";
 import { convert } from "./strategy/poolPrices.js";
 import { CandidatePricer, cheapestTradeGas } from "./strategy/pricing.js";
 import { type Estimate, RateGraph } from "./strategy/scan.js";
 import { disjointBest } from "./strategy/select.js";
-import type { MarketPool } from "./venues/pools.js";
+import { type MarketPool, venueOf } from "./venues/pools.js";
 
 /** How trades are sent: the configuration's choice, or the address book's for its chain. */
 export function submissionOf(config: EngineConfig, book: AddressBook): "bundle" | "direct" | "public" {
@@ -128,6 +137,11 @@ export class Engine {
   private blockSeenAt = 0;
   private tradedThisBlock = false;
   private graph = new RateGraph([]);
+  private readonly routers: SwapRouters;
+  private poolIndex = new PoolIndex([]);
+  /** The gas price trades of the last block handled were priced at. */
+  private gasPrice: bigint | undefined;
+  private head: number | undefined;
   /** The liquidation strategy, when the engine liquidates. */
   readonly liquidations: LiquidationStrategy | undefined;
 
@@ -145,6 +159,7 @@ export class Engine {
         details: "Name only lenders the chain has, or leave the key out to borrow from every one it has.",
       });
     }
+    this.routers = swapRoutersOf(deps.book);
     this.market = new Market(
       deps.provider,
       deps.book.multicall3,
@@ -225,6 +240,7 @@ export class Engine {
     // Every pool is in the graph: the token and pool lists can change while the engine runs, so
     // they are applied to the cycles found on each block instead.
     this.graph = new RateGraph(this.deps.pools);
+    this.poolIndex = new PoolIndex(this.market.pools.values());
     const cycles = this.graph.scan(this.deps.baseTokens, () => {});
     const head = this.collector.lastHandled ?? (await this.deps.provider.getBlockNumber());
     await this.liquidations?.start(head);
@@ -274,6 +290,8 @@ export class Engine {
     // A reorg may have dropped or changed the events the positions were read from.
     if (collected.reorgedFrom !== undefined) this.liquidations?.watcher.rewind(collected.reorgedFrom - REORG_DEPTH);
     const gasPrice = baseFeePerGas * 2n + toUnits(this.deps.config.priorityFeeGwei, 9);
+    this.gasPrice = gasPrice;
+    this.head = head;
     const traded = changed.length === 0 ? new Set<string>() : await this.arbitrage(changed, head, gasPrice);
     if (this.liquidations !== undefined) await this.liquidate(this.liquidations, head, gasPrice, traded);
   }
@@ -396,6 +414,78 @@ export class Engine {
         // Refused by the limits, the simulation or the node: not tried every block. (Held back by
         // a pause or a trip is no failure of the position: it is tried as soon as trading resumes.)
         strategy.failed(candidate.user, head);
+      }
+    }
+  }
+
+  /**
+   * Backruns: for each pending transaction that is an exact-input swap through a known router,
+   * the pools are moved as that swap will move them (each venue's exact math), the cycles through
+   * them are sized as on a block, and the pools are put back. The best trade found, if any, is sent
+   * as a bundle placed right after its trigger: never before it, by construction of the bundle.
+   * One bundle per block: the trade's nonce must not wait on another bundle of ours.
+   * @returns How many backruns were sent.
+   */
+  async backrun(pending: readonly PendingTransaction[]): Promise<number> {
+    const { gasPrice, head } = this;
+    const dryRun = !this.deps.config.live || this.deps.sender === undefined;
+    if (gasPrice === undefined || head === undefined || (!dryRun && !this.trades.laneFree(head + 1))) return 0;
+    let best: { candidate: Candidate; trigger: PendingTransaction } | undefined;
+    const busy = this.deps.busyPools?.() ?? new Set<string>();
+    for (const tx of pending) {
+      const swap = decodePendingSwap(tx, this.routers, this.poolIndex);
+      if (swap === undefined) continue;
+      const candidate = this.withSwap(swap, () => {
+        const estimates = new Map<string, Estimate>();
+        for (const hop of swap.hops)
+          this.graph.scanThrough(
+            hop.pool,
+            this.deps.baseTokens,
+            (found) => estimates.set(found.cycle.id, found),
+            () => 0,
+          );
+        const allowed = [...estimates.values()].filter(
+          (e) =>
+            cycleAllowed(e.cycle, this.deps.config, this.deps.symbols) &&
+            !e.cycle.hops.some((h) => busy.has(h.pool.address)),
+        );
+        if (allowed.length === 0) return undefined;
+        return this.pricer.best(
+          disjointBest(allowed, SIZED_PER_TRADE).map((e) => e.cycle),
+          gasPrice,
+          head,
+        );
+      });
+      if (candidate === undefined || candidate.net <= 0n) continue;
+      // Dry-run measures every swap's backrun; live sends only the best (one bundle per block).
+      if (dryRun) this.trades.recordBackrun(candidate, tx, head);
+      else if (best === undefined || candidate.netUsd > best.candidate.netUsd) best = { candidate, trigger: tx };
+    }
+    if (best === undefined) return 0;
+    const outcome = await this.trades.executeBackrun(best.candidate, best.trigger, head);
+    return outcome === "sent" ? 1 : 0;
+  }
+
+  /**
+   * Runs `find` with the pools as `swap` will leave them, then puts their states back (the
+   * graph's rates too). Nothing awaits in between: no block's work can see the moved pools.
+   */
+  private withSwap<T>(swap: PendingSwap, find: () => T): T {
+    const saved = swap.hops.map((h) => [h.pool, h.pool.state] as const);
+    try {
+      let amount = swap.amountIn;
+      for (const hop of swap.hops) {
+        const venue = venueOf(hop.pool);
+        const out = venue.amountOut(hop.pool, hop.tokenIn, hop.tokenOut, amount);
+        hop.pool.state = venue.afterSwap(hop.pool, hop.tokenIn, hop.tokenOut, amount) as never;
+        this.graph.update(hop.pool);
+        amount = out;
+      }
+      return find();
+    } finally {
+      for (const [pool, state] of saved.reverse()) {
+        pool.state = state as never;
+        this.graph.update(pool);
       }
     }
   }

@@ -4,6 +4,7 @@ import { BaseError } from "../errors.js";
 import { executorAbi } from "../executor/abi.js";
 import { assertSameChain, ChainReplacedError, chainIdentity } from "./collect/chain.js";
 import { HeadSubscription } from "./collect/heads.js";
+import { PendingTransactions } from "./collect/pending.js";
 import { RpcUnavailableError } from "./collect/rpc.js";
 import { ConfigError, type EngineConfig, LIVE_KEYS, type LiveKey, parseEngineConfig, toUnits } from "./config.js";
 import { Engine, type EngineDeps, type EngineStats, submissionOf } from "./engine.js";
@@ -191,6 +192,8 @@ export class EngineService {
   private stoppedBy = "";
   private idleWaiters: Array<() => void> = [];
   private heads: HeadSubscription | undefined;
+  /** The mempool's new transactions, when backrunning. */
+  private pending: PendingTransactions | undefined;
   private wake: (() => void) | undefined;
   private stopped: Promise<ServiceSummary> | undefined;
   /** What the service tells its watchers: the API's stream, metrics and alerts subscribe here. */
@@ -253,6 +256,13 @@ export class EngineService {
       this.sender !== undefined && submissionOf(config, deps.book) === "bundle"
         ? bundleClientFor(config, deps.book, deps.reputation, deps.operator.address)
         : undefined;
+    if (config.backruns && config.live && bundles === undefined)
+      throw new ConfigError("backruns needs submission bundle: a backrun is a bundle placed after its trigger.", {
+        details: 'Set submission to "bundle" (with relays), or set backruns to false.',
+      });
+    // In dry-run, backruns are found and recorded, never sent.
+    if (config.backruns && (bundles !== undefined || !config.live))
+      this.pending = new PendingTransactions(deps.provider);
     this.engine = new Engine({
       provider: deps.provider,
       // Simulation calls come from the operator's address; only the sender signs.
@@ -352,6 +362,8 @@ export class EngineService {
       log.warn("risk_still_tripped", { reason: this.risk.state, detail: this.risk.snapshot().trippedDetail });
     // Pools, lenders and oracle prices first (reads only): reconciled trades get their dollar values.
     await this.engine.start();
+    // From here on the mempool's new transactions are reported.
+    await this.pending?.start();
     if (this.tracker !== undefined) {
       const open = records.open();
       if (open.length > 0) {
@@ -374,6 +386,18 @@ export class EngineService {
   run(): Promise<void> {
     this.loop ??= this.loopUntilStopped();
     return this.loop;
+  }
+
+  /**
+   * Reads the mempool's new transactions and backruns the best swap among them (see
+   * `Engine.backrun`); nothing without backruns on. For callers that drive the service block by
+   * block; the loop calls it between heads.
+   * @returns How many backruns were sent.
+   */
+  async backrunPending(): Promise<number> {
+    if (this.pending === undefined || this.risk.state !== undefined) return 0;
+    const pending = await this.pending.poll();
+    return pending.length === 0 ? 0 : this.engine.backrun(pending);
   }
 
   /**
@@ -680,6 +704,7 @@ export class EngineService {
           await this.handle(head);
           continue;
         }
+        await this.backrunPending();
       } catch (error) {
         if (error instanceof ChainReplacedError) {
           this.fatal = error;

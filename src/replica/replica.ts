@@ -181,6 +181,7 @@ export async function deployReplica(deployer: Signer): Promise<Replica> {
       poolManager: uniswapV4.deployment.poolManager,
       stateView: uniswapV4.deployment.stateView,
       quoter: uniswapV4.deployment.quoter,
+      swapRouter: uniswapV4.deployment.swapRouter,
     },
   };
   return {

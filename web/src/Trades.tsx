@@ -43,6 +43,7 @@ export function Trades(props: { chainId: number | undefined; version: number }) 
             <option value="">any</option>
             <option value="arbitrage">arbitrage</option>
             <option value="liquidation">liquidation</option>
+            <option value="backrun">backrun</option>
           </select>
         </label>
         <label>
@@ -158,7 +159,7 @@ function Row(props: { trade: Trade }) {
       <td class="loan" title={t.cycle}>
         {t.amountIn.text ?? `${t.amountIn.raw} ${t.token}`}
         <small class="cycle">
-          {t.strategy === "liquidation" ? <span class="badge strategy">liquidation</span> : null} {t.lender} · {t.cycle}
+          {t.strategy === "arbitrage" ? null : <span class="badge strategy">{t.strategy}</span>} {t.lender} · {t.cycle}
         </small>
       </td>
       <td class="num" data-testid="expected">

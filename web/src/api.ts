@@ -75,7 +75,7 @@ export interface Trade {
   readonly createdAt: string;
   readonly chainId: number | null;
   readonly block: number;
-  readonly strategy: "arbitrage" | "liquidation";
+  readonly strategy: "arbitrage" | "liquidation" | "backrun";
   readonly cycle: string;
   readonly token: string;
   readonly lender: string;

@@ -1,27 +1,7 @@
 import { Transaction } from "ethers";
+import { type RpcTransaction, rawFromRpc } from "../../engine/collect/pending.js";
 import type { Upstream } from "../upstream.js";
 import type { Bundle, BundleEntry } from "./bundle.js";
-
-/** A pending transaction as the node returns it in the pending block. */
-interface RpcTransaction {
-  readonly hash: string;
-  readonly from: string;
-  readonly nonce: string;
-  readonly to: string | null;
-  readonly value: string;
-  readonly input: string;
-  readonly gas: string;
-  readonly type: string;
-  readonly chainId?: string;
-  readonly gasPrice?: string;
-  readonly maxFeePerGas?: string;
-  readonly maxPriorityFeePerGas?: string;
-  readonly accessList?: readonly { address: string; storageKeys: string[] }[];
-  readonly r: string;
-  readonly s: string;
-  readonly v: string;
-  readonly yParity?: string;
-}
 
 /** A transaction of the public mempool, rebuilt from the node's answer. */
 export interface PublicTransaction {
@@ -76,26 +56,6 @@ export interface BuiltBlock {
 
 function quantity(v: string | undefined): bigint {
   return v === undefined ? 0n : BigInt(v);
-}
-
-/** Rebuilds the signed bytes of a transaction from the node's JSON answer. */
-export function rawFromRpc(t: RpcTransaction): string {
-  const type = Number(t.type);
-  const tx = Transaction.from({
-    type,
-    ...(t.chainId === undefined ? {} : { chainId: BigInt(t.chainId) }),
-    nonce: Number(t.nonce),
-    to: t.to,
-    value: quantity(t.value),
-    data: t.input,
-    gasLimit: quantity(t.gas),
-    ...(type >= 2
-      ? { maxFeePerGas: quantity(t.maxFeePerGas), maxPriorityFeePerGas: quantity(t.maxPriorityFeePerGas) }
-      : { gasPrice: quantity(t.gasPrice) }),
-    ...(type >= 1 ? { accessList: (t.accessList ?? []).map((a) => ({ ...a })) } : {}),
-    signature: { r: t.r, s: t.s, ...(type >= 1 ? { yParity: Number(t.yParity ?? t.v) as 0 | 1 } : { v: Number(t.v) }) },
-  });
-  return tx.serialized;
 }
 
 /**

@@ -4,6 +4,7 @@ import type { FlashArbExecutor } from "../../../types/ethers-contracts/FlashArbE
 import { FlashArbExecutor__factory } from "../../../types/ethers-contracts/factories/FlashArbExecutor__factory.js";
 import type { Address } from "../../addressBook.js";
 import { encodeLiquidation, encodeLoan, encodeRoute, type Liquidation, type Loan } from "../../executor/route.js";
+import type { PendingTransaction } from "../collect/pending.js";
 import { RpcUnavailableError } from "../collect/rpc.js";
 import { type EngineConfig, toUnits } from "../config.js";
 import type { EngineStats } from "../engine.js";
@@ -13,7 +14,7 @@ import type { Logger } from "../log.js";
 import type { NewTrade, Records } from "../record/records.js";
 import type { Candidate } from "../strategy/candidate.js";
 import { amountOut, poolName, routeHop } from "../venues/pools.js";
-import type { BundleClient } from "./bundleClient.js";
+import type { BundleClient, RelayAnswer } from "./bundleClient.js";
 import type { RiskGuard } from "./risk.js";
 import type { Sender } from "./sender.js";
 
@@ -156,6 +157,137 @@ export class TradeExecutor {
     return (
       await this.run(base, c.net, c.netUsd, c.gasUnits, (floor) => ({ method: "execute", args: [loan, floor, route] }))
     ).outcome;
+  }
+
+  /**
+   * Whether a backrun may be sent for `targetBlock`: only with bundles, and when no other bundle
+   * of ours is aimed at it (a second one's nonce would wait on the first, and no builder includes
+   * a bundle that waits on another).
+   */
+  laneFree(targetBlock: number): boolean {
+    return (
+      this.deps.submission === "bundle" &&
+      this.deps.bundles !== undefined &&
+      this.deps.sender !== undefined &&
+      this.deps.config.live &&
+      this.blockBundle?.targetBlock !== targetBlock
+    );
+  }
+
+  /**
+   * Records, signs and sends one backrun: a bundle of the pending `trigger` and then our trade,
+   * priced on the pools as the trigger leaves them. Simulated by the first relay on the head
+   * (`eth_callBundle` of both transactions, in that order) before it is sent to every relay with
+   * `mev_sendBundle`. The body puts the trigger first and nothing before it.
+   */
+  async executeBackrun(c: Candidate, trigger: PendingTransaction, block: number): Promise<Outcome> {
+    const { config, records, log, risk, stats } = this.deps;
+    const sender = this.deps.sender as Sender;
+    const bundles = this.deps.bundles as BundleClient;
+    const targetBlock = block + 1;
+    const base = this.backrunRow(c, trigger, block);
+    stats.opportunities += 1;
+    const usdValue = Number(c.netUsd) / 1e6;
+    if (usdValue < config.minProfitUsd) {
+      const reason = `below minProfitUsd (${usdValue.toFixed(2)} < ${config.minProfitUsd})`;
+      this.countFiltered("below minProfitUsd");
+      records.add({ ...base, status: "filtered", reason });
+      return "filtered";
+    }
+    const id = records.add({ ...base, status: "detected", reason: null });
+    const loan = encodeLoan(c.quote.lender, c.cycle.token, c.sizing.amountIn, c.quote.uniswapV3);
+    const route = encodeRoute(c.cycle.hops.map((h) => routeHop(h.pool, h.tokenOut)));
+    const floor = c.gasCostInToken > 0n ? c.gasCostInToken : 1n;
+    const data = this.executor.interface.encodeFunctionData("execute", [loan, floor, route]);
+    const latest = await this.deps.provider.getBlock("latest");
+    const baseFee = latest?.baseFeePerGas ?? 0n;
+    if (!risk.allows(baseFee)) {
+      const why = `risk guard: ${risk.state ?? "gas price cap"}`;
+      this.countFiltered(why);
+      records.update(id, { status: "filtered", reason: why });
+      return "filtered";
+    }
+    const tip = toUnits(config.priorityFeeGwei, 9);
+    this.deps.onSignedReady?.();
+    // The state it runs on does not exist yet, so the node cannot estimate it: the limit is
+    // twice the priced gas (only the gas used is paid), and the simulation below checks it.
+    const signed = await sender.signForBundle(
+      id,
+      {
+        to: this.deps.executor,
+        data,
+        gasLimit: c.gasUnits * 2n,
+        maxFeePerGas: baseFee * 2n + tip,
+        maxPriorityFeePerGas: tip,
+      },
+      targetBlock,
+      () => (risk.state === undefined ? undefined : `risk guard: ${risk.state}`),
+    );
+    if (signed.status === "withheld") {
+      this.countFiltered(signed.reason);
+      records.update(id, { status: "filtered", reason: signed.reason });
+      return "filtered";
+    }
+    this.blockBundle = { targetBlock, uuid: randomUUID(), txs: [signed.rawTx] };
+    const simulation = await bundles.callBundle([trigger.raw, signed.rawTx], targetBlock);
+    const ours = simulation.result?.results[1];
+    const why = !simulation.accepted
+      ? `the relay could not simulate it: ${simulation.error}`
+      : ours === undefined
+        ? "the relay's simulation has no result for it"
+        : ours.error;
+    if (why !== undefined) {
+      // Signed, never sent: the nonce is free again and the tracker has nothing to follow.
+      this.blockBundle = undefined;
+      sender.resetNonce();
+      stats.simulationFailed += 1;
+      records.update(id, { status: "simulation_failed", reason: `after its trigger: ${why}` });
+      log.warn("simulation_failed", { ...base, id, reason: why });
+      return "failed";
+    }
+    stats.simulated += 1;
+    const answers = await bundles.mevSendBundle(
+      [{ hash: trigger.hash }, { tx: signed.rawTx, canRevert: false }],
+      targetBlock,
+    );
+    return this.settleSend(id, base, signed, targetBlock, answers, { trigger: trigger.hash, gasUsed: ours?.gasUsed });
+  }
+
+  /**
+   * Records, in dry-run, the backrun the engine would send after `trigger`: priced by the exact
+   * math on the pools as the trigger leaves them, and not simulated (that state does not exist
+   * before the trigger is mined, and dry-run has no key to ask a relay with).
+   */
+  recordBackrun(c: Candidate, trigger: PendingTransaction, block: number): void {
+    this.deps.stats.opportunities += 1;
+    const row = this.backrunRow(c, trigger, block);
+    const id = this.deps.records.add({
+      ...row,
+      status: "dry_run",
+      reason: `would send [${trigger.hash}, this trade] to the relays; not simulated (dry-run)`,
+    });
+    this.deps.log.info("dry_run", { ...row, id });
+  }
+
+  private backrunRow(c: Candidate, trigger: PendingTransaction, block: number) {
+    return {
+      block,
+      strategy: "backrun" as const,
+      cycle: [`backrun of ${trigger.hash}`, ...c.cycle.hops.map((h) => poolName(h.pool, this.deps.symbols))].join(
+        " > ",
+      ),
+      route: c.cycle.hops.map((h) => h.pool.address).join(","),
+      token: this.deps.symbols[c.cycle.token] ?? c.cycle.token,
+      tokenAddress: c.cycle.token,
+      amountIn: c.sizing.amountIn,
+      lender: c.quote.lender,
+      expectedProfit: c.sizing.profit,
+      gasCost: c.gasCostInToken,
+      ...(this.deps.usd6(c.cycle.token, c.sizing.profit) === undefined
+        ? {}
+        : { expectedProfitUsd6: this.deps.usd6(c.cycle.token, c.sizing.profit) as bigint }),
+      ...this.decimalsField(c.cycle.token),
+    };
   }
 
   /**
@@ -351,8 +483,8 @@ export class TradeExecutor {
   }
 
   /**
-   * Signs the trade for `targetBlock`, records it, and sends it as a one-transaction bundle to
-   * every relay at once. Each relay's answer and latency goes to the records' audit log; the
+   * Signs the trade for `targetBlock`, records it, and sends it to every relay at once in the
+   * block's bundle (see below). Each relay's answer and latency goes to the records' audit log; the
    * tracker reads inclusion from the chain.
    */
   private async sendBundle(
@@ -361,7 +493,7 @@ export class TradeExecutor {
     tx: Parameters<Sender["send"]>[1],
     targetBlock: number,
   ): Promise<{ outcome: Outcome; id?: number }> {
-    const { records, log, risk, stats } = this.deps;
+    const { records, log, risk } = this.deps;
     const sender = this.deps.sender as Sender;
     const bundles = this.deps.bundles;
     if (bundles === undefined) throw new Error("submission is bundle but no relay client was configured");
@@ -384,12 +516,32 @@ export class TradeExecutor {
       blockNumber: targetBlock,
       replacementUuid: this.blockBundle.uuid,
     });
+    return {
+      outcome: this.settleSend(id, base, signed, targetBlock, answers, { transactions: this.blockBundle.txs.length }),
+      id,
+    };
+  }
+
+  /**
+   * Records each relay's answer to a bundle (acceptance, latency, its hash, its error) in the
+   * audit log, and the trade as sent when any relay took it; when none did, nobody has the
+   * transaction and its nonce is free again.
+   */
+  private settleSend(
+    id: number,
+    base: Omit<NewTrade, "status" | "reason">,
+    signed: { readonly hash: string; readonly nonce: number },
+    targetBlock: number,
+    answers: readonly RelayAnswer<{ bundleHash: string }>[],
+    detail: Record<string, unknown>,
+  ): Outcome {
+    const { records, log, risk, stats } = this.deps;
     for (const a of answers)
       records.event("bundle_sent", {
         id,
         tx: signed.hash,
         targetBlock,
-        transactions: this.blockBundle.txs.length,
+        ...detail,
         relay: a.relay,
         accepted: a.accepted,
         latencyMs: Math.round(a.latencyMs * 10) / 10,
@@ -401,17 +553,18 @@ export class TradeExecutor {
       const why = `no relay accepted the bundle: ${answers.map((a) => `${a.relay}: ${a.error}`).join("; ")}`;
       stats.sendFailed += 1;
       // Nobody has the transaction: its nonce is free again.
-      sender.resetNonce();
+      this.blockBundle = undefined;
+      (this.deps.sender as Sender).resetNonce();
       records.update(id, { status: "send_failed", reason: why });
       risk.fail("send_failed");
       log.warn("send_failed", { ...base, id, reason: why });
-      return { outcome: "failed", id };
+      return "failed";
     }
     stats.sent += 1;
     records.update(id, { status: "sent", reason: `bundle for block ${targetBlock} to ${accepted.join(", ")}` });
     log.info("trade_sent", { ...base, id, tx: signed.hash, nonce: signed.nonce, targetBlock, relays: accepted });
     this.deps.onSent?.(id);
-    return { outcome: "sent", id };
+    return "sent";
   }
 
   private countFiltered(reason: string): void {

@@ -28,7 +28,7 @@ export type TradeStatus =
   | "dropped";
 
 /** What kind of trade a record is. */
-export type Strategy = "arbitrage" | "liquidation";
+export type Strategy = "arbitrage" | "liquidation" | "backrun";
 
 /** Statuses whose outcome the chain has not settled: reconciled on start, followed every block. */
 export const OPEN_STATUSES: readonly TradeStatus[] = ["signed", "sent"];

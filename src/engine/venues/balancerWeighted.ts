@@ -19,6 +19,14 @@ export const balancerWeighted: Venue<BalancerWeightedPool> = {
   tokens: (pool) => pool.tokens,
   amountOut: (pool, tokenIn, tokenOut, amountIn) =>
     weightedSwapGivenIn(pool.state, pool.tokens.indexOf(tokenIn), pool.tokens.indexOf(tokenOut), amountIn),
+  afterSwap(pool, tokenIn, tokenOut, amountIn) {
+    // The Vault holds the whole input (the swap fee stays in the pool) and pays the output.
+    const i = pool.tokens.indexOf(tokenIn);
+    const j = pool.tokens.indexOf(tokenOut);
+    const out = weightedSwapGivenIn(pool.state, i, j, amountIn);
+    const balances = pool.state.balances.map((b, k) => (k === i ? b + amountIn : k === j ? b - out : b));
+    return { ...pool.state, balances };
+  },
   logRate(pool, tokenIn, tokenOut) {
     const i = pool.tokens.indexOf(tokenIn);
     const j = pool.tokens.indexOf(tokenOut);

@@ -26,6 +26,14 @@ export const uniswapV2: Venue<UniswapV2Pool> = {
       ? getAmountOut(amountIn, reserve0, reserve1, pool.feePips)
       : getAmountOut(amountIn, reserve1, reserve0, pool.feePips);
   },
+  afterSwap(pool, tokenIn, tokenOut, amountIn) {
+    // The pair's reserves are its balances after the swap: the input in, the output out.
+    const out = uniswapV2.amountOut(pool, tokenIn, tokenOut, amountIn);
+    const { reserve0, reserve1 } = pool.state;
+    return tokenIn === pool.token0
+      ? { reserve0: reserve0 + amountIn, reserve1: reserve1 - out }
+      : { reserve0: reserve0 - out, reserve1: reserve1 + amountIn };
+  },
   logRate(pool, tokenIn) {
     const { reserve0, reserve1 } = pool.state;
     if (reserve0 === 0n || reserve1 === 0n) return Number.NEGATIVE_INFINITY;

@@ -90,6 +90,12 @@ export const uniswapV3: Venue<UniswapV3Pool> = {
     if (pool.state.liquidity === 0n && pool.state.ticks.size === 0) return 0n;
     return swapExactInput(pool.state, tokenIn === pool.token0, amountIn, false).amountOut;
   },
+  afterSwap(pool, tokenIn, _tokenOut, amountIn) {
+    if (pool.state.liquidity === 0n && pool.state.ticks.size === 0) return pool.state;
+    // A swap moves the price, the tick and the active liquidity; the ticks' net liquidity stays.
+    const after = swapExactInput(pool.state, tokenIn === pool.token0, amountIn, true);
+    return { ...pool.state, sqrtPriceX96: after.sqrtPriceX96, tick: after.tick, liquidity: after.liquidity };
+  },
   logRate: (pool, tokenIn) => concentratedLogRate(pool.state, tokenIn === pool.token0, pool.fee),
   virtualReserves: (pool, tokenIn) => concentratedVirtualReserves(pool.state, tokenIn === pool.token0, pool.fee),
   boundReserves: (pool, tokenIn, _tokenOut, band) =>

@@ -39,6 +39,11 @@ export const uniswapV4: Venue<UniswapV4Pool> = {
     if (pool.state.liquidity === 0n && pool.state.ticks.size === 0) return 0n;
     return swapExactInput(pool.state, tokenIn === pool.token0, amountIn, false).amountOut;
   },
+  afterSwap(pool, tokenIn, _tokenOut, amountIn) {
+    if (pool.state.liquidity === 0n && pool.state.ticks.size === 0) return pool.state;
+    const after = swapExactInput(pool.state, tokenIn === pool.token0, amountIn, true);
+    return { ...pool.state, sqrtPriceX96: after.sqrtPriceX96, tick: after.tick, liquidity: after.liquidity };
+  },
   logRate(pool, tokenIn) {
     const zeroForOne = tokenIn === pool.token0;
     return concentratedLogRate(pool.state, zeroForOne, swapFee(pool.state, zeroForOne));

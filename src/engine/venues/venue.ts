@@ -7,12 +7,17 @@ import type { RouteHop } from "../../executor/route.js";
  * and its entry in `pools.ts`. Reading pools in batches stays in `collect/market.ts`, which
  * groups the reads of every kind into one Multicall3 call per block.
  */
-export interface Venue<P extends { readonly kind: string }> {
+export interface Venue<P extends { readonly kind: string; state: unknown }> {
   readonly kind: P["kind"];
   /** The pool's tokens, in the pool's own order. */
   tokens(pool: P): readonly Address[];
   /** The exact output for `amountIn` of `tokenIn`, as the chain pays it (a port of the pool's math). */
   amountOut(pool: P, tokenIn: Address, tokenOut: Address, amountIn: bigint): bigint;
+  /**
+   * The pool's state after an exact-input swap of `amountIn` (a new state; the pool is not
+   * touched): what a swap waiting in the mempool will leave, for a backrun to be sized against.
+   */
+  afterSwap(pool: P, tokenIn: Address, tokenOut: Address, amountIn: bigint): P["state"];
   /** The natural log of the marginal rate, fee included; −∞ when the pool is empty. */
   logRate(pool: P, tokenIn: Address, tokenOut: Address): number;
   /**
