@@ -136,7 +136,8 @@ export class NoiseTraders {
       this.nonces.set(wallet.address, await provider.getTransactionCount(wallet.address, "latest"));
   }
 
-  private swapCall(
+  /** The router call that swaps `amountIn` of `tokenIn` for `tokenOut` through `pool`, with no minimum output. */
+  swapCall(
     pool: ReplicaPool,
     me: Address,
     tokenIn: ReplicaTokenSymbol,
