@@ -139,6 +139,8 @@ export class Engine {
   private graph = new RateGraph([]);
   private readonly routers: SwapRouters;
   private poolIndex = new PoolIndex([]);
+  /** Pools of trades that were not mined: their cycles are priced again on the next block. */
+  private readonly retry = new Set<Address>();
   /** The gas price trades of the last block handled were priced at. */
   private gasPrice: bigint | undefined;
   private head: number | undefined;
@@ -254,6 +256,15 @@ export class Engine {
     });
   }
 
+  /**
+   * Prices the cycles through `pools` again on the next block although they did not change: a
+   * trade through them was not mined (a bundle left out), so what it would have taken may still
+   * be there.
+   */
+  retryPools(pools: readonly string[]): void {
+    for (const pool of pools) this.retry.add(pool as Address);
+  }
+
   /** Dollar values at the oracle's price (for the records), in micro-dollars. */
   usd6(token: Address, amount: bigint): bigint | undefined {
     return this.usd.toUsd6(token, amount);
@@ -286,7 +297,9 @@ export class Engine {
     const collected = await this.collector.next(blockNumber);
     if (collected === undefined) return;
     this.stats.blocks += 1;
-    const { changed, head, baseFeePerGas } = collected;
+    const { head, baseFeePerGas } = collected;
+    const changed = [...new Set([...collected.changed, ...this.retry])].filter((a) => this.market.pools.has(a));
+    this.retry.clear();
     // A reorg may have dropped or changed the events the positions were read from.
     if (collected.reorgedFrom !== undefined) this.liquidations?.watcher.rewind(collected.reorgedFrom - REORG_DEPTH);
     const gasPrice = baseFeePerGas * 2n + toUnits(this.deps.config.priorityFeeGwei, 9);

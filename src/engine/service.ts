@@ -843,6 +843,8 @@ export class EngineService {
           break;
         case "dropped":
           log.warn("trade_dropped", { ...fields, reason: o.reason });
+          // What it would have taken may still be there: its cycles are priced again.
+          this.engine.retryPools((o.trade.route ?? "").split(",").filter((p) => p !== ""));
           break;
         case "replaced":
           log.warn("trade_replaced", { ...fields, replacement: o.hash, action: "fees raised by 12.5%" });
