@@ -16,6 +16,7 @@ import {
 } from "./interfaces/external/IBalancerVault.sol";
 import {ICurvePool} from "./interfaces/external/ICurvePool.sol";
 import {IMorphoFlashLoanCallback, IMorphoFlashLoans} from "./interfaces/external/IMorpho.sol";
+import {IWETH} from "./interfaces/external/IWETH.sol";
 import {IUniswapV2Pair} from "./interfaces/external/IUniswapV2Pair.sol";
 import {
     IUniswapV4PoolManager, IUniswapV4UnlockCallback
@@ -101,6 +102,8 @@ contract FlashArbExecutor is
     uint256 private constant LIQUIDATION_SIZE = 72;
     /// @dev The flag in the loan data's first byte that marks a liquidation.
     uint8 private constant LIQUIDATION = 0x80;
+    /// @dev A bid is in basis points of the profit above the floor: at most all of it.
+    uint256 private constant MAX_BID_BPS = 10_000;
 
     /// @dev HopKind values as the hot path compares them, read straight from a route's byte.
     uint256 private constant V2 = uint256(HopKind.UniswapV2);
@@ -208,7 +211,9 @@ contract FlashArbExecutor is
         }
     }
 
-    /// @notice Accepts ETH (for example from an unwrap) so the owner can withdraw it.
+    /// @notice Accepts ETH from anyone (WETH's unwrap of a bid, or a plain transfer) so the owner
+    ///         can withdraw it. A bid pays only the ETH its own unwrap brought in, so ETH sent
+    ///         here is never paid out by a trade. Empty: WETH9 sends the unwrap with 2,300 gas.
     receive() external payable {}
 
     // ------------------------------------------------------------------ operator
@@ -224,6 +229,37 @@ contract FlashArbExecutor is
         // balances can only make the profit check fail.
         bytes memory data = _loanData(uint8(loan.lender), token, loan.amount, minProfit, SelfBalance.get(token), route);
         profit = _borrow(config, loan, lendingPool, data);
+    }
+
+    /// @inheritdoc IFlashArbExecutor
+    /// @dev Named so that its selector (0xfe8bd9ad) sorts after every selector a trade calls: the
+    ///      dispatcher compares selectors in order, so no trade pays for this entry point.
+    function executeWithBidToBuilder(Loan calldata loan, uint256 minProfit, bytes calldata route, uint16 bidBps)
+        external
+        returns (uint256 profit)
+    {
+        OperatorSlot memory config = _enter();
+        if (bidBps > MAX_BID_BPS) revert BidTooHigh(bidBps, MAX_BID_BPS);
+        address token = loan.token;
+        if (route.length == 0) revert MalformedRoute(0, 0);
+        (address lendingPool, address end) = _checkRoute(loan, token, route);
+        if (end != token) revert RouteDoesNotCloseLoop(token, end);
+        // Trusted as in `execute`: a token that lies about balances can only fail the profit check.
+        bytes memory data = _loanData(uint8(loan.lender), token, loan.amount, minProfit, SelfBalance.get(token), route);
+        // Without a receiver `_borrow` keeps the profit here, to be paid out below after the bid.
+        address receiver = config.profitReceiver;
+        config.profitReceiver = address(0);
+        uint256 measured = _borrow(config, loan, lendingPool, data);
+        // `_borrow` released the lock, and nothing has run since: locked again while the token,
+        // the coinbase and the receiver are called.
+        _loanState = LOAN_CALLED_BACK;
+        // Cannot underflow: the loan callback reverted unless measured >= minProfit, and the bid
+        // is at most the excess.
+        unchecked {
+            profit = measured - _payBid(token, measured - minProfit, bidBps);
+        }
+        if (receiver != address(0) && profit != 0) IERC20(token).safeTransfer(receiver, profit);
+        _loanState = IDLE;
     }
 
     /// @inheritdoc IFlashArbExecutor
@@ -603,6 +639,34 @@ contract FlashArbExecutor is
             IERC20(token).safeTransfer(config.profitReceiver, profit);
         }
         _loanState = IDLE;
+    }
+
+    /// @dev Pays `block.coinbase` `bidBps` of `excess` (the profit above the floor) in ETH,
+    ///      unwrapped from `token`, and returns the bid. The ETH paid is the ETH the unwrap brought
+    ///      in, measured from the balance, so ETH the executor held before is never spent.
+    function _payBid(address token, uint256 excess, uint256 bidBps) private returns (uint256 bid) {
+        // excess * bidBps / MAX_BID_BPS, rounded down, without overflowing: whole ten-thousandths
+        // of the excess, then the remainder. Cannot overflow: (excess / MAX_BID_BPS) * bidBps is
+        // at most excess, and the remainder's product is below MAX_BID_BPS ** 2.
+        unchecked {
+            bid = (excess / MAX_BID_BPS) * bidBps + ((excess % MAX_BID_BPS) * bidBps) / MAX_BID_BPS;
+        }
+        if (bid == 0) return 0;
+        uint256 ethBefore = address(this).balance;
+        // Trusted for nothing: the loan token is whatever the operator names. WETH burns `bid` of
+        // the profit and sends as much ETH back through `receive`. A token without `withdraw`
+        // fails the call, and anything else that does not bring in exactly `bid` fails the check
+        // below; the lock keeps a token that calls back out of `execute`.
+        // solhint-disable-next-line avoid-low-level-calls
+        (bool unwrapped,) = token.call(abi.encodeCall(IWETH.withdraw, (bid)));
+        // Checked, though only the owner's `withdrawETH` ever sends the executor's ETH out.
+        uint256 arrived = unwrapped ? address(this).balance - ethBefore : 0;
+        if (arrived != bid) revert BidUnwrapMismatch(token, bid, arrived);
+        // Trusted for nothing: the block's builder, paid exactly `bid`. Code it runs meets the
+        // lock, and a builder that refuses the ETH fails the trade.
+        (bool paid,) = block.coinbase.call{value: bid}("");
+        if (!paid) revert EthTransferFailed(block.coinbase, bid);
+        emit CoinbasePaid(block.coinbase, bid);
     }
 
     /// @dev Appends collateral (20) · user (20) · debtToCover (32) to loan data in place: `data`

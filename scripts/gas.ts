@@ -196,6 +196,23 @@ gas["reference:balancer:v2-v2"] = Number(bareGas);
 const overhead = BigInt(gas["balancer:v2-v2"] ?? 0) - bareGas;
 gas["overhead:balancer:v2-v2"] = Number(overhead);
 
+// A bid to the block's builder: the Balancer-loan V2 → V2 trade through executeWithBidToBuilder,
+// half the profit (no floor) unwrapped from WETH and paid to the block's coinbase.
+const BID_BPS = 5_000;
+await snapshot.restore();
+await nextBlock();
+gas["bid:balancer:v2-v2"] = Number(
+  await gasOf(
+    executor.getFunction("executeWithBidToBuilder")(
+      encodeLoan("BalancerV2", t.WETH, AMOUNT),
+      0,
+      encodeRoute(routes["v2-v2"]?.hops ?? []),
+      BID_BPS,
+      { gasLimit: 3_000_000 },
+    ),
+  ),
+);
+
 // Liquidations: Alice (10 WETH supplied, 18,000 USDC borrowed) under one after WETH falls to
 // $2,150; half her debt repaid with each lender and the WETH sold on Sushiswap. The baseline is
 // a liquidator holding the USDC: liquidationCall, then the router swap, in two transactions.
@@ -261,6 +278,11 @@ for (const lenderKey of Object.keys(lenders)) {
   const baseline = gas["baseline:liquidation:v2"] ?? 0;
   console.log(`| liquidation:${lenderKey}:v2 | ${used} | | | ${baseline} | ${baseline - used} |`);
 }
+const bidGas = gas["bid:balancer:v2-v2"] ?? 0;
+console.log(
+  `\nThe same trade bidding ${BID_BPS / 100}% of its profit to the builder: ${bidGas} gas ` +
+    `(${bidGas - (gas["balancer:v2-v2"] ?? 0)} more than execute).`,
+);
 console.log(`\nExecutor overhead on balancer:v2-v2: ${overhead} gas (target ≤ ${OVERHEAD_TARGET}).`);
 if (overhead > OVERHEAD_TARGET) failures.push(`overhead ${overhead} exceeds ${OVERHEAD_TARGET}`);
 console.log("Wrote snapshots/gas.json.");

@@ -153,6 +153,11 @@ interface IFlashArbExecutor {
     error RenounceOwnershipDisabled();
     /// @notice Sending ETH failed.
     error EthTransferFailed(address to, uint256 amount);
+    /// @notice A bid above 100% of the profit over the floor (10,000 basis points).
+    error BidTooHigh(uint256 bidBps, uint256 maxBps);
+    /// @notice Unwrapping the bid from the loan token brought in other than the bid in ETH: the
+    ///         loan token is not WETH (or does not unwrap one for one).
+    error BidUnwrapMismatch(address token, uint256 expected, uint256 actual);
 
     // ------------------------------------------------------------------ events
 
@@ -173,6 +178,10 @@ interface IFlashArbExecutor {
         uint256 fee,
         uint256 profit
     );
+    /// @notice `amount` of ETH, the bid on an `executeWithBidToBuilder` trade's profit, was paid to the
+    ///         block's `coinbase`. The trade's `ArbitrageExecuted` profit includes it: the profit
+    ///         receiver got that profit less `amount`.
+    event CoinbasePaid(address indexed coinbase, uint256 amount);
     /// @notice `account` was made an operator (`allowed`) or stopped being one.
     event OperatorSet(address indexed account, bool allowed);
     /// @notice Profit now goes to `receiver` (zero: it stays in the contract).
@@ -197,6 +206,29 @@ interface IFlashArbExecutor {
     /// @param route The packed hops (see the encoding above).
     /// @return profit The profit measured from balances.
     function execute(Loan calldata loan, uint256 minProfit, bytes calldata route) external returns (uint256 profit);
+
+    /// @notice `execute`, then pays the block's builder (`block.coinbase`) a bid out of the
+    ///         profit above the floor: `(profit - minProfit) * bidBps / 10_000` of the loan token,
+    ///         unwrapped to ETH. The rest of the profit, never less than `minProfit`, is kept or
+    ///         sent to the profit receiver as `execute` does; a profit at the floor pays no bid.
+    /// @dev Operators only; not while paused; the same lenders, route rules and lock as `execute`.
+    ///      The loan token must be the chain's WETH whenever the bid is not zero: the bid is
+    ///      unwrapped with `withdraw(uint256)` and the ETH that arrived is measured from the
+    ///      executor's balance, so ETH it already held is never paid out. A zero bid (`bidBps`
+    ///      zero, or no profit above the floor) calls neither the token nor the coinbase.
+    ///      Reverts with `BidTooHigh` when `bidBps` exceeds 10,000, `BidUnwrapMismatch` when the
+    ///      unwrap brings in other than the bid, `EthTransferFailed` when the coinbase refuses it,
+    ///      and otherwise as `execute`.
+    /// @param loan The lender, token and amount to borrow.
+    /// @param minProfit The least profit the trade must make, and the least the profit receiver
+    ///        gets; the bid comes only out of what is above it.
+    /// @param route The packed hops (see the encoding above).
+    /// @param bidBps The share of the profit above `minProfit` paid to the coinbase, in basis points.
+    /// @return profit The profit measured from balances less the bid: what the profit receiver
+    ///         got (or the executor kept).
+    function executeWithBidToBuilder(Loan calldata loan, uint256 minProfit, bytes calldata route, uint16 bidBps)
+        external
+        returns (uint256 profit);
 
     /// @notice Borrows `loan` (the debt asset), liquidates `liquidation.user` on the Aave V3
     ///         Pool fixed at deployment, swaps the seized collateral back through `route`, repays,

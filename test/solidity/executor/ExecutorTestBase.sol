@@ -17,10 +17,20 @@ interface IUniswapV2PairLike {
     function token0() external view returns (address);
 }
 
+/// @dev The part of WETH9 the bid tests use.
+interface IWETH9Like {
+    function deposit() external payable;
+    function withdraw(uint256 amount) external;
+    function transfer(address to, uint256 amount) external returns (bool);
+    function balanceOf(address account) external view returns (uint256);
+}
+
 /// @notice A small market for executor tests, deployed from the protocols' own npm bytecode:
 ///         two Uniswap V2 factories (as Uniswap and Sushiswap) each with a WETH/USDC pair at
 ///         $3,000, and Balancer V2's Vault holding WETH to lend. The executor trusts both
-///         factories and the Vault; Aave and Uniswap V3 are left unconfigured.
+///         factories and the Vault; Aave and Uniswap V3 are left unconfigured. `weth` is a
+///         mintable stand-in; `_deployWeth9Market` adds the same market around a real WETH9
+///         for trades that unwrap their profit.
 abstract contract ExecutorTestBase is Test {
     string internal constant V2_FACTORY = "node_modules/@uniswap/v2-core/build/UniswapV2Factory.json";
     string internal constant V2_PAIR = "node_modules/@uniswap/v2-core/build/UniswapV2Pair.json";
@@ -28,6 +38,7 @@ abstract contract ExecutorTestBase is Test {
         "node_modules/@balancer-labs/v2-deployments/dist/tasks/20210418-authorizer/artifact/Authorizer.json";
     string internal constant BAL_VAULT =
         "node_modules/@balancer-labs/v2-deployments/dist/tasks/20210418-vault/artifact/Vault.json";
+    string internal constant WETH9 = "node_modules/@uniswap/v2-periphery/build/WETH9.json";
 
     /// @dev Loan sizes are bounded well inside the Vault's and the pairs' liquidity.
     uint256 internal constant VAULT_WETH = 10_000e18;
@@ -47,6 +58,10 @@ abstract contract ExecutorTestBase is Test {
     address internal sushiPair;
     address internal vault;
     FlashArbExecutor internal executor;
+    /// @dev Set by `_deployWeth9Market`: a real WETH9 and its USDC pairs on both factories.
+    IWETH9Like internal weth9;
+    address internal uniPair9;
+    address internal sushiPair9;
 
     function setUp() public virtual {
         weth = new MintableERC20("Wrapped Ether", "WETH", 18);
@@ -101,6 +116,59 @@ abstract contract ExecutorTestBase is Test {
         uint256 wethBack = _quote(uniPair, address(usdc), usdcOut);
         if (wethBack < amount) return (false, 0);
         return (true, wethBack - amount);
+    }
+
+    // ------------------------------------------------------------------ the WETH9 market
+
+    /// @dev Deploys WETH9 from its npm bytecode, a WETH9/USDC pair on each factory at $3,000, and
+    ///      wraps WETH9 for the Vault to lend. The executor trusts all of it already.
+    function _deployWeth9Market() internal {
+        weth9 = IWETH9Like(_deploy(_waffleBytecode(WETH9), ""));
+        vm.label(address(weth9), "WETH9");
+        uniPair9 = _seedWeth9Pair(uniFactory);
+        sushiPair9 = _seedWeth9Pair(sushiFactory);
+        _wrap(vault, VAULT_WETH);
+    }
+
+    /// @dev Sends `amount` of WETH9 to `to`, wrapped from ETH dealt to this contract.
+    function _wrap(address to, uint256 amount) internal {
+        vm.deal(address(this), amount);
+        weth9.deposit{value: amount}();
+        weth9.transfer(to, amount);
+    }
+
+    /// @dev `_dislocate` on the WETH9 market: sells `wethIn` on the Uniswap pair.
+    function _dislocate9(uint256 wethIn) internal {
+        uint256 out = _quote(uniPair9, address(weth9), wethIn);
+        if (out == 0) return;
+        _wrap(uniPair9, wethIn);
+        (uint256 out0, uint256 out1) = address(weth9) < address(usdc) ? (uint256(0), out) : (out, uint256(0));
+        IUniswapV2PairLike(uniPair9).swap(out0, out1, address(0xdead), "");
+    }
+
+    /// @dev `_expectedProfit` on the WETH9 market.
+    function _expectedProfit9(uint256 amount) internal view returns (bool repays, uint256 profit) {
+        uint256 wethBack = _quote(uniPair9, address(usdc), _quote(sushiPair9, address(weth9), amount));
+        if (wethBack < amount) return (false, 0);
+        return (true, wethBack - amount);
+    }
+
+    /// @dev WETH9 → USDC on Sushiswap, USDC → WETH9 on Uniswap.
+    function _crossDexRoute9() internal view returns (bytes memory) {
+        return abi.encodePacked(_v2Hop(1, address(usdc), 3000, 0), _v2Hop(0, address(weth9), 3000, 0));
+    }
+
+    /// @dev A Balancer loan of WETH9.
+    function _balancerLoan9(uint256 amount) internal view returns (IFlashArbExecutor.Loan memory loan) {
+        loan = _balancerLoan(amount);
+        loan.token = address(weth9);
+    }
+
+    function _seedWeth9Pair(address factory) private returns (address pair) {
+        pair = IUniswapV2FactoryLike(factory).createPair(address(weth9), address(usdc));
+        _wrap(pair, PAIR_WETH);
+        usdc.mint(pair, PAIR_USDC);
+        IUniswapV2PairLike(pair).mint(address(this));
     }
 
     // ------------------------------------------------------------------ routes

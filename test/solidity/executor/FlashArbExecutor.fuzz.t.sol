@@ -62,6 +62,32 @@ contract FlashArbExecutorFuzzTest is ExecutorTestBase {
         assertEq(executor.execute(_balancerLoan(amount), 0, exact), wethBack - amount, "profit");
     }
 
+    /// @dev A bid comes only out of the profit above the floor: the coinbase gets exactly
+    ///      (profit - floor) * bidBps / 10,000 in ETH, the receiver never less than the floor, and
+    ///      the two together exactly the profit measured from balances.
+    function test_fuzz_bidComesOnlyOutOfProfitAboveFloor(uint256 amount, uint256 floorSeed, uint256 bidBps) public {
+        _deployWeth9Market();
+        _dislocate9(100e18);
+        amount = bound(amount, 1e15, 20e18);
+        (bool repays, uint256 profit) = _expectedProfit9(amount);
+        vm.assume(repays);
+        uint256 floor = bound(floorSeed, 0, profit);
+        if (floorSeed % 4 == 0) floor = profit;
+        bidBps = bound(bidBps, 0, 10_000);
+        address builder = address(0xB1D);
+        vm.coinbase(builder);
+        vm.prank(OWNER);
+        executor.setProfitReceiver(STRANGER);
+        vm.prank(OPERATOR);
+        uint256 received =
+            executor.executeWithBidToBuilder(_balancerLoan9(amount), floor, _crossDexRoute9(), uint16(bidBps));
+        assertEq(builder.balance, ((profit - floor) * bidBps) / 10_000, "the bid");
+        assertGe(weth9.balanceOf(STRANGER), floor, "the receiver gets at least the floor");
+        assertEq(received, weth9.balanceOf(STRANGER), "returns what the receiver got");
+        assertEq(builder.balance + weth9.balanceOf(STRANGER), profit, "together, the measured profit");
+        assertEq(weth9.balanceOf(address(executor)) + address(executor).balance, 0, "nothing left behind");
+    }
+
     /// @dev What is packed is what decodeRoute reads back, for every hop kind.
     function test_fuzz_routeRoundTrip(
         uint8 kindSeed,

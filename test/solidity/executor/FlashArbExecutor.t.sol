@@ -7,6 +7,7 @@ import {IFlashArbExecutor} from "../../../contracts/interfaces/IFlashArbExecutor
 import {CallbackAttacker} from "../../../contracts/test/attack/CallbackAttacker.sol";
 import {IBalancerVault} from "../../../contracts/interfaces/external/IBalancerVault.sol";
 import {ExecutorTestBase} from "./ExecutorTestBase.sol";
+import {Vm} from "../utils/Vm.sol";
 
 /// @notice Unit tests: every role and every revert path of the executor, on real Uniswap V2
 ///         pairs and the real Balancer Vault.
@@ -362,6 +363,158 @@ contract FlashArbExecutorTest is ExecutorTestBase {
         assertEq(OWNER.balance, 1 ether, "owner received ETH");
     }
 
+    // ------------------------------------------------------------------ bids to the block's builder
+
+    /// @dev The builder's address for bid tests; set with `vm.coinbase`.
+    address internal constant BUILDER = address(0xB1D);
+
+    function test_bidPaysCoinbaseItsShareOfProfitAboveFloor() public {
+        _deployWeth9Market();
+        _dislocate9(100e18);
+        (, uint256 profit) = _expectedProfit9(LOAN);
+        uint256 floor = profit / 3;
+        uint256 bid = ((profit - floor) * 2_500) / 10_000;
+        assertTrue(bid != 0, "scenario must bid");
+        vm.prank(OWNER);
+        executor.setProfitReceiver(STRANGER);
+        vm.coinbase(BUILDER);
+        vm.expectEmit(address(executor));
+        emit IFlashArbExecutor.ArbitrageExecuted(IFlashArbExecutor.Lender.BalancerV2, address(weth9), LOAN, 0, profit);
+        vm.expectEmit(address(executor));
+        emit IFlashArbExecutor.CoinbasePaid(BUILDER, bid);
+        vm.prank(OPERATOR);
+        uint256 received = executor.executeWithBidToBuilder(_balancerLoan9(LOAN), floor, _crossDexRoute9(), 2_500);
+        assertEq(received, profit - bid, "returned what the receiver got");
+        assertEq(BUILDER.balance, bid, "coinbase paid the bid in ETH");
+        assertEq(weth9.balanceOf(STRANGER), profit - bid, "receiver got the rest");
+        assertEq(weth9.balanceOf(address(executor)), 0, "no WETH left");
+        assertEq(address(executor).balance, 0, "no ETH left");
+        assertEq(weth9.balanceOf(vault), VAULT_WETH, "vault repaid");
+    }
+
+    function test_bidWithoutReceiverKeepsTheRest() public {
+        _deployWeth9Market();
+        _dislocate9(100e18);
+        (, uint256 profit) = _expectedProfit9(LOAN);
+        vm.coinbase(BUILDER);
+        vm.prank(OPERATOR);
+        uint256 kept = executor.executeWithBidToBuilder(_balancerLoan9(LOAN), 0, _crossDexRoute9(), 10_000);
+        assertEq(kept, 0, "a full bid with no floor leaves nothing");
+        assertEq(BUILDER.balance, profit, "coinbase paid the whole profit");
+        assertEq(weth9.balanceOf(address(executor)), 0, "nothing kept");
+    }
+
+    function test_bidOnProfitAtFloorPaysNothing() public {
+        _deployWeth9Market();
+        _dislocate9(100e18);
+        (, uint256 profit) = _expectedProfit9(LOAN);
+        vm.coinbase(BUILDER);
+        vm.recordLogs();
+        vm.prank(OPERATOR);
+        uint256 kept = executor.executeWithBidToBuilder(_balancerLoan9(LOAN), profit, _crossDexRoute9(), 10_000);
+        assertEq(kept, profit, "the floor is kept whole");
+        assertEq(BUILDER.balance, 0, "coinbase paid nothing");
+        assertEq(weth9.balanceOf(address(executor)), profit, "executor keeps the profit");
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        for (uint256 k; k < logs.length; ++k) {
+            assertTrue(logs[k].topics[0] != IFlashArbExecutor.CoinbasePaid.selector, "no CoinbasePaid event");
+        }
+    }
+
+    /// @dev `weth` is a mintable stand-in without `withdraw`: a bid that comes to zero never calls it.
+    function test_bidOfZeroNeverCallsTheToken() public {
+        _dislocate(100e18);
+        (, uint256 profit) = _expectedProfit(LOAN);
+        vm.coinbase(BUILDER);
+        vm.startPrank(OPERATOR);
+        uint256 kept = executor.executeWithBidToBuilder(_balancerLoan(LOAN), 0, _crossDexRoute(), 0);
+        assertEq(kept, profit, "no bid");
+        _dislocate(100e18);
+        (, profit) = _expectedProfit(LOAN);
+        kept = executor.executeWithBidToBuilder(_balancerLoan(LOAN), profit, _crossDexRoute(), 10_000);
+        assertEq(kept, profit, "profit at the floor");
+        vm.stopPrank();
+        assertEq(BUILDER.balance, 0, "coinbase paid nothing");
+    }
+
+    function test_revert_bidOnTokenThatDoesNotUnwrap() public {
+        _dislocate(100e18);
+        (, uint256 profit) = _expectedProfit(LOAN);
+        uint256 bid = (profit * 5_000) / 10_000;
+        vm.coinbase(BUILDER);
+        vm.prank(OPERATOR);
+        vm.expectRevert(
+            abi.encodeWithSelector(IFlashArbExecutor.BidUnwrapMismatch.selector, address(weth), bid, uint256(0))
+        );
+        executor.executeWithBidToBuilder(_balancerLoan(LOAN), 0, _crossDexRoute(), 5_000);
+    }
+
+    function test_revert_bidAboveAllOfTheExcess() public {
+        _deployWeth9Market();
+        _dislocate9(100e18);
+        vm.prank(OPERATOR);
+        vm.expectRevert(abi.encodeWithSelector(IFlashArbExecutor.BidTooHigh.selector, 10_001, 10_000));
+        executor.executeWithBidToBuilder(_balancerLoan9(LOAN), 0, _crossDexRoute9(), 10_001);
+    }
+
+    function test_revert_bidChecksRoleAndPauseAsExecuteDoes() public {
+        _deployWeth9Market();
+        _dislocate9(100e18);
+        vm.prank(STRANGER);
+        vm.expectRevert(abi.encodeWithSelector(IFlashArbExecutor.NotOperator.selector, STRANGER));
+        executor.executeWithBidToBuilder(_balancerLoan9(LOAN), 0, _crossDexRoute9(), 10_001);
+        vm.prank(OWNER);
+        executor.pause();
+        vm.prank(OPERATOR);
+        vm.expectRevert(IFlashArbExecutor.ExecutionPaused.selector);
+        executor.executeWithBidToBuilder(_balancerLoan9(LOAN), 0, _crossDexRoute9(), 1);
+    }
+
+    function test_revert_coinbaseThatRefusesEth() public {
+        _deployWeth9Market();
+        _dislocate9(100e18);
+        (, uint256 profit) = _expectedProfit9(LOAN);
+        // A token contract has no `receive`.
+        vm.coinbase(address(usdc));
+        vm.prank(OPERATOR);
+        vm.expectRevert(abi.encodeWithSelector(IFlashArbExecutor.EthTransferFailed.selector, address(usdc), profit));
+        executor.executeWithBidToBuilder(_balancerLoan9(LOAN), 0, _crossDexRoute9(), 10_000);
+    }
+
+    /// @dev A coinbase with code (an operator, even) meets the lock while it is paid.
+    function test_coinbaseCannotReenter() public {
+        _deployWeth9Market();
+        _dislocate9(100e18);
+        ReenteringCoinbase builder = new ReenteringCoinbase(_balancerLoan9(LOAN), _crossDexRoute9());
+        vm.prank(OWNER);
+        executor.setOperator(address(builder), true);
+        vm.coinbase(address(builder));
+        vm.prank(OPERATOR);
+        executor.executeWithBidToBuilder(_balancerLoan9(LOAN), 0, _crossDexRoute9(), 5_000);
+        assertEq(builder.reason(), abi.encodeWithSelector(IFlashArbExecutor.ExecutionInProgress.selector), "locked");
+        assertTrue(address(builder).balance != 0, "paid");
+    }
+
+    /// @dev The executor takes ETH from anyone, outside a trade too, for the owner to withdraw;
+    ///      a bid pays only what its own unwrap brought in, never that ETH.
+    function test_ethSentOutsideATradeIsNeverBid() public {
+        _deployWeth9Market();
+        _dislocate9(100e18);
+        (, uint256 profit) = _expectedProfit9(LOAN);
+        vm.deal(STRANGER, 1 ether);
+        vm.prank(STRANGER);
+        (bool sent,) = address(executor).call{value: 1 ether}("");
+        assertTrue(sent, "executor accepts ETH");
+        vm.coinbase(BUILDER);
+        vm.prank(OPERATOR);
+        executor.executeWithBidToBuilder(_balancerLoan9(LOAN), 0, _crossDexRoute9(), 10_000);
+        assertEq(BUILDER.balance, profit, "coinbase paid the profit, no more");
+        assertEq(address(executor).balance, 1 ether, "the ETH sent stays");
+        vm.prank(OWNER);
+        executor.withdrawETH(1 ether);
+        assertEq(OWNER.balance, 1 ether, "owner withdrew it");
+    }
+
     // ------------------------------------------------------------------ callbacks
 
     function test_revert_directCallbacks() public {
@@ -391,4 +544,23 @@ contract FlashArbExecutorTest is ExecutorTestBase {
 /// @dev A lender that takes the loan call and returns without calling back.
 contract SilentLender {
     fallback() external {}
+}
+
+/// @dev A coinbase that tries to trade again while it is paid, and records why it could not.
+contract ReenteringCoinbase {
+    IFlashArbExecutor.Loan private _loan;
+    bytes private _route;
+    bytes public reason;
+
+    constructor(IFlashArbExecutor.Loan memory loan, bytes memory route) {
+        _loan = loan;
+        _route = route;
+    }
+
+    receive() external payable {
+        try IFlashArbExecutor(msg.sender).execute(_loan, 0, _route) {}
+        catch (bytes memory data) {
+            reason = data;
+        }
+    }
 }

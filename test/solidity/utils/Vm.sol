@@ -5,12 +5,22 @@ pragma solidity 0.8.28;
 /// @notice The cheatcodes our Solidity tests use, as Hardhat 3's test runner implements them
 ///         at the conventional cheatcode address.
 interface Vm {
+    /// @dev A log recorded since `recordLogs`.
+    struct Log {
+        bytes32[] topics;
+        bytes data;
+        address emitter;
+    }
+
     function prank(address sender) external;
     function startPrank(address sender) external;
     function stopPrank() external;
     function deal(address account, uint256 newBalance) external;
     function warp(uint256 timestamp) external;
     function roll(uint256 blockNumber) external;
+    function coinbase(address newCoinbase) external;
+    function recordLogs() external;
+    function getRecordedLogs() external returns (Log[] memory logs);
     function assume(bool condition) external;
     function label(address account, string calldata name) external;
     function expectRevert() external;
