@@ -9,6 +9,12 @@ import { port, runMain } from "./lib/engineCli.js";
 
 const SUBMISSIONS = ["bundle", "direct", "public"] as const;
 
+function bps(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 10_000)
+    throw new InvalidArgumentError("Expected basis points, a whole number from 0 to 10000.");
+  return Number(value);
+}
+
 function seed(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) > 0xffff_ffff)
     throw new InvalidArgumentError("Expected a whole number from 0 to 4294967295.");
@@ -25,6 +31,13 @@ const command = createCommand(
   .option("--our-tip <gwei>", "our priority fee", nonNegativeNumber, 1)
   .addOption(new Option("--rival <submission>", "how the rival sends").choices(SUBMISSIONS).default("public"))
   .option("--rival-tip <gwei>", "the rival's priority fee", nonNegativeNumber, 2)
+  .option(
+    "--our-bid <bps>",
+    "with bundles: our bid to the builder, basis points of WETH profit above the floor",
+    bps,
+    0,
+  )
+  .option("--rival-bid <bps>", "with bundles: the rival's bid to the builder", bps, 0)
   .option("--no-backruns", "our engine does not backrun pending swaps")
   .option("--rival-backruns", "the rival backruns pending swaps too", false)
   .option("--port <port>", "the arena node's port on 127.0.0.1", port, 8547)
@@ -40,6 +53,8 @@ const options = command.parse().opts<{
   json: boolean;
   backruns: boolean;
   rivalBackruns: boolean;
+  ourBid: number;
+  rivalBid: number;
 }>();
 
 function describe(result: ArenaResult): string {
@@ -48,9 +63,10 @@ function describe(result: ArenaResult): string {
     const why = Object.entries(r.why)
       .map(([reason, n]) => `${n} ${reason}`)
       .join("; ");
+    const bid = r.bidShareBps > 0 ? `, bid ${r.bidShareBps / 100}% of WETH profit above the floor` : "";
     return [
-      `${name} (${r.submission}${r.backrunning ? " with backruns" : ""}, tip ${r.priorityFeeGwei} gwei): ${r.sent} sent, ${r.landed} landed, ${r.lost} lost, ${r.reverted} reverted`,
-      `  captured $${r.capturedProfitUsd.toFixed(2)} (${share.toFixed(1)}% of available), gas burned on failures ${r.gasBurnedOnFailuresEth.toFixed(6)} ETH`,
+      `${name} (${r.submission}${r.backrunning ? " with backruns" : ""}, tip ${r.priorityFeeGwei} gwei${bid}): ${r.sent} sent, ${r.landed} landed, ${r.lost} lost, ${r.reverted} reverted`,
+      `  captured $${r.capturedProfitUsd.toFixed(2)} (${share.toFixed(1)}% of available), gas burned on failures ${r.gasBurnedOnFailuresEth.toFixed(6)} ETH, paid to the builder ${r.paidToBuilderEth.toFixed(6)} ETH`,
       `  backruns landed ${r.backruns} (${r.backrunsRightAfterTrigger} right after their trigger); ${r.landedAtEstimate} of ${r.landed} landed at the estimate to the wei`,
       ...(why === "" ? [] : [`  lost or reverted: ${why}`]),
     ].join("\n");
@@ -71,11 +87,13 @@ await runMain(async () => {
       submission: options.ours,
       priorityFeeGwei: options.ourTip,
       backrunning: options.backruns && options.ours === "bundle",
+      bidShareBps: options.ourBid,
     },
     rival: {
       submission: options.rival,
       priorityFeeGwei: options.rivalTip,
       backrunning: options.rivalBackruns && options.rival === "bundle",
+      bidShareBps: options.rivalBid,
     },
     dir: `deployments/arena/${options.seed}`,
     port: options.port,

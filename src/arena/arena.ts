@@ -1,5 +1,5 @@
 import { rmSync } from "node:fs";
-import { JsonRpcProvider } from "ethers";
+import { Interface, JsonRpcProvider } from "ethers";
 import type { Address } from "../addressBook.js";
 import { parseEngineConfig } from "../engine/config.js";
 import type { Submission } from "../engine/execute/executor.js";
@@ -24,6 +24,8 @@ export interface SearcherSpec {
   readonly priorityFeeGwei: number;
   /** Backrun the noise traders' pending swaps (needs `bundle`). */
   readonly backrunning: boolean;
+  /** With `bundle`: the share of WETH profit above the floor bid to the builder (instead of the tip). */
+  readonly bidShareBps: number;
 }
 
 /** The arena's settings. */
@@ -52,8 +54,10 @@ export interface SearcherResult {
   readonly reverted: number;
   /** Why trades were lost or reverted, with counts. */
   readonly why: Readonly<Record<string, number>>;
-  /** Realised profit less gas, of the trades that landed, at the oracle's prices. */
+  /** Realised profit less gas and bids to the builder, of the trades that landed, at the oracle's prices. */
   readonly capturedProfitUsd: number;
+  /** Bids paid to the builder (the executor's `CoinbasePaid` events). */
+  readonly paidToBuilderEth: number;
   readonly gasBurnedOnFailuresEth: number;
   /** Backruns that landed. */
   readonly backruns: number;
@@ -128,6 +132,7 @@ export async function runArena(options: ArenaOptions): Promise<ArenaResult> {
         priorityFeeGwei: spec?.priorityFeeGwei ?? 1,
         // The observer measures the backruns every pending swap leaves, too.
         backruns: spec?.backrunning ?? true,
+        bidShareBps: spec?.bidShareBps ?? 0,
         relays: [{ name: "arena-builder", url }],
         apiEnabled: false,
         confirmations: 1,
@@ -182,7 +187,11 @@ export async function runArena(options: ArenaOptions): Promise<ArenaResult> {
     const outcomes = builder.byTransaction;
     const result = async (records: typeof ours.records, spec: SearcherSpec) => {
       const trades = records.all().filter((t) => t.block >= firstBlock);
-      return { ...spec, ...summarise(trades, outcomes), backrunsRightAfterTrigger: await rightAfter(provider, trades) };
+      return {
+        ...spec,
+        ...summarise(trades, outcomes, await bidsPaid(provider, trades)),
+        backrunsRightAfterTrigger: await rightAfter(provider, trades),
+      };
     };
     const observed = observer.records.all().filter((t) => t.block >= firstBlock && t.status === "dry_run");
     return {
@@ -220,6 +229,22 @@ async function rightAfter(provider: JsonRpcProvider, trades: readonly TradeRecor
   return count;
 }
 
+const coinbasePaid = new Interface(["event CoinbasePaid(address indexed coinbase, uint256 amount)"]);
+
+/** The bid each landed trade paid the builder, by record id, from its receipt's `CoinbasePaid`. */
+async function bidsPaid(provider: JsonRpcProvider, trades: readonly TradeRecord[]): Promise<Map<number, bigint>> {
+  const out = new Map<number, bigint>();
+  for (const t of trades) {
+    if (t.status !== "succeeded" || t.txHash === null) continue;
+    const receipt = await provider.getTransactionReceipt(t.txHash);
+    for (const entry of receipt?.logs ?? []) {
+      const parsed = coinbasePaid.parseLog(entry);
+      if (parsed !== null) out.set(t.id, (out.get(t.id) ?? 0n) + (parsed.args.amount as bigint));
+    }
+  }
+  return out;
+}
+
 /** A trade's expected profit less its gas, in dollars (the gas in the same token, priced alike). */
 function netUsd(t: TradeRecord): number {
   if (t.expectedProfitUsd6 === null || t.expectedProfit === 0n) return 0;
@@ -235,6 +260,7 @@ function round2(x: number): number {
 export function summarise(
   trades: readonly TradeRecord[],
   outcomes: ReadonlyMap<string, BundleOutcome>,
+  bids: ReadonlyMap<number, bigint> = new Map(),
 ): Omit<SearcherResult, "backrunsRightAfterTrigger"> {
   const why: Record<string, number> = {};
   const count = (reason: string) => {
@@ -248,6 +274,7 @@ export function summarise(
   let burned = 0n;
   let backruns = 0;
   let atEstimate = 0;
+  let paid = 0n;
   for (const t of trades) {
     // Signed and then refused by the relay's simulation, or never sent: not a trade that competed.
     if (t.txHash === null || !["succeeded", "reverted", "dropped", "sent", "signed"].includes(t.status)) continue;
@@ -257,6 +284,11 @@ export function summarise(
       if (t.strategy === "backrun") backruns += 1;
       if (t.realisedProfit === t.expectedProfit) atEstimate += 1;
       captured += Number((t.realisedProfitUsd6 ?? 0n) - (t.gasPaidUsd6 ?? 0n)) / 1e6;
+      // A bid is paid out of WETH profit: valued at the same price as that profit.
+      const bid = bids.get(t.id) ?? 0n;
+      paid += bid;
+      if (bid > 0n && t.realisedProfit !== null && t.realisedProfit > 0n)
+        captured -= Number(((t.realisedProfitUsd6 ?? 0n) * bid) / t.realisedProfit) / 1e6;
     } else if (t.status === "reverted") {
       reverted += 1;
       burned += t.gasPaidWei ?? 0n;
@@ -283,6 +315,7 @@ export function summarise(
     why,
     capturedProfitUsd: round2(captured),
     gasBurnedOnFailuresEth: Number(burned) / 1e18,
+    paidToBuilderEth: Number(paid) / 1e18,
     backruns,
     landedAtEstimate: atEstimate,
   };

@@ -173,6 +173,12 @@ export const engineConfigSchema = z
      * `bundle` submission; never places anything before another's transaction.
      */
     backruns: z.boolean().default(false),
+    /**
+     * With `bundle`: the share of a trade's profit above its floor bid to the block's builder, in
+     * basis points, paid in ETH to `block.coinbase` by the executor (`executeWithBidToBuilder`)
+     * instead of a priority fee, for trades whose profit is in WETH. 0: the priority fee pays.
+     */
+    bidShareBps: z.number().int().min(0).max(10_000).default(0),
     /** Tip paid to the block producer. */
     priorityFeeGwei: z.number().finite().nonnegative().max(1e6).default(1),
     /** Risk guard: stop after this many failed transactions in a row. */

@@ -231,6 +231,7 @@ export class Engine {
       onSignedReady: () => this.markSignedReady(),
       onSent: deps.onSent,
       submission: submissionOf(deps.config, deps.book),
+      weth: deps.book.tokens.WETH,
       bundles: deps.bundles,
     });
   }

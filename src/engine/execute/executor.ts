@@ -54,6 +54,7 @@ export type Outcome = "filtered" | "failed" | "dry_run" | "sent";
 /** The executor function a trade calls, with its arguments. */
 type ExecutorCall =
   | { readonly method: "execute"; readonly args: [Loan, bigint, string] }
+  | { readonly method: "executeWithBidToBuilder"; readonly args: [Loan, bigint, string, number] }
   | { readonly method: "liquidate"; readonly args: [Loan, Liquidation, bigint, string] };
 
 /** What execution needs: the chain, the executor, the guard around sending, and where to record. */
@@ -80,6 +81,8 @@ export interface TradeExecutorDeps {
   readonly onSent?: ((id: number) => void) | undefined;
   /** How trades are sent (see `EngineConfig.submission`); resolved from the address book. */
   readonly submission: Submission;
+  /** The chain's WETH: a bid to the builder is paid from profit in it. */
+  readonly weth?: Address;
   /** The relays' client; needed with `bundle`. */
   readonly bundles?: BundleClient | undefined;
 }
@@ -155,8 +158,29 @@ export class TradeExecutor {
       })),
     );
     return (
-      await this.run(base, c.net, c.netUsd, c.gasUnits, (floor) => ({ method: "execute", args: [loan, floor, route] }))
+      await this.run(base, c.net, c.netUsd, c.gasUnits, (floor) =>
+        this.arbitrageCall(loan, floor, route, c.cycle.token),
+      )
     ).outcome;
+  }
+
+  /**
+   * The bid to the builder for a trade in `token`, in basis points of the profit above the floor:
+   * `bidShareBps` for a bundle whose profit is in WETH (the executor unwraps it and pays
+   * `block.coinbase`), 0 otherwise (the priority fee is the payment).
+   */
+  bidFor(token: Address): number {
+    const { config, submission, weth } = this.deps;
+    return submission === "bundle" && config.bidShareBps > 0 && weth !== undefined && token === weth
+      ? config.bidShareBps
+      : 0;
+  }
+
+  private arbitrageCall(loan: Loan, floor: bigint, route: string, token: Address): ExecutorCall {
+    const bid = this.bidFor(token);
+    return bid > 0
+      ? { method: "executeWithBidToBuilder", args: [loan, floor, route, bid] }
+      : { method: "execute", args: [loan, floor, route] };
   }
 
   /**
@@ -198,7 +222,11 @@ export class TradeExecutor {
     const loan = encodeLoan(c.quote.lender, c.cycle.token, c.sizing.amountIn, c.quote.uniswapV3);
     const route = encodeRoute(c.cycle.hops.map((h) => routeHop(h.pool, h.tokenOut)));
     const floor = c.gasCostInToken > 0n ? c.gasCostInToken : 1n;
-    const data = this.executor.interface.encodeFunctionData("execute", [loan, floor, route]);
+    const call = this.arbitrageCall(loan, floor, route, c.cycle.token);
+    const data =
+      call.method === "executeWithBidToBuilder"
+        ? this.executor.interface.encodeFunctionData("executeWithBidToBuilder", call.args)
+        : this.executor.interface.encodeFunctionData("execute", [loan, floor, route]);
     const latest = await this.deps.provider.getBlock("latest");
     const baseFee = latest?.baseFeePerGas ?? 0n;
     if (!risk.allows(baseFee)) {
@@ -207,7 +235,7 @@ export class TradeExecutor {
       records.update(id, { status: "filtered", reason: why });
       return "filtered";
     }
-    const tip = toUnits(config.priorityFeeGwei, 9);
+    const tip = call.method === "executeWithBidToBuilder" ? 0n : toUnits(config.priorityFeeGwei, 9);
     this.deps.onSignedReady?.();
     // The state it runs on does not exist yet, so the node cannot estimate it: the limit is
     // twice the priced gas (only the gas used is paid), and the simulation below checks it.
@@ -365,7 +393,9 @@ export class TradeExecutor {
       simulated =
         call.method === "execute"
           ? await this.executor.execute.staticCall(...call.args)
-          : await this.executor.liquidate.staticCall(...call.args);
+          : call.method === "executeWithBidToBuilder"
+            ? await this.executor.executeWithBidToBuilder.staticCall(...call.args)
+            : await this.executor.liquidate.staticCall(...call.args);
     } catch (error) {
       const why = this.describeRevert(error);
       if (this.isTransport(error)) throw error;
@@ -378,7 +408,9 @@ export class TradeExecutor {
     const encode = (c: ExecutorCall) =>
       c.method === "execute"
         ? this.executor.interface.encodeFunctionData("execute", c.args)
-        : this.executor.interface.encodeFunctionData("liquidate", c.args);
+        : c.method === "executeWithBidToBuilder"
+          ? this.executor.interface.encodeFunctionData("executeWithBidToBuilder", c.args)
+          : this.executor.interface.encodeFunctionData("liquidate", c.args);
     let data = encode(call);
     if (!config.live || sender === undefined) {
       records.update(id, { status: "dry_run", reason: `would send to ${this.deps.executor}; not sent (dry-run)` });
@@ -415,7 +447,9 @@ export class TradeExecutor {
             )
           : call.method === "execute"
             ? await this.executor.execute.estimateGas(...call.args)
-            : await this.executor.liquidate.estimateGas(...call.args);
+            : call.method === "executeWithBidToBuilder"
+              ? await this.executor.executeWithBidToBuilder.estimateGas(...call.args)
+              : await this.executor.liquidate.estimateGas(...call.args);
     } catch (error) {
       if (this.isTransport(error)) throw error;
       const why = `gas estimate failed: ${this.describeRevert(error)}`;
@@ -442,7 +476,8 @@ export class TradeExecutor {
       call = callWith(estimatedCost);
       data = encode(call);
     }
-    const tip = toUnits(config.priorityFeeGwei, 9);
+    // A bid to the builder is the payment: no tip on top of it.
+    const tip = call.method === "executeWithBidToBuilder" ? 0n : toUnits(config.priorityFeeGwei, 9);
     this.deps.onSignedReady?.();
     if (this.deps.submission === "bundle")
       return this.sendBundle(
