@@ -1,4 +1,4 @@
-import { rmSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { Interface, JsonRpcProvider } from "ethers";
 import type { Address } from "../addressBook.js";
 import { parseEngineConfig } from "../engine/config.js";
@@ -12,6 +12,7 @@ import { devAccount } from "../ops/devAccounts.js";
 import { type LocalNode, startLocalNode } from "../ops/localNode.js";
 import { mulberry32 } from "../ops/random.js";
 import { attachReplica, type ReplicaRecord } from "../replica/record.js";
+import { attemptsOf } from "./attempts.js";
 import type { BundleOutcome } from "./builder/blockBuilder.js";
 import { LocalBuilder } from "./builder/localBuilder.js";
 import { DEFAULT_NOISE, type NoiseOptions, NoiseTraders } from "./noiseTraders.js";
@@ -80,6 +81,8 @@ export interface ArenaResult {
   readonly noiseSwaps: number;
   readonly ours: SearcherResult & SearcherSpec;
   readonly rival: SearcherResult & SearcherSpec;
+  /** Both searchers' settled trades with their features, for the landing model (also in `attempts.json`). */
+  readonly attempts: number;
 }
 
 /** Account indices: the deployer, the rival's owner and operator, the builder, the noise traders. */
@@ -193,6 +196,12 @@ export async function runArena(options: ArenaOptions): Promise<ArenaResult> {
         backrunsRightAfterTrigger: await rightAfter(provider, trades),
       };
     };
+    const rivalTrades = rival.records.all();
+    const attempts = [
+      ...(await attemptsOf(provider, ours.records, rivalTrades, firstBlock, options.seed)),
+      ...(await attemptsOf(provider, rival.records, ours.records.all(), firstBlock, options.seed)),
+    ];
+    writeFileSync(`${dir}/attempts.json`, `${JSON.stringify(attempts)}\n`);
     const observed = observer.records.all().filter((t) => t.block >= firstBlock && t.status === "dry_run");
     return {
       blocks: options.blocks,
@@ -200,6 +209,7 @@ export async function runArena(options: ArenaOptions): Promise<ArenaResult> {
       availableProfitUsd: round2(observed.reduce((sum, t) => sum + netUsd(t), 0)),
       opportunities: observed.length,
       noiseSwaps,
+      attempts: attempts.length,
       ours: await result(ours.records, options.ours),
       rival: await result(rival.records, options.rival),
     };

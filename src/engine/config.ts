@@ -179,6 +179,13 @@ export const engineConfigSchema = z
      * instead of a priority fee, for trades whose profit is in WETH. 0: the priority fee pays.
      */
     bidShareBps: z.number().int().min(0).max(10_000).default(0),
+    /**
+     * A landing model (`npm run arena:model` writes one): candidates are ranked by expected value
+     * (the probability of landing times the net value, less the probability of failing times its
+     * cost) and one whose expected value is not positive is not sent. Never overrides the
+     * simulation or the on-chain floor.
+     */
+    landingModelPath: z.string().min(1).optional(),
     /** Tip paid to the block producer. */
     priorityFeeGwei: z.number().finite().nonnegative().max(1e6).default(1),
     /** Risk guard: stop after this many failed transactions in a row. */

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import type { Provider, Signer } from "ethers";
 import type { Address, AddressBook } from "../addressBook.js";
 import { BlockCollector } from "./collect/blocks.js";
@@ -9,12 +10,14 @@ import type { BundleClient } from "./execute/bundleClient.js";
 import { TradeExecutor } from "./execute/executor.js";
 import type { RiskGuard } from "./execute/risk.js";
 import type { Sender } from "./execute/sender.js";
+import { LandingModel } from "./learn/model.js";
 import type { AaveRules } from "./liquidations/accountData.js";
 import type { AaveMarketSource } from "./liquidations/market.js";
 import { LiquidationStrategy } from "./liquidations/strategy.js";
 import type { Logger } from "./log.js";
 import { OPEN_STATUSES, type Records } from "./record/records.js";
 import type { Candidate } from "./strategy/candidate.js";
+import { expectedValueUsd } from "./strategy/landing.js";
 import { Lenders } from "./strategy/lenders.js";
 import { cycleAllowed, lendersNotInBook, unknownSymbols } from "./strategy/lists.js";
 import {
@@ -29,6 +32,21 @@ import { CandidatePricer, cheapestTradeGas } from "./strategy/pricing.js";
 import { type Estimate, RateGraph } from "./strategy/scan.js";
 import { disjointBest } from "./strategy/select.js";
 import { type MarketPool, venueOf } from "./venues/pools.js";
+
+/**
+ * Reads the landing model a configuration names.
+ * @throws ConfigError when the file cannot be read or is not a landing model of these features.
+ */
+export function loadLandingModel(path: string): LandingModel {
+  try {
+    return LandingModel.fromJson(readFileSync(path, "utf8"));
+  } catch (cause) {
+    throw new ConfigError(`landingModelPath: cannot use ${path} as a landing model.`, {
+      details: `${(cause as Error).message.split("\n")[0]} Train one with \`npm run arena:model\`, or leave the key out.`,
+      cause,
+    });
+  }
+}
 
 /** How trades are sent: the configuration's choice, or the address book's for its chain. */
 export function submissionOf(config: EngineConfig, book: AddressBook): "bundle" | "direct" | "public" {
@@ -138,6 +156,8 @@ export class Engine {
   private tradedThisBlock = false;
   private graph = new RateGraph([]);
   private readonly routers: SwapRouters;
+  /** The landing model, when configured: candidates are ranked by expected value. */
+  private readonly model: LandingModel | undefined;
   private poolIndex = new PoolIndex([]);
   /** Pools of trades that were not mined: their cycles are priced again on the next block. */
   private readonly retry = new Set<Address>();
@@ -149,6 +169,8 @@ export class Engine {
 
   /** @throws ConfigError when the allowlist names a token the address book does not have. */
   constructor(private readonly deps: EngineDeps) {
+    this.model =
+      deps.config.landingModelPath === undefined ? undefined : loadLandingModel(deps.config.landingModelPath);
     const unknown = unknownSymbols(deps.config, deps.symbols);
     if (unknown.length > 0) {
       throw new ConfigError(`tokenAllowlist/tokenDenylist: unknown token(s) ${unknown.join(", ")}.`, {
@@ -232,6 +254,7 @@ export class Engine {
       onSent: deps.onSent,
       submission: submissionOf(deps.config, deps.book),
       weth: deps.book.tokens.WETH,
+      model: this.model,
       bundles: deps.bundles,
     });
   }
@@ -358,6 +381,7 @@ export class Engine {
         chosen.map((e) => e.cycle),
         gasPrice,
         head,
+        this.score(gasPrice, false),
       );
       if (best === undefined) {
         // None of them is profitable once sized exactly with a lender's fee: try the next ones.
@@ -366,7 +390,7 @@ export class Engine {
       }
       processed += 1;
       estimates.delete(best.cycle.id);
-      const outcome = await this.trades.execute(best, head);
+      const outcome = await this.trades.execute(best, head, gasPrice);
       if (outcome === "sent" || outcome === "dry_run") {
         // A sent trade will move its pools, and in dry-run what would have been sent would have:
         // a cycle sharing one would not be there to take after it, so leave those out.
@@ -468,6 +492,7 @@ export class Engine {
           disjointBest(allowed, SIZED_PER_TRADE).map((e) => e.cycle),
           gasPrice,
           head,
+          this.score(gasPrice, true),
         );
       });
       if (candidate === undefined || candidate.net <= 0n) continue;
@@ -476,8 +501,16 @@ export class Engine {
       else if (best === undefined || candidate.netUsd > best.candidate.netUsd) best = { candidate, trigger: tx };
     }
     if (best === undefined) return 0;
-    const outcome = await this.trades.executeBackrun(best.candidate, best.trigger, head);
+    const outcome = await this.trades.executeBackrun(best.candidate, best.trigger, head, gasPrice);
     return outcome === "sent" ? 1 : 0;
+  }
+
+  /** With a landing model, what ranks candidates: their expected value as they would be sent. */
+  private score(gasPrice: bigint, backrun: boolean): ((c: Candidate) => number) | undefined {
+    const model = this.model;
+    if (model === undefined) return undefined;
+    const plan = this.trades.plan(gasPrice, backrun);
+    return (c) => expectedValueUsd(model, c, plan(c));
   }
 
   /**

@@ -9,10 +9,12 @@ import { RpcUnavailableError } from "../collect/rpc.js";
 import { type EngineConfig, toUnits } from "../config.js";
 import type { EngineStats } from "../engine.js";
 import { formatAmount } from "../format.js";
+import type { LandingModel } from "../learn/model.js";
 import type { LiquidationCandidate } from "../liquidations/strategy.js";
 import type { Logger } from "../log.js";
 import type { NewTrade, Records } from "../record/records.js";
 import type { Candidate } from "../strategy/candidate.js";
+import { expectedValueUsd, type SendPlan } from "../strategy/landing.js";
 import { amountOut, poolName, routeHop } from "../venues/pools.js";
 import type { BundleClient, RelayAnswer } from "./bundleClient.js";
 import type { RiskGuard } from "./risk.js";
@@ -83,6 +85,8 @@ export interface TradeExecutorDeps {
   readonly submission: Submission;
   /** The chain's WETH: a bid to the builder is paid from profit in it. */
   readonly weth?: Address;
+  /** The landing model, when configured: a trade of no positive expected value is not sent. */
+  readonly model?: LandingModel | undefined;
   /** The relays' client; needed with `bundle`. */
   readonly bundles?: BundleClient | undefined;
 }
@@ -115,6 +119,8 @@ export function hopOutputs(hops: ReadonlyArray<Candidate["cycle"]["hops"][number
 export class TradeExecutor {
   /** Typed from the executor's ABI (generated at build): a renamed function fails type-checking. */
   private readonly executor: FlashArbExecutor;
+  /** When each trade of this run was detected (recorded), for its detection-to-send delay. */
+  private readonly detectedAt = new Map<number, number>();
   /** The bundle of the block trades are being sent for, when sending bundles. */
   private blockBundle: { readonly targetBlock: number; readonly uuid: string; readonly txs: string[] } | undefined;
 
@@ -126,7 +132,8 @@ export class TradeExecutor {
    * Filters, records, simulates and (live) sends one candidate. Each step is recorded before the
    * next is taken; sending returns once the transaction is broadcast (the tracker follows it).
    */
-  async execute(c: Candidate, block: number): Promise<Outcome> {
+  async execute(c: Candidate, block: number, gasPrice?: bigint): Promise<Outcome> {
+    const unlikely = gasPrice === undefined ? undefined : this.unlikely(c, gasPrice, false);
     const symbol = this.deps.symbols[c.cycle.token] ?? c.cycle.token;
     const base = {
       block,
@@ -158,8 +165,13 @@ export class TradeExecutor {
       })),
     );
     return (
-      await this.run(base, c.net, c.netUsd, c.gasUnits, (floor) =>
-        this.arbitrageCall(loan, floor, route, c.cycle.token),
+      await this.run(
+        base,
+        c.net,
+        c.netUsd,
+        c.gasUnits,
+        (floor) => this.arbitrageCall(loan, floor, route, c.cycle.token),
+        unlikely,
       )
     ).outcome;
   }
@@ -184,6 +196,33 @@ export class TradeExecutor {
   }
 
   /**
+   * With a landing model, why a candidate is not worth sending: its expected value is not
+   * positive. `undefined` without a model or when it is.
+   */
+  private unlikely(c: Candidate, gasPrice: bigint, backrun: boolean): string | undefined {
+    const model = this.deps.model;
+    if (model === undefined) return undefined;
+    const ev = expectedValueUsd(model, c, this.plan(gasPrice, backrun)(c));
+    return ev > 0 ? undefined : `expected value ${ev.toFixed(2)} USD under the landing model`;
+  }
+
+  /** How a candidate would be sent at `gasPrice`: what the landing model is asked about. */
+  plan(gasPrice: bigint, backrun: boolean): (c: Candidate) => SendPlan {
+    const { config, submission, bundles } = this.deps;
+    return (c) => {
+      const bidBps = this.bidFor(c.cycle.token);
+      return {
+        submission,
+        tipWei: bidBps > 0 ? 0n : toUnits(config.priorityFeeGwei, 9),
+        gasPrice,
+        bidBps,
+        builders: submission === "bundle" ? (bundles?.relays.length ?? 0) : 0,
+        backrun,
+      };
+    };
+  }
+
+  /**
    * Whether a backrun may be sent for `targetBlock`: only with bundles, and when no other bundle
    * of ours is aimed at it (a second one's nonce would wait on the first, and no builder includes
    * a bundle that waits on another).
@@ -204,7 +243,7 @@ export class TradeExecutor {
    * (`eth_callBundle` of both transactions, in that order) before it is sent to every relay with
    * `mev_sendBundle`. The body puts the trigger first and nothing before it.
    */
-  async executeBackrun(c: Candidate, trigger: PendingTransaction, block: number): Promise<Outcome> {
+  async executeBackrun(c: Candidate, trigger: PendingTransaction, block: number, gasPrice?: bigint): Promise<Outcome> {
     const { config, records, log, risk, stats } = this.deps;
     const sender = this.deps.sender as Sender;
     const bundles = this.deps.bundles as BundleClient;
@@ -212,13 +251,18 @@ export class TradeExecutor {
     const base = this.backrunRow(c, trigger, block);
     stats.opportunities += 1;
     const usdValue = Number(c.netUsd) / 1e6;
-    if (usdValue < config.minProfitUsd) {
-      const reason = `below minProfitUsd (${usdValue.toFixed(2)} < ${config.minProfitUsd})`;
-      this.countFiltered("below minProfitUsd");
+    const unlikely = gasPrice === undefined ? undefined : this.unlikely(c, gasPrice, true);
+    if (usdValue < config.minProfitUsd || unlikely !== undefined) {
+      const reason =
+        usdValue < config.minProfitUsd
+          ? `below minProfitUsd (${usdValue.toFixed(2)} < ${config.minProfitUsd})`
+          : (unlikely as string);
+      this.countFiltered(reason.split(" (")[0] as string);
       records.add({ ...base, status: "filtered", reason });
       return "filtered";
     }
     const id = records.add({ ...base, status: "detected", reason: null });
+    this.detectedAt.set(id, performance.now());
     const loan = encodeLoan(c.quote.lender, c.cycle.token, c.sizing.amountIn, c.quote.uniswapV3);
     const route = encodeRoute(c.cycle.hops.map((h) => routeHop(h.pool, h.tokenOut)));
     const floor = c.gasCostInToken > 0n ? c.gasCostInToken : 1n;
@@ -278,7 +322,15 @@ export class TradeExecutor {
       [{ hash: trigger.hash }, { tx: signed.rawTx, canRevert: false }],
       targetBlock,
     );
-    return this.settleSend(id, base, signed, targetBlock, answers, { trigger: trigger.hash, gasUsed: ours?.gasUsed });
+    return this.settleSend(
+      id,
+      base,
+      signed,
+      targetBlock,
+      answers,
+      { trigger: trigger.hash, gasUsed: ours?.gasUsed },
+      { tipWei: tip, bidBps: call.method === "executeWithBidToBuilder" ? call.args[3] : 0, gasLimit: c.gasUnits * 2n },
+    );
   }
 
   /**
@@ -360,6 +412,7 @@ export class TradeExecutor {
     netUsd: bigint,
     pricedGasUnits: bigint,
     callWith: (floor: bigint) => ExecutorCall,
+    unlikely?: string,
   ): Promise<{ outcome: Outcome; id?: number }> {
     const { config, records, log, symbols, risk, sender, stats } = this.deps;
     const token = base.tokenAddress as Address;
@@ -373,7 +426,7 @@ export class TradeExecutor {
           ? `below minProfitUsd (${usdValue.toFixed(2)} < ${config.minProfitUsd})`
           : config.maxProfitUsd !== undefined && usdValue > config.maxProfitUsd
             ? `above maxProfitUsd (${usdValue.toFixed(2)} > ${config.maxProfitUsd})`
-            : undefined;
+            : unlikely;
     if (reason !== undefined) {
       this.countFiltered(reason.split(" (")[0] as string);
       records.add({ ...base, status: "filtered", reason });
@@ -381,6 +434,7 @@ export class TradeExecutor {
       return { outcome: "filtered" };
     }
     const id = records.add({ ...base, status: "detected", reason: null });
+    this.detectedAt.set(id, performance.now());
     // The floor is the gas the trade costs: a stale opportunity reverts instead of losing. Sent
     // directly, it is the expected profit less the tolerance, so that nobody can take the rest.
     const gasFloor = base.gasCost > 0n ? base.gasCost : 1n;
@@ -506,6 +560,7 @@ export class TradeExecutor {
       return { outcome: "failed", id };
     }
     stats.sent += 1;
+    this.recordAttempt(id, { tipWei: tip, bidBps: 0, gasLimit, builders: 0 });
     if (result.status === "sent") {
       records.update(id, { status: "sent" });
       log.info("trade_sent", { ...base, id, tx: result.hash, nonce: result.nonce });
@@ -552,7 +607,19 @@ export class TradeExecutor {
       replacementUuid: this.blockBundle.uuid,
     });
     return {
-      outcome: this.settleSend(id, base, signed, targetBlock, answers, { transactions: this.blockBundle.txs.length }),
+      outcome: this.settleSend(
+        id,
+        base,
+        signed,
+        targetBlock,
+        answers,
+        { transactions: this.blockBundle.txs.length },
+        {
+          tipWei: tx.maxPriorityFeePerGas,
+          bidBps: base.strategy === "liquidation" ? 0 : this.bidFor(base.tokenAddress as Address),
+          gasLimit: tx.gasLimit,
+        },
+      ),
       id,
     };
   }
@@ -569,6 +636,7 @@ export class TradeExecutor {
     targetBlock: number,
     answers: readonly RelayAnswer<{ bundleHash: string }>[],
     detail: Record<string, unknown>,
+    payment: { readonly tipWei: bigint; readonly bidBps: number; readonly gasLimit: bigint },
   ): Outcome {
     const { records, log, risk, stats } = this.deps;
     for (const a of answers)
@@ -596,10 +664,32 @@ export class TradeExecutor {
       return "failed";
     }
     stats.sent += 1;
+    this.recordAttempt(id, { ...payment, builders: accepted.length });
     records.update(id, { status: "sent", reason: `bundle for block ${targetBlock} to ${accepted.join(", ")}` });
     log.info("trade_sent", { ...base, id, tx: signed.hash, nonce: signed.nonce, targetBlock, relays: accepted });
     this.deps.onSent?.(id);
     return "sent";
+  }
+
+  /**
+   * Records, for a trade just sent, what it paid and how fast it went: the features an outcome
+   * model learns from (with the trade's own record, and its outcome from the chain).
+   */
+  private recordAttempt(
+    id: number,
+    a: { readonly tipWei: bigint; readonly bidBps: number; readonly gasLimit: bigint; readonly builders: number },
+  ): void {
+    const detected = this.detectedAt.get(id);
+    this.detectedAt.delete(id);
+    this.deps.records.event("attempt", {
+      id,
+      submission: this.deps.submission,
+      tipWei: a.tipWei.toString(),
+      bidBps: a.bidBps,
+      gasLimit: a.gasLimit.toString(),
+      builders: a.builders,
+      ...(detected === undefined ? {} : { detectToSendMs: Math.round((performance.now() - detected) * 10) / 10 }),
+    });
   }
 
   private countFiltered(reason: string): void {

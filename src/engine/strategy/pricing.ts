@@ -95,7 +95,16 @@ export class CandidatePricer {
    * gas; a cycle that no lender can fund, or that no size makes profitable once the lender's fee
    * is paid, is recorded as dropped with the reason.
    */
-  best(cycles: readonly Cycle[], gasPrice: bigint, block: number): Candidate | undefined {
+  /**
+   * @param score What "best" means: the net dollar value by default; the expected value under
+   *   the landing model when one is loaded.
+   */
+  best(
+    cycles: readonly Cycle[],
+    gasPrice: bigint,
+    block: number,
+    score?: (c: Candidate) => number,
+  ): Candidate | undefined {
     const { book, config } = this.deps;
     const pools = [...this.deps.market.pools.values()];
     let best: Candidate | undefined;
@@ -127,8 +136,10 @@ export class CandidatePricer {
           this.deps.usd.toUsd6(cycle.token, net) ??
           valueIn(pools, cycle.token, book.tokens.USDC, book.tokens.WETH, net) ??
           net;
-        if (best === undefined || netUsd > best.netUsd)
-          best = { cycle, quote, sizing, gasUnits, gasCostInToken, net, netUsd };
+        const candidate = { cycle, quote, sizing, gasUnits, gasCostInToken, net, netUsd };
+        const better =
+          best === undefined || (score === undefined ? candidate.netUsd > best.netUsd : score(candidate) > score(best));
+        if (better) best = candidate;
       }
       if (!sized)
         this.drop(
