@@ -41,6 +41,7 @@ const command = createCommand(
   .option("--no-backruns", "our engine does not backrun pending swaps")
   .option("--rival-backruns", "the rival backruns pending swaps too", false)
   .option("--port <port>", "the arena node's port on 127.0.0.1", port, 8547)
+  .option("--dir <dir>", "where the run's chain record, records and attempts go (emptied first)", "deployments/arena")
   .option("--json", "print the result as one JSON object on the last line of stdout", false);
 const options = command.parse().opts<{
   blocks: number;
@@ -50,6 +51,7 @@ const options = command.parse().opts<{
   rival: (typeof SUBMISSIONS)[number];
   rivalTip: number;
   port: number;
+  dir: string;
   json: boolean;
   backruns: boolean;
   rivalBackruns: boolean;
@@ -95,7 +97,7 @@ await runMain(async () => {
       backrunning: options.rivalBackruns && options.rival === "bundle",
       bidShareBps: options.rivalBid,
     },
-    dir: `deployments/arena/${options.seed}`,
+    dir: `${options.dir}/${options.seed}`,
     port: options.port,
     log: createLogger({ level: process.env.LOG_LEVEL ?? "warn" }),
   });

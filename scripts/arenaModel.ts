@@ -36,6 +36,7 @@ const command = createCommand(
   .option("--lambda <x>", "L2 penalty on the standardised weights", positiveNumber, 1)
   .option("--min-outcomes <n>", "no model below this many training attempts", positiveInteger, 50)
   .option("--bins <n>", "reliability table bins", positiveInteger, 5)
+  .option("--dir <dir>", "where the arena runs are (each seed in its own folder)", "deployments/arena")
   .option("--json", "print the report as one JSON object on the last line of stdout", false);
 const options = command.parse().opts<{
   train: number[];
@@ -43,11 +44,12 @@ const options = command.parse().opts<{
   lambda: number;
   minOutcomes: number;
   bins: number;
+  dir: string;
   json: boolean;
 }>();
 
 function load(seed: number): Attempt[] {
-  const path = `deployments/arena/${seed}/attempts.json`;
+  const path = `${options.dir}/${seed}/attempts.json`;
   if (!existsSync(path))
     throw new BaseError(`No arena run for seed ${seed} (${path}).`, {
       details: `Run \`npm run arena -- --seed ${seed}\` first: each run records its attempts there.`,
@@ -70,8 +72,8 @@ await runMain(async () => {
     return;
   }
   const evaluation = result.model.evaluate(test, options.bins);
-  mkdirSync("deployments/arena", { recursive: true });
-  writeFileSync("deployments/arena/model.json", `${result.model.toJson()}\n`);
+  mkdirSync(options.dir, { recursive: true });
+  writeFileSync(`${options.dir}/model.json`, `${result.model.toJson()}\n`);
   const pct = (x: number | null) => (x === null ? "—" : `${(100 * x).toFixed(1)}%`);
   const lines = [
     `Trained on ${train.length} attempts (seeds ${options.train.join(", ")}); judged on ${test.length} (seeds ${options.test.join(", ")}).`,
@@ -82,7 +84,7 @@ await runMain(async () => {
       (b) =>
         `  ${b.lower.toFixed(2)}–${b.upper.toFixed(2)}: ${String(b.count).padStart(4)} attempts, predicted ${pct(b.meanPredicted)}, landed ${pct(b.observedFrequency)}`,
     ),
-    "Model written to deployments/arena/model.json.",
+    `Model written to ${options.dir}/model.json.`,
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
   if (options.json)
