@@ -38,6 +38,7 @@ const command = createCommand(
     0,
   )
   .option("--rival-bid <bps>", "with bundles: the rival's bid to the builder", bps, 0)
+  .option("--our-model <file>", "rank our candidates by expected value under this landing model")
   .option("--no-backruns", "our engine does not backrun pending swaps")
   .option("--rival-backruns", "the rival backruns pending swaps too", false)
   .option("--port <port>", "the arena node's port on 127.0.0.1", port, 8547)
@@ -57,6 +58,7 @@ const options = command.parse().opts<{
   rivalBackruns: boolean;
   ourBid: number;
   rivalBid: number;
+  ourModel?: string;
 }>();
 
 function describe(result: ArenaResult): string {
@@ -65,7 +67,7 @@ function describe(result: ArenaResult): string {
     const why = Object.entries(r.why)
       .map(([reason, n]) => `${n} ${reason}`)
       .join("; ");
-    const bid = r.bidShareBps > 0 ? `, bid ${r.bidShareBps / 100}% of WETH profit above the floor` : "";
+    const bid = `${r.bidShareBps > 0 ? `, bid ${r.bidShareBps / 100}% of WETH profit above the floor` : ""}${r.landingModelPath === undefined ? "" : ", ranked by the landing model"}`;
     return [
       `${name} (${r.submission}${r.backrunning ? " with backruns" : ""}, tip ${r.priorityFeeGwei} gwei${bid}): ${r.sent} sent, ${r.landed} landed, ${r.lost} lost, ${r.reverted} reverted`,
       `  captured $${r.capturedProfitUsd.toFixed(2)} (${share.toFixed(1)}% of available), gas burned on failures ${r.gasBurnedOnFailuresEth.toFixed(6)} ETH, paid to the builder ${r.paidToBuilderEth.toFixed(6)} ETH`,
@@ -90,6 +92,7 @@ await runMain(async () => {
       priorityFeeGwei: options.ourTip,
       backrunning: options.backruns && options.ours === "bundle",
       bidShareBps: options.ourBid,
+      ...(options.ourModel === undefined ? {} : { landingModelPath: options.ourModel }),
     },
     rival: {
       submission: options.rival,

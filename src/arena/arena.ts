@@ -27,6 +27,8 @@ export interface SearcherSpec {
   readonly backrunning: boolean;
   /** With `bundle`: the share of WETH profit above the floor bid to the builder (instead of the tip). */
   readonly bidShareBps: number;
+  /** A landing model to rank candidates by expected value with (`npm run arena:model` writes one). */
+  readonly landingModelPath?: string;
 }
 
 /** The arena's settings. */
@@ -136,6 +138,7 @@ export async function runArena(options: ArenaOptions): Promise<ArenaResult> {
         // The observer measures the backruns every pending swap leaves, too.
         backruns: spec?.backrunning ?? true,
         bidShareBps: spec?.bidShareBps ?? 0,
+        ...(spec?.landingModelPath === undefined ? {} : { landingModelPath: spec.landingModelPath }),
         relays: [{ name: "arena-builder", url }],
         apiEnabled: false,
         confirmations: 1,
