@@ -161,6 +161,19 @@ describe("the engine against a builder: bundles, a bundle left out, backruns, di
       expect(now?.status, now?.reason ?? "").to.equal("succeeded");
       expect(now?.realisedProfit).to.equal(now?.expectedProfit);
     }
+    // Inclusion, read from the chain: the block, the builder that made it, the position in it.
+    const included = ours.records.events("bundle_outcome").map((e) => e.detail);
+    expect(included).to.deep.equal(
+      sent.map((t, i) => ({
+        id: t.id,
+        tx: t.txHash,
+        targetBlock: target,
+        included: true,
+        block: target,
+        position: i,
+        builder: COINBASE,
+      })),
+    );
   });
 
   it("calls a bundle not included at its block dropped, and uses its nonce again", async () => {
@@ -178,6 +191,8 @@ describe("the engine against a builder: bundles, a bundle left out, backruns, di
       const now = ours.records.get(t.id);
       expect(now?.status).to.equal("dropped");
       expect(now?.reason).to.equal(`bundle for block ${target} not included`);
+      const outcome = ours.records.events("bundle_outcome").find((e) => e.detail.id === t.id);
+      expect(outcome?.detail).to.include({ included: false, targetBlock: target });
     }
     // The opportunity is still there: sent again, from the same nonce.
     const again = ours.records.all().filter((t) => t.status === "sent");

@@ -144,6 +144,14 @@ export class Tracker {
       // is on the chain without it, it was not included. Its nonce was never used.
       if (head < last.targetBlock) return out;
       const reason = `bundle for block ${last.targetBlock} not included`;
+      const block = await this.provider.getBlock(last.targetBlock);
+      this.records.event("bundle_outcome", {
+        id: trade.id,
+        tx: last.hash,
+        targetBlock: last.targetBlock,
+        included: false,
+        builder: block?.miner ?? null,
+      });
       this.records.update(trade.id, { status: "dropped", reason, final: true });
       this.sentAt.delete(trade.id);
       this.sender.resetNonce();
@@ -254,6 +262,20 @@ export class Tracker {
       });
       this.sentAt.delete(trade.id);
       this.dropChecks.delete(trade.id);
+      const bundled = this.records.attempts(trade.id).find((a) => a.hash === receipt.hash)?.targetBlock;
+      if (bundled !== undefined && trade.minedBlockHash !== receipt.blockHash) {
+        // Which builder made the block that included it, and where in the block it sat.
+        const block = await this.provider.getBlock(receipt.blockNumber);
+        this.records.event("bundle_outcome", {
+          id: trade.id,
+          tx: receipt.hash,
+          targetBlock: bundled,
+          included: true,
+          block: receipt.blockNumber,
+          position: receipt.index,
+          builder: block?.miner ?? null,
+        });
+      }
       if (counts) out.push({ kind: "mined", trade: updated, succeeded, profit, gasPaidWei });
     }
     if (head - receipt.blockNumber + 1 >= this.options.confirmations) {
