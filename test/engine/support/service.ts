@@ -23,6 +23,8 @@ export interface ServiceOptions {
   readonly liquidations?: boolean;
   /** That market's arithmetic ("3.0" when absent). */
   readonly rules?: "3.0" | "3.6";
+  /** The key that signs requests to relays, with `submission` `bundle`. */
+  readonly reputation?: { readonly address: string; signMessage(message: string): Promise<string> };
 }
 
 /** The engine service on the executor fixture's chain, signing with the operator's dev key. */
@@ -59,6 +61,7 @@ export async function serviceFor(f: ExecutorFixture, live: boolean, options: Ser
     config: parseEngineConfig({ live, confirmations: 1, pollIntervalMs: 50, ...options.config }),
     records,
     log: options.log ?? createLogger(true),
+    ...(options.reputation === undefined ? {} : { reputation: options.reputation }),
   });
   return { service, records };
 }
