@@ -54,7 +54,16 @@ function load(seed: number): Attempt[] {
     throw new BaseError(`No arena run for seed ${seed} (${path}).`, {
       details: `Run \`npm run arena -- --seed ${seed}\` first: each run records its attempts there.`,
     });
-  return JSON.parse(readFileSync(path, "utf8")) as Attempt[];
+  try {
+    const attempts = JSON.parse(readFileSync(path, "utf8")) as unknown;
+    if (!Array.isArray(attempts)) throw new Error("not a list of attempts");
+    return attempts as Attempt[];
+  } catch (cause) {
+    throw new BaseError(`${path} cannot be read as the attempts of an arena run.`, {
+      details: `${(cause as Error).message}. Run \`npm run arena -- --seed ${seed}\` again to write it afresh.`,
+      cause,
+    });
+  }
 }
 
 await runMain(async () => {

@@ -517,10 +517,18 @@ export class Engine {
    * Runs `find` with the pools as `swap` will leave them, then puts their states back (the
    * graph's rates too). Nothing awaits in between: no block's work can see the moved pools.
    */
-  private withSwap<T>(swap: PendingSwap, find: () => T): T {
+  private withSwap<T>(swap: PendingSwap, find: () => T): T | undefined {
+    // A swap that will revert moves nothing: one paying nothing on a hop (a Balancer swap past the
+    // Vault's 30% limit, a pool without liquidity), or less than its own minimum.
+    let amount = swap.amountIn;
+    for (const hop of swap.hops) {
+      amount = venueOf(hop.pool).amountOut(hop.pool, hop.tokenIn, hop.tokenOut, amount);
+      if (amount === 0n) return undefined;
+    }
+    if (amount < swap.minAmountOut) return undefined;
     const saved = swap.hops.map((h) => [h.pool, h.pool.state] as const);
     try {
-      let amount = swap.amountIn;
+      amount = swap.amountIn;
       for (const hop of swap.hops) {
         const venue = venueOf(hop.pool);
         const out = venue.amountOut(hop.pool, hop.tokenIn, hop.tokenOut, amount);

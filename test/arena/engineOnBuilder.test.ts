@@ -5,11 +5,13 @@ import { type Address, symbolsOf } from "../../src/addressBook.js";
 import { LocalBuilder } from "../../src/arena/builder/localBuilder.js";
 import { NoiseTraders, tokensOf } from "../../src/arena/noiseTraders.js";
 import { eip1193Upstream } from "../../src/arena/upstream.js";
+import { Market } from "../../src/engine/collect/market.js";
 import { parseEngineConfig } from "../../src/engine/config.js";
-import { lessTolerance } from "../../src/engine/execute/executor.js";
+import { hopOutputs, lessTolerance } from "../../src/engine/execute/executor.js";
 import { createLogger } from "../../src/engine/log.js";
 import { Records } from "../../src/engine/record/records.js";
 import { EngineService } from "../../src/engine/service.js";
+import type { MarketPool } from "../../src/engine/venues/pools.js";
 import { deployExecutor } from "../../src/executor/deploy.js";
 import { devAccount, devWallet } from "../../src/ops/devAccounts.js";
 import type { AnyContract } from "../../src/replica/deploy.js";
@@ -247,15 +249,38 @@ describe("the engine against a builder: bundles, a bundle left out, backruns, di
     const { Interface } = await import("ethers");
     const iface = new Interface(contract);
     const view = new (await import("ethers")).Contract(executor, contract, provider) as unknown as AnyContract;
+    const market = new Market(
+      provider,
+      replica.book.multicall3,
+      replicaMarketPools(replica.pools, replica.tokenAddresses, replica.book),
+      replica.book.balancerV2.vault,
+      replica.book.uniswapV4,
+    );
+    expect(await market.loadAll()).to.deep.equal([]);
     for (const t of sent) {
       const tx = Transaction.from(t.rawTx as string);
       const call = iface.parseTransaction({ data: tx.data });
       expect(call?.name).to.equal("execute");
       expect(call?.args.minProfit).to.equal(lessTolerance(t.expectedProfit, 50));
       const hops = (await view.getFunction("decodeRoute")(call?.args.loan.token, call?.args.route)) as Array<{
+        tokenIn: string;
+        tokenOut: string;
         minAmountOut: bigint;
       }>;
-      for (const hop of hops) expect(hop.minAmountOut).to.be.greaterThan(0n);
+      // Each hop's exact output on the pools as they are now (the state the trade was sized on),
+      // less the tolerance: hop by hop, in the hop's own output token.
+      const pools = (t.route ?? "").split(",");
+      expect(pools.length).to.equal(hops.length);
+      const exact = hopOutputs(
+        hops.map((h, i) => ({
+          pool: market.pools.get(pools[i] as Address) as MarketPool,
+          tokenIn: h.tokenIn as Address,
+          tokenOut: h.tokenOut as Address,
+        })),
+        call?.args.loan.amount as bigint,
+      );
+      expect(hops.map((h) => h.minAmountOut)).to.deep.equal(exact.map((o) => lessTolerance(o, 50)));
+      expect(exact.every((o) => o > 0n)).to.equal(true);
     }
     await builder.buildNext();
     await direct.service.step();

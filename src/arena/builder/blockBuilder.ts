@@ -54,6 +54,26 @@ export interface BuiltBlock {
   readonly evicted: readonly string[];
 }
 
+/** The node does not keep the order transactions were sent in: a bundle's order cannot be kept. */
+export class MempoolOrderError extends Error {
+  override readonly name = "MempoolOrderError";
+}
+
+/**
+ * Checks that `intended` (the bundles' transactions, in order) are the block's first
+ * transactions, in that order. A node whose mempool orders by tip could put a backrun before its
+ * trigger: the builder stops rather than make such a block.
+ */
+function keptOrder(block: readonly string[], intended: readonly string[]): void {
+  const mined = block.map((h) => h.toLowerCase());
+  const included = intended.filter((h) => mined.includes(h));
+  const prefix = mined.slice(0, included.length);
+  if (prefix.some((h, i) => h !== included[i]))
+    throw new MempoolOrderError(
+      "The node reordered the bundles' transactions: start it on a network whose mempool is first-in-first-out (mining.mempool.order: \"fifo\", the arena network).",
+    );
+}
+
 function quantity(v: string | undefined): bigint {
   return v === undefined ? 0n : BigInt(v);
 }
@@ -218,7 +238,12 @@ export class BlockBuilder {
       number: string;
       hash: string;
       timestamp: string;
+      transactions: string[];
     };
+    keptOrder(
+      block.transactions,
+      bundles.flat().map((e) => ("raw" in e ? e.hash : e.ref)),
+    );
     return {
       number: Number(block.number),
       hash: block.hash,
@@ -251,7 +276,12 @@ export class BlockBuilder {
     const block = (await this.node.request("eth_getBlockByNumber", ["latest", false])) as {
       gasUsed: string;
       baseFeePerGas?: string;
+      transactions: string[];
     };
+    keptOrder(
+      block.transactions,
+      sent.filter((t) => t.error === undefined).map((t) => t.hash),
+    );
     const after = quantity((await this.node.request("eth_getBalance", [this.coinbase, "latest"])) as string);
     const transactions: SimulatedTransaction[] = [];
     for (const t of sent) {

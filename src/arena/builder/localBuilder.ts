@@ -16,6 +16,35 @@ import {
 } from "./bundle.js";
 import { Gate } from "./gate.js";
 
+/**
+ * The node's methods participants may call through the builder: reads of committed state and
+ * `eth_sendRawTransaction`. Filters of logs and blocks would keep what simulated blocks emitted,
+ * and `evm_*`/`hardhat_*` would let a participant mine or rewind: neither is passed on.
+ */
+const NODE_METHODS = new Set([
+  "eth_chainId",
+  "net_version",
+  "web3_clientVersion",
+  "eth_syncing",
+  "eth_blockNumber",
+  "eth_getBlockByNumber",
+  "eth_getBlockByHash",
+  "eth_getBlockTransactionCountByNumber",
+  "eth_getLogs",
+  "eth_call",
+  "eth_estimateGas",
+  "eth_gasPrice",
+  "eth_maxPriorityFeePerGas",
+  "eth_feeHistory",
+  "eth_getBalance",
+  "eth_getCode",
+  "eth_getStorageAt",
+  "eth_getTransactionCount",
+  "eth_getTransactionByHash",
+  "eth_getTransactionReceipt",
+  "eth_sendRawTransaction",
+]);
+
 /** The relays' methods: each needs a signed request. */
 const RELAY_METHODS = new Set(["eth_sendBundle", "eth_callBundle", "eth_cancelBundle", "mev_sendBundle"]);
 
@@ -210,12 +239,17 @@ export class LocalBuilder {
       case "eth_getFilterChanges":
       case "eth_uninstallFilter": {
         const cursor = this.filters.get(String(list[0]));
-        if (cursor === undefined) return this.gate.read(() => this.options.node.request(method, list));
+        if (cursor === undefined) throw new RpcFailure({ code: -32000, message: "filter not found" });
         if (method === "eth_uninstallFilter") return this.filters.delete(String(list[0]));
         this.filters.set(String(list[0]), this.publicLog.length);
         return this.publicLog.slice(cursor);
       }
       default:
+        if (!NODE_METHODS.has(method))
+          throw new RpcFailure({
+            code: -32601,
+            message: `${method} is not served here: only the relays' methods, reads of the chain and eth_sendRawTransaction`,
+          });
         return this.gate.read(() => this.options.node.request(method, list));
     }
   }

@@ -17,6 +17,11 @@ export interface ReputationKey {
 export interface RelayAnswer<T = unknown> {
   readonly relay: string;
   readonly accepted: boolean;
+  /**
+   * Whether the relay answered at all: a relay that timed out or could not be reached may still
+   * hold the bundle.
+   */
+  readonly reached: boolean;
   /** From the request's start to its answer, measured here. */
   readonly latencyMs: number;
   readonly result?: T;
@@ -156,17 +161,19 @@ export class BundleClient {
         return {
           relay: relay.name,
           accepted: false,
+          reached: true,
           latencyMs,
           error: `HTTP ${response.status}: ${text.slice(0, 200)}`,
         };
       }
       if (answer.error !== undefined)
-        return { relay: relay.name, accepted: false, latencyMs, error: answer.error.message ?? "error" };
-      return { relay: relay.name, accepted: true, latencyMs, result: answer.result as T };
+        return { relay: relay.name, accepted: false, reached: true, latencyMs, error: answer.error.message ?? "error" };
+      return { relay: relay.name, accepted: true, reached: true, latencyMs, result: answer.result as T };
     } catch (error) {
       return {
         relay: relay.name,
         accepted: false,
+        reached: false,
         latencyMs: performance.now() - started,
         error: (error as Error).message,
       };

@@ -122,7 +122,9 @@ export class TradeExecutor {
   /** When each trade of this run was detected (recorded), for its detection-to-send delay. */
   private readonly detectedAt = new Map<number, number>();
   /** The bundle of the block trades are being sent for, when sending bundles. */
-  private blockBundle: { readonly targetBlock: number; readonly uuid: string; readonly txs: string[] } | undefined;
+  private blockBundle:
+    | { readonly targetBlock: number; readonly uuid: string; readonly txs: string[]; readonly backrun?: true }
+    | undefined;
 
   constructor(private readonly deps: TradeExecutorDeps) {
     this.executor = FlashArbExecutor__factory.connect(deps.executor, deps.operator);
@@ -252,11 +254,14 @@ export class TradeExecutor {
     stats.opportunities += 1;
     const usdValue = Number(c.netUsd) / 1e6;
     const unlikely = gasPrice === undefined ? undefined : this.unlikely(c, gasPrice, true);
-    if (usdValue < config.minProfitUsd || unlikely !== undefined) {
+    const tooMuch = config.maxProfitUsd !== undefined && usdValue > config.maxProfitUsd;
+    if (usdValue < config.minProfitUsd || tooMuch || unlikely !== undefined) {
       const reason =
         usdValue < config.minProfitUsd
           ? `below minProfitUsd (${usdValue.toFixed(2)} < ${config.minProfitUsd})`
-          : (unlikely as string);
+          : tooMuch
+            ? `above maxProfitUsd (${usdValue.toFixed(2)} > ${config.maxProfitUsd})`
+            : (unlikely as string);
       this.countFiltered(reason.split(" (")[0] as string);
       records.add({ ...base, status: "filtered", reason });
       return "filtered";
@@ -300,7 +305,8 @@ export class TradeExecutor {
       records.update(id, { status: "filtered", reason: signed.reason });
       return "filtered";
     }
-    this.blockBundle = { targetBlock, uuid: randomUUID(), txs: [signed.rawTx] };
+    // A backrun's bundle is never grown: a trade added to it would go without its trigger.
+    this.blockBundle = { targetBlock, uuid: randomUUID(), txs: [signed.rawTx], backrun: true };
     const simulation = await bundles.callBundle([trigger.raw, signed.rawTx], targetBlock);
     const ours = simulation.result?.results[1];
     const why = !simulation.accepted
@@ -587,6 +593,13 @@ export class TradeExecutor {
     const sender = this.deps.sender as Sender;
     const bundles = this.deps.bundles;
     if (bundles === undefined) throw new Error("submission is bundle but no relay client was configured");
+    if (this.blockBundle?.targetBlock === targetBlock && this.blockBundle.backrun === true) {
+      const why = `a backrun holds block ${targetBlock}'s bundle`;
+      this.countFiltered("a backrun holds the block's bundle");
+      records.update(id, { status: "filtered", reason: why });
+      log.info("opportunity_filtered", { ...base, id, reason: why });
+      return { outcome: "filtered", id };
+    }
     const signed = await sender.signForBundle(id, tx, targetBlock, () =>
       risk.state === undefined ? undefined : `risk guard: ${risk.state}`,
     );
@@ -652,6 +665,16 @@ export class TradeExecutor {
         ...(a.error === undefined ? {} : { error: a.error }),
       });
     const accepted = answers.filter((a) => a.accepted).map((a) => a.relay);
+    if (accepted.length === 0 && answers.some((a) => !a.reached)) {
+      // A relay that did not answer may hold it: the trade stays signed, and the tracker settles
+      // it from the chain at its block (included, or dropped with its nonce free again).
+      const why = `no relay confirmed the bundle for block ${targetBlock}: ${answers.map((a) => `${a.relay}: ${a.error}`).join("; ")}`;
+      stats.sent += 1;
+      records.update(id, { status: "signed", reason: why });
+      log.warn("trade_send_unknown", { ...base, id, tx: signed.hash, nonce: signed.nonce, reason: why });
+      this.deps.onSent?.(id);
+      return "sent";
+    }
     if (accepted.length === 0) {
       const why = `no relay accepted the bundle: ${answers.map((a) => `${a.relay}: ${a.error}`).join("; ")}`;
       stats.sendFailed += 1;

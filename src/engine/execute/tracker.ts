@@ -143,6 +143,18 @@ export class Tracker {
       // A bundle is never broadcast nor replaced: it waits for its block, and once that block
       // is on the chain without it, it was not included. Its nonce was never used.
       if (head < last.targetBlock) return out;
+      // Only a nonce nobody used says the bundle is not in the chain: with it used, a receipt may
+      // have been lost on the way (asked again next head), or another transaction took it.
+      const used = await this.provider.getTransactionCount(this.sender.address, "latest");
+      if (used > nonce) {
+        const tx = await this.provider.getTransaction(last.hash);
+        if (tx?.blockNumber != null) return out;
+        const seen = this.dropChecks.get(trade.id) ?? new Set<number>();
+        seen.add(head);
+        this.dropChecks.set(trade.id, seen);
+        if (seen.size < Math.max(DROP_AFTER_CHECKS, this.options.confirmations)) return out;
+      }
+      this.dropChecks.delete(trade.id);
       const reason = `bundle for block ${last.targetBlock} not included`;
       const block = await this.provider.getBlock(last.targetBlock);
       this.records.event("bundle_outcome", {

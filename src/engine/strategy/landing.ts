@@ -1,5 +1,5 @@
-import type { AttemptFeatures } from "../learn/features.js";
-import { lenderFeatures, submissionFeatures } from "../learn/features.js";
+import { type AttemptFeatures, featureVector, lenderFeatures, submissionFeatures } from "../learn/features.js";
+import { predict } from "../learn/logistic.js";
 import type { LandingModel } from "../learn/model.js";
 import type { Candidate } from "./candidate.js";
 
@@ -17,11 +17,15 @@ export interface SendPlan {
   readonly backrun: boolean;
 }
 
+/** Features the engine cannot know before it sends: set to the model's training means. */
+const UNKNOWN_BEFORE_SENDING = ["bidPercentile", "rivalActivity", "detectToSendMs"] as const;
+
 /**
  * The landing model's features of a candidate before it is sent. What only the outcome's
  * surroundings show (the bid's percentile among recent blocks, a rival's activity, the delay to
- * send) is not known here: those are set to neutral values (the median percentile, none, none),
- * and the README says so beside the model's calibration.
+ * send) is not known here: each is set to its mean over the model's training attempts, which
+ * leaves the prediction to what is known (a standardised feature at its mean contributes
+ * nothing).
  */
 export function candidateFeatures(c: Candidate, plan: SendPlan): AttemptFeatures {
   const profit = c.sizing.profit;
@@ -47,13 +51,24 @@ export function candidateFeatures(c: Candidate, plan: SendPlan): AttemptFeatures
   };
 }
 
+/** The probability that `features` land, with the features unknown before sending at the training means. */
+export function landingProbability(model: LandingModel, features: AttemptFeatures): number {
+  const { featureNames, standardisation } = model.logistic;
+  const x = featureVector(features);
+  for (const name of UNKNOWN_BEFORE_SENDING) {
+    const i = featureNames.indexOf(name);
+    if (i >= 0) x[i] = standardisation.mean[i] as number;
+  }
+  return predict(model.logistic, x);
+}
+
 /**
  * The candidate's expected value in dollars: the probability it lands times its net value, less
  * the probability it fails times what failing costs (its gas, sent to the node; nothing, as a
- * bundle).
+ * bundle: there it only ranks, it never filters out a candidate of positive value).
  */
 export function expectedValueUsd(model: LandingModel, c: Candidate, plan: SendPlan): number {
-  const p = model.probability(candidateFeatures(c, plan));
+  const p = landingProbability(model, candidateFeatures(c, plan));
   const netUsd = Number(c.netUsd) / 1e6;
   const gasUsd = c.net === 0n ? 0 : (Number(c.netUsd) / 1e6) * (Number(c.gasCostInToken) / Number(c.net));
   const failureCost = plan.submission === "bundle" ? 0 : Math.abs(gasUsd);

@@ -40,11 +40,13 @@ export interface PendingSwap {
   readonly hops: readonly PendingHop[];
   /** What the first hop takes in; each later hop takes the one before's output. */
   readonly amountIn: bigint;
+  /** The least the swap accepts out of its last hop: below it, the swap reverts. */
+  readonly minAmountOut: bigint;
 }
 
+// Only the plain exact-input call: the fee-on-transfer variant's pairs receive less than the amount.
 const v2Router = new Interface([
   "function swapExactTokensForTokens(uint256 amountIn, uint256 amountOutMin, address[] path, address to, uint256 deadline)",
-  "function swapExactTokensForTokensSupportingFeeOnTransferTokens(uint256 amountIn, uint256 amountOutMin, address[] path, address to, uint256 deadline)",
 ]);
 const v3Router = new Interface([
   "function exactInputSingle((address tokenIn, address tokenOut, uint24 fee, address recipient, uint256 deadline, uint256 amountIn, uint256 amountOutMinimum, uint160 sqrtPriceLimitX96) params)",
@@ -113,6 +115,7 @@ export function decodePendingSwap(
       return swapThrough(
         path.slice(1).map((tokenOut, i) => [pools.v2(dex, path[i] as string, tokenOut), path[i] as Address, tokenOut]),
         call.args.amountIn as bigint,
+        call.args.amountOutMin as bigint,
       );
     }
     if (to === routers.v3) {
@@ -123,7 +126,11 @@ export function decodePendingSwap(
         if ((p.sqrtPriceLimitX96 as bigint) !== 0n) return undefined;
         const tokenIn = getAddress(p.tokenIn) as Address;
         const tokenOut = getAddress(p.tokenOut) as Address;
-        return swapThrough([[pools.v3(tokenIn, tokenOut, Number(p.fee)), tokenIn, tokenOut]], p.amountIn as bigint);
+        return swapThrough(
+          [[pools.v3(tokenIn, tokenOut, Number(p.fee)), tokenIn, tokenOut]],
+          p.amountIn as bigint,
+          p.amountOutMinimum as bigint,
+        );
       }
       const path = (p.path as string).slice(2);
       const hops: Array<[MarketPool | undefined, Address, Address]> = [];
@@ -133,7 +140,7 @@ export function decodePendingSwap(
         const tokenOut = getAddress(`0x${path.slice(i + 46, i + 86)}`) as Address;
         hops.push([pools.v3(tokenIn, tokenOut, fee), tokenIn, tokenOut]);
       }
-      return swapThrough(hops, p.amountIn as bigint);
+      return swapThrough(hops, p.amountIn as bigint, p.amountOutMinimum as bigint);
     }
     if (to === routers.v4) {
       const call = v4Router.parseTransaction({ data: tx.data });
@@ -152,7 +159,8 @@ export function decodePendingSwap(
       );
       const [c0, c1] = [getAddress(key.currency0) as Address, getAddress(key.currency1) as Address];
       const [tokenIn, tokenOut] = zeroForOne ? [c0, c1] : [c1, c0];
-      return swapThrough([[pools.v4(poolId), tokenIn, tokenOut]], -amount);
+      // v4-core's swap router takes no minimum: the swap pays whatever the pool gives.
+      return swapThrough([[pools.v4(poolId), tokenIn, tokenOut]], -amount, 0n);
     }
     if (to === routers.balancerVault) {
       const call = vault.parseTransaction({ data: tx.data });
@@ -162,7 +170,12 @@ export function decodePendingSwap(
       if (Number(s.kind) !== 0) return undefined;
       const tokenIn = getAddress(s.assetIn) as Address;
       const tokenOut = getAddress(s.assetOut) as Address;
-      return swapThrough([[pools.balancer(s.poolId as string), tokenIn, tokenOut]], s.amount as bigint);
+      // With GIVEN_IN, the limit is the least out.
+      return swapThrough(
+        [[pools.balancer(s.poolId as string), tokenIn, tokenOut]],
+        s.amount as bigint,
+        call.args.limit as bigint,
+      );
     }
   } catch {
     // Not a call these routers' ABIs can read.
@@ -174,10 +187,15 @@ export function decodePendingSwap(
 function swapThrough(
   hops: ReadonlyArray<readonly [MarketPool | undefined, Address, Address]>,
   amountIn: bigint,
+  minAmountOut: bigint,
 ): PendingSwap | undefined {
   if (hops.length === 0 || amountIn <= 0n || hops.some(([pool]) => pool === undefined)) return undefined;
+  // A route through one pool twice: a router computes every amount before any swap, the pools'
+  // math here would not match it.
+  if (new Set(hops.map(([pool]) => pool?.address)).size !== hops.length) return undefined;
   return {
     hops: hops.map(([pool, tokenIn, tokenOut]) => ({ pool: pool as MarketPool, tokenIn, tokenOut })),
     amountIn,
+    minAmountOut,
   };
 }

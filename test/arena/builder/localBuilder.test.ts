@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { id, keccak256, Transaction, type TransactionRequest, Wallet } from "ethers";
 import { network } from "hardhat";
+import { MempoolOrderError } from "../../../src/arena/builder/blockBuilder.js";
 import { LocalBuilder } from "../../../src/arena/builder/localBuilder.js";
 import { eip1193Upstream } from "../../../src/arena/upstream.js";
 import { BundleClient } from "../../../src/engine/execute/bundleClient.js";
@@ -296,6 +297,26 @@ describe("LocalBuilder: a builder speaking the relays' interface on a real node"
     expect(seen).to.deep.equal([...seen].sort((x, y) => x - y));
   });
 
+  it("passes on reads and raw transactions only: no mining, no rewinding, no filters that keep simulated blocks", async () => {
+    for (const method of [
+      "evm_mine",
+      "evm_revert",
+      "hardhat_setCoinbase",
+      "eth_newFilter",
+      "eth_newBlockFilter",
+      "eth_sendTransaction",
+    ]) {
+      const answer = await post(JSON.stringify({ jsonrpc: "2.0", id: 1, method, params: [] }));
+      expect(answer.error?.message, method).to.equal(
+        `${method} is not served here: only the relays' methods, reads of the chain and eth_sendRawTransaction`,
+      );
+    }
+    const unknown = await post(
+      JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_getFilterChanges", params: ["0x1"] }),
+    );
+    expect(unknown.error?.message).to.equal("filter not found");
+  });
+
   it("serves the public mempool's transactions through a pending-transaction filter", async () => {
     const filter = await post(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_newPendingTransactionFilter" }));
     const raw = await signed(KEYS[0]);
@@ -309,5 +330,43 @@ describe("LocalBuilder: a builder speaking the relays' interface on a real node"
     );
     expect(again.result).to.deep.equal([]);
     await builder.buildNext();
+  });
+});
+
+describe("LocalBuilder on a node that orders its mempool by tip", () => {
+  it("refuses to make a block that would put a backrun before its trigger", async () => {
+    const connection = await network.create();
+    const builder = new LocalBuilder({ node: eip1193Upstream(connection.provider), coinbase: COINBASE });
+    const url = await builder.start();
+    try {
+      const client = new BundleClient(Wallet.createRandom(), [{ name: "local", url }]);
+      const sign = (key: string, tip: bigint) =>
+        new Wallet(key).signTransaction({
+          type: 2,
+          chainId: 31337n,
+          nonce: 0,
+          to: new Wallet(key).address,
+          value: 1n,
+          gasLimit: 21_000n,
+          maxFeePerGas: 100n * 10n ** 9n,
+          maxPriorityFeePerGas: tip,
+        });
+      const trigger = await sign(devAccount(5).privateKey, 10n ** 9n);
+      const backrun = await sign(devAccount(6).privateKey, 50n * 10n ** 9n);
+      await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_sendRawTransaction", params: [trigger] }),
+      });
+      const head = Number((await connection.provider.request({ method: "eth_blockNumber" })) as string);
+      await client.mevSendBundle(
+        [{ hash: Transaction.from(trigger).hash as string }, { tx: backrun, canRevert: false }],
+        head + 1,
+      );
+      await expect(builder.buildNext()).to.be.rejectedWith(MempoolOrderError, "first-in-first-out");
+    } finally {
+      await builder.stop();
+      await connection.close();
+    }
   });
 });
