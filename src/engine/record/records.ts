@@ -453,8 +453,11 @@ export class Records {
       try {
         this.db
           .prepare(
+            // The same trade signed again at a nonce a dropped bundle left free is the same
+            // transaction, to the byte: it now belongs to the new attempt.
             `INSERT INTO transactions (hash, opportunity_id, nonce, raw_tx, max_fee_per_gas, max_priority_fee_per_gas, target_block)
-             VALUES (?, ?, ?, ?, ?, ?, ?)`,
+             VALUES (?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (hash) DO UPDATE SET opportunity_id = excluded.opportunity_id, target_block = excluded.target_block`,
           )
           .run(
             attempt.hash,

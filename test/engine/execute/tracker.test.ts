@@ -138,4 +138,52 @@ describe("the tracker", () => {
     );
     expect(records.get(id)?.status).to.equal("succeeded");
   });
+
+  describe("a transaction sent in a bundle", () => {
+    const plain = (to: string) => ({ to, data: "0x", gasLimit: 21_000n, maxFeePerGas: FEE, maxPriorityFeePerGas: 1n });
+
+    it("is dropped once its block passes without it, and its nonce is used again", async () => {
+      const records = new Records(":memory:");
+      const signer = await wallet(ethers, provider, 12);
+      const sender = new Sender(signer, provider, CHAIN_ID, records);
+      const first = trade(records);
+      const target = (await provider.getBlockNumber()) + 1;
+      const signed = await sender.signForBundle(first, plain(signer.address), target);
+      if (signed.status !== "signed") throw new Error("withheld");
+      records.update(first, { status: "sent" });
+      const t = tracker(records, sender, guard(records));
+      expect(await t.check(target - 1)).to.deep.equal([]);
+      await provider.send("evm_mine", []);
+      const [outcome] = await t.check(target);
+      expect(outcome?.kind).to.equal("dropped");
+      expect(records.get(first)).to.include({ status: "dropped", reason: `bundle for block ${target} not included` });
+      // Never broadcast: the node never heard of it.
+      expect(await provider.getTransaction(signed.hash)).to.equal(null);
+      const again = await sender.signForBundle(trade(records), plain(signer.address), target + 1);
+      expect(again.status === "signed" && again.nonce).to.equal(signed.nonce);
+    });
+
+    it("is not dropped when its block has it but one answer lost the receipt", async () => {
+      const records = new Records(":memory:");
+      const signer = await wallet(ethers, provider, 13);
+      const sender = new Sender(signer, provider, CHAIN_ID, records);
+      const id = trade(records);
+      const target = (await provider.getBlockNumber()) + 1;
+      const signed = await sender.signForBundle(id, plain(signer.address), target);
+      if (signed.status !== "signed") throw new Error("withheld");
+      records.update(id, { status: "sent" });
+      // The builder included it in its block.
+      await provider.send("eth_sendRawTransaction", [signed.rawTx]);
+      let lost = 1;
+      const flaky = switchable(() => provider, {
+        getTransactionReceipt: async (hash: string) => (lost-- > 0 ? null : provider.getTransactionReceipt(hash)),
+      });
+      const t = tracker(records, sender, guard(records), flaky as typeof provider);
+      expect(await t.check(target)).to.deep.equal([]);
+      expect(records.get(id)?.status).to.equal("sent");
+      const [mined] = await t.check(target);
+      expect(mined?.kind).to.equal("mined");
+      expect(records.get(id)?.status).to.equal("succeeded");
+    });
+  });
 });
