@@ -70,7 +70,7 @@ function keptOrder(block: readonly string[], intended: readonly string[]): void 
   const prefix = mined.slice(0, included.length);
   if (prefix.some((h, i) => h !== included[i]))
     throw new MempoolOrderError(
-      "The node reordered the bundles' transactions: start it on a network whose mempool is first-in-first-out (mining.mempool.order: \"fifo\", the arena network).",
+      'The node reordered the bundles\' transactions: start it on a network whose mempool is first-in-first-out (mining.mempool.order: "fifo", the arena network).',
     );
 }
 
