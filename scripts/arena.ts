@@ -4,7 +4,9 @@
 import { InvalidArgumentError, Option } from "commander";
 import { type ArenaResult, runArena, type SearcherResult, type SearcherSpec } from "../src/arena/arena.js";
 import { createCommand, nonNegativeNumber, positiveInteger } from "../src/cli.js";
+import { loadLandingModel } from "../src/engine/engine.js";
 import { createLogger } from "../src/engine/log.js";
+import { BaseError } from "../src/errors.js";
 import { port, runMain } from "./lib/engineCli.js";
 
 const SUBMISSIONS = ["bundle", "direct", "public"] as const;
@@ -42,7 +44,11 @@ const command = createCommand(
   .option("--no-backruns", "our engine does not backrun pending swaps")
   .option("--rival-backruns", "the rival backruns pending swaps too", false)
   .option("--port <port>", "the arena node's port on 127.0.0.1", port, 8547)
-  .option("--dir <dir>", "where the run's chain record, records and attempts go (emptied first)", "deployments/arena")
+  .option(
+    "--dir <dir>",
+    "runs go to <dir>/<seed>/ (emptied first): the chain's record, each searcher's records, attempts.json",
+    "deployments/arena",
+  )
   .option("--json", "print the result as one JSON object on the last line of stdout", false);
 const options = command.parse().opts<{
   blocks: number;
@@ -84,6 +90,17 @@ function describe(result: ArenaResult): string {
 }
 
 await runMain(async () => {
+  // Before anything is started or emptied: a model that cannot be read stops the run at once.
+  if (options.ourModel !== undefined) loadLandingModel(options.ourModel);
+  for (const [who, submission, bid, backruns] of [
+    ["--our-bid", options.ours, options.ourBid, false],
+    ["--rival-bid", options.rival, options.rivalBid, false],
+    ["--rival-backruns", options.rival, 0, options.rivalBackruns],
+  ] as const)
+    if ((bid > 0 || backruns) && submission !== "bundle")
+      throw new BaseError(`${who} needs that searcher to send bundles, not ${submission}.`, {
+        details: "Bids to the builder and backruns go in bundles: add --ours bundle or --rival bundle.",
+      });
   const result = await runArena({
     blocks: options.blocks,
     seed: options.seed,
@@ -91,14 +108,14 @@ await runMain(async () => {
       submission: options.ours,
       priorityFeeGwei: options.ourTip,
       backrunning: options.backruns && options.ours === "bundle",
-      bidShareBps: options.ourBid,
+      bidShareBps: options.ours === "bundle" ? options.ourBid : 0,
       ...(options.ourModel === undefined ? {} : { landingModelPath: options.ourModel }),
     },
     rival: {
       submission: options.rival,
       priorityFeeGwei: options.rivalTip,
       backrunning: options.rivalBackruns && options.rival === "bundle",
-      bidShareBps: options.rivalBid,
+      bidShareBps: options.rival === "bundle" ? options.rivalBid : 0,
     },
     dir: `${options.dir}/${options.seed}`,
     port: options.port,

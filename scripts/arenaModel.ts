@@ -14,7 +14,14 @@ function seeds(value: string): number[] {
   const list = value.split(",").map((s) => s.trim());
   if (list.length === 0 || list.some((s) => !/^\d+$/.test(s)))
     throw new InvalidArgumentError("Expected seeds separated by commas, such as 1,2,3.");
+  if (new Set(list.map(Number)).size !== list.length) throw new InvalidArgumentError("A seed is named twice.");
   return list.map(Number);
+}
+
+function atLeastTwo(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 2)
+    throw new InvalidArgumentError("Expected a whole number from 2 up: a model needs outcomes of both kinds.");
+  return Number(value);
 }
 
 function positiveNumber(value: string): number {
@@ -34,7 +41,7 @@ const command = createCommand(
   )
   .requiredOption("--test <seeds>", "the seeds it is judged on: none of the training seeds", seeds)
   .option("--lambda <x>", "L2 penalty on the standardised weights", positiveNumber, 1)
-  .option("--min-outcomes <n>", "no model below this many training attempts", positiveInteger, 50)
+  .option("--min-outcomes <n>", "no model below this many training attempts", atLeastTwo, 50)
   .option("--bins <n>", "reliability table bins", positiveInteger, 5)
   .option("--dir <dir>", "where the arena runs are (each seed in its own folder)", "deployments/arena")
   .option("--json", "print the report as one JSON object on the last line of stdout", false);
@@ -52,7 +59,7 @@ function load(seed: number): Attempt[] {
   const path = `${options.dir}/${seed}/attempts.json`;
   if (!existsSync(path))
     throw new BaseError(`No arena run for seed ${seed} (${path}).`, {
-      details: `Run \`npm run arena -- --seed ${seed}\` first: each run records its attempts there.`,
+      details: `Run \`npm run arena -- --seed ${seed}${options.dir === "deployments/arena" ? "" : ` --dir ${options.dir}`}\` first: each run records its attempts there.`,
     });
   try {
     const attempts = JSON.parse(readFileSync(path, "utf8")) as unknown;

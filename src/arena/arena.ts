@@ -108,7 +108,12 @@ export async function runArena(options: ArenaOptions): Promise<ArenaResult> {
   let builder: LocalBuilder | undefined;
   const services: EngineService[] = [];
   try {
-    node = await startLocalNode({ port: options.port, recordPath, network: "arena" });
+    node = await startLocalNode({
+      port: options.port,
+      recordPath,
+      network: "arena",
+      portInUseHint: "The arena starts a node of its own there: give it a free port with --port.",
+    });
     const record = readLocalRecord(recordPath) as ReturnType<typeof readLocalRecord> & { replica: ReplicaRecord };
     const provider = new JsonRpcProvider(node.rpcUrl, undefined, { staticNetwork: true });
     const deployer = devAccount(0, provider);

@@ -42,7 +42,7 @@ export function loadLandingModel(path: string): LandingModel {
     return LandingModel.fromJson(readFileSync(path, "utf8"));
   } catch (cause) {
     throw new ConfigError(`landingModelPath: cannot use ${path} as a landing model.`, {
-      details: `${(cause as Error).message.split("\n")[0]} Train one with \`npm run arena:model\`, or leave the key out.`,
+      details: `${(cause as Error).message.split("\n")[0]?.replace(/\.?$/, ".")} Train one with \`npm run arena:model\`, or leave the key out.`,
       cause,
     });
   }

@@ -18,6 +18,8 @@ export interface LocalNodeOptions {
   readonly chainId?: number;
   /** The Hardhat network whose settings the node takes (`arena`: a first-in-first-out mempool). */
   readonly network?: string;
+  /** What to tell the user when the port is taken, in place of the advice for `npm start`. */
+  readonly portInUseHint?: string;
 }
 
 /** A running local node; `stop` ends it (and only it). */
@@ -69,6 +71,7 @@ export async function startLocalNode(options: LocalNodeOptions = {}): Promise<Lo
   if (await portInUse(port)) {
     throw new BaseError(`${LOCAL_HOST}:${port} is already in use.`, {
       details:
+        options.portInUseHint ??
         "Stop the process listening there and run again. `npm start` starts a node of its own: with `npm run node` running, use `npm run engine` against it instead.",
     });
   }

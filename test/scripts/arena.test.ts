@@ -37,6 +37,21 @@ describe("npm run arena and npm run arena:model", function () {
       expect(status, `${script} ${args.join(" ")}`).to.equal(USAGE_EXIT_CODE);
       expect(stderr).to.include(said);
     }
+    for (const [args, said] of [
+      [["--rival-bid", "5000"], "--rival-bid needs that searcher to send bundles, not public."],
+      [["--rival-backruns"], "--rival-backruns needs that searcher to send bundles, not public."],
+      [["--our-model", `${dir}/none.json`], `landingModelPath: cannot use ${dir}/none.json as a landing model.`],
+    ] as const) {
+      const { status, stderr } = run("arena", [...args, "--dir", dir]);
+      expect(status, args.join(" ")).to.equal(1);
+      expect(stderr).to.include(said);
+    }
+    const twice = run("arenaModel", ["--train", "5,5", "--test", "6"]);
+    expect(twice.status).to.equal(USAGE_EXIT_CODE);
+    expect(twice.stderr).to.include("A seed is named twice");
+    const one = run("arenaModel", ["--train", "5", "--test", "6", "--min-outcomes", "1"]);
+    expect(one.status).to.equal(USAGE_EXIT_CODE);
+    expect(one.stderr).to.include("from 2 up");
   });
 
   it("refuses to judge the model on a seed it learns from, and names a seed that has no run", () => {
@@ -46,6 +61,12 @@ describe("npm run arena and npm run arena:model", function () {
     const missing = run("arenaModel", ["--train", "41", "--test", "42", "--dir", dir]);
     expect(missing.status).to.equal(1);
     expect(missing.stderr).to.include(`No arena run for seed 41 (${dir}/41/attempts.json).`);
+    expect(missing.stderr).to.include(`npm run arena -- --seed 41 --dir ${dir}`);
+    mkdirSync(`${dir}/43`, { recursive: true });
+    writeFileSync(`${dir}/43/attempts.json`, "{ not json");
+    const corrupt = run("arenaModel", ["--train", "43", "--test", "41", "--dir", dir]);
+    expect(corrupt.status).to.equal(1);
+    expect(corrupt.stderr).to.include(`${dir}/43/attempts.json cannot be read as the attempts of an arena run.`);
   });
 
   it("runs a small arena: bundles land at the estimate, backruns right after their trigger, no gas burned", () => {
