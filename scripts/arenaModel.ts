@@ -7,6 +7,7 @@ import { InvalidArgumentError } from "commander";
 import { createCommand, positiveInteger } from "../src/cli.js";
 import type { Attempt } from "../src/engine/learn/features.js";
 import { LandingModel } from "../src/engine/learn/model.js";
+import { evaluationPath } from "../src/engine/learn/report.js";
 import { BaseError } from "../src/errors.js";
 import { runMain } from "./lib/engineCli.js";
 
@@ -90,6 +91,9 @@ await runMain(async () => {
   const evaluation = result.model.evaluate(test, options.bins);
   mkdirSync(options.dir, { recursive: true });
   writeFileSync(`${options.dir}/model.json`, `${result.model.toJson()}\n`);
+  // Beside the model: the engine shows it with the model (the dashboard, /api/status).
+  const report = { trainSeeds: options.train, testSeeds: options.test, train: train.length, ...evaluation };
+  writeFileSync(evaluationPath(`${options.dir}/model.json`), `${JSON.stringify(report, null, 2)}\n`);
   const pct = (x: number | null) => (x === null ? "—" : `${(100 * x).toFixed(1)}%`);
   const lines = [
     `Trained on ${train.length} attempts (seeds ${options.train.join(", ")}); judged on ${test.length} (seeds ${options.test.join(", ")}).`,
@@ -100,7 +104,7 @@ await runMain(async () => {
       (b) =>
         `  ${b.lower.toFixed(2)}–${b.upper.toFixed(2)}: ${String(b.count).padStart(4)} attempts, predicted ${pct(b.meanPredicted)}, landed ${pct(b.observedFrequency)}`,
     ),
-    `Model written to ${options.dir}/model.json.`,
+    `Model written to ${options.dir}/model.json, this evaluation to ${evaluationPath(`${options.dir}/model.json`)}.`,
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
   if (options.json)

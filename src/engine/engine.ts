@@ -11,6 +11,7 @@ import { TradeExecutor } from "./execute/executor.js";
 import type { RiskGuard } from "./execute/risk.js";
 import type { Sender } from "./execute/sender.js";
 import { LandingModel } from "./learn/model.js";
+import { type ModelEvaluation, readEvaluation } from "./learn/report.js";
 import type { AaveRules } from "./liquidations/accountData.js";
 import type { AaveMarketSource } from "./liquidations/market.js";
 import { LiquidationStrategy } from "./liquidations/strategy.js";
@@ -33,13 +34,24 @@ import { type Estimate, RateGraph } from "./strategy/scan.js";
 import { disjointBest } from "./strategy/select.js";
 import { type MarketPool, venueOf } from "./venues/pools.js";
 
+/** The landing model in use, as the operator's surface shows it. */
+export interface LandingModelReport {
+  readonly path: string;
+  readonly trainedOn: number;
+  readonly lambda: number;
+  /** How it did on attempts of other seeds, when `npm run arena:model` wrote that beside it. */
+  readonly evaluation: ModelEvaluation | null;
+}
+
 /**
- * Reads the landing model a configuration names.
- * @throws ConfigError when the file cannot be read or is not a landing model of these features.
+ * Reads the landing model a configuration names, and its evaluation if one is beside it.
+ * @throws ConfigError when either file cannot be read, or the model is not one of these features.
  */
-export function loadLandingModel(path: string): LandingModel {
+export function loadLandingModel(path: string): LandingModel & { readonly evaluation?: ModelEvaluation } {
   try {
-    return LandingModel.fromJson(readFileSync(path, "utf8"));
+    const model = LandingModel.fromJson(readFileSync(path, "utf8"));
+    const evaluation = readEvaluation(path);
+    return evaluation === undefined ? model : Object.assign(model, { evaluation });
   } catch (cause) {
     throw new ConfigError(`landingModelPath: cannot use ${path} as a landing model.`, {
       details: `${(cause as Error).message.split("\n")[0]?.replace(/\.?$/, ".")} Train one with \`npm run arena:model\`, or leave the key out.`,
@@ -257,6 +269,18 @@ export class Engine {
       model: this.model,
       bundles: deps.bundles,
     });
+  }
+
+  /** The landing model in use, if any, with its evaluation. */
+  get landingModel(): LandingModelReport | undefined {
+    const model = this.model as (LandingModel & { evaluation?: ModelEvaluation }) | undefined;
+    if (model === undefined || this.deps.config.landingModelPath === undefined) return undefined;
+    return {
+      path: this.deps.config.landingModelPath,
+      trainedOn: model.logistic.trainedOn,
+      lambda: model.logistic.lambda,
+      evaluation: model.evaluation ?? null,
+    };
   }
 
   /** Reads every pool and lender and finds the cycles. */

@@ -7,7 +7,7 @@ import { HeadSubscription } from "./collect/heads.js";
 import { PendingTransactions } from "./collect/pending.js";
 import { RpcUnavailableError } from "./collect/rpc.js";
 import { ConfigError, type EngineConfig, LIVE_KEYS, type LiveKey, parseEngineConfig, toUnits } from "./config.js";
-import { Engine, type EngineDeps, type EngineStats, submissionOf } from "./engine.js";
+import { Engine, type EngineDeps, type EngineStats, type LandingModelReport, submissionOf } from "./engine.js";
 import { EventBus } from "./events.js";
 import { BundleClient, type ReputationKey } from "./execute/bundleClient.js";
 import { GAS_PER_TRADE, type PreflightReport, preflight } from "./execute/preflight.js";
@@ -120,6 +120,8 @@ export interface ServiceStatus {
   readonly preflightPassed: boolean;
   readonly startedAt: string | undefined;
   readonly summary: ServiceSummary;
+  /** The landing model candidates are ranked with, and how it did on other runs; null without one. */
+  readonly landingModel: LandingModelReport | null;
 }
 
 /** What an operator's control was, and from where, for the audit log. */
@@ -648,6 +650,7 @@ export class EngineService {
       operator: this.deps.operator.address,
       live: this.deps.config.live,
       state,
+      landingModel: this.engine.landingModel ?? null,
       headBlock: this.handledHead,
       headAgeMs: this.headSeenAt === undefined ? undefined : Date.now() - this.headSeenAt,
       operatorBalanceWei: this.lastRunway?.balanceWei,

@@ -151,6 +151,9 @@ describe("the operator's dashboard in a browser", function () {
     expect(page.url()).to.equal(`${api?.url}/`);
     expect(await page.evaluate(() => sessionStorage.getItem("flash-arb.apiToken"))).to.equal(token);
     await page.waitForSelector('[data-testid="stream-state"]:text("live")');
+    expect(await page.getByTestId("landing-model").textContent()).to.equal(
+      "No landing model (landingModelPath unset): candidates are ranked by net value.",
+    );
   });
 
   it("shows a trade made on the chain in the table, the funnel and the feed without a reload", async () => {

@@ -5,6 +5,7 @@ import { Funnel } from "./Funnel";
 import { throttle } from "./format";
 import { Header } from "./Header";
 import { type StreamEventName, useApi, useStream } from "./hooks";
+import { LandingModel } from "./LandingModel";
 import { Limits } from "./Limits";
 import { ProfitChart } from "./ProfitChart";
 import { Risk } from "./Risk";
@@ -111,6 +112,10 @@ export function App() {
           <section class="panel">
             <h2>Risk</h2>
             <Risk status={status.data} />
+          </section>
+          <section class="panel">
+            <h2>Landing model</h2>
+            <LandingModel status={status.data} />
           </section>
           <section class="panel">
             <h2>Live limits</h2>

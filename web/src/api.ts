@@ -26,6 +26,28 @@ export interface Status {
     readonly skipped: Readonly<Record<string, number>>;
   };
   readonly rpc?: { readonly reachable: boolean; readonly downSince: string | null; readonly outages: number };
+  /** The landing model candidates are ranked with (null: none), and its evaluation on other runs. */
+  readonly landingModel?: {
+    readonly path: string;
+    readonly trainedOn: number;
+    readonly lambda: number;
+    readonly evaluation: {
+      readonly trainSeeds: readonly number[];
+      readonly testSeeds: readonly number[];
+      readonly count: number;
+      readonly baseRate: number;
+      readonly brier: number;
+      readonly baseRateBrier: number;
+      readonly logLoss: number;
+      readonly reliability: ReadonlyArray<{
+        readonly lower: number;
+        readonly upper: number;
+        readonly count: number;
+        readonly meanPredicted: number | null;
+        readonly observedFrequency: number | null;
+      }>;
+    } | null;
+  } | null;
   readonly summary?: {
     readonly blocks: number;
     readonly opportunities: number;

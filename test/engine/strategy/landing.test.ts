@@ -1,9 +1,17 @@
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { expect } from "chai";
+import { ConfigError } from "../../../src/engine/config.js";
 import { type AttemptFeatures, FEATURE_NAMES, featureVector } from "../../../src/engine/learn/features.js";
 import { predict } from "../../../src/engine/learn/logistic.js";
 import { LandingModel } from "../../../src/engine/learn/model.js";
+import { evaluationPath } from "../../../src/engine/learn/report.js";
 import { landingProbability } from "../../../src/engine/strategy/landing.js";
+import { loadExecutor } from "../../fixtures/executor.js";
 import { syntheticAttempts } from "../learn/support/attempts.js";
+import { serviceFor } from "../support/service.js";
+
+const root = fileURLToPath(new URL("../../../", import.meta.url));
 
 describe("the landing model before a trade is sent", () => {
   const attempts = syntheticAttempts(4_000, 11);
@@ -21,7 +29,7 @@ describe("the landing model before a trade is sent", () => {
     const x = featureVector(atZero);
     for (const name of ["bidPercentile", "rivalActivity", "detectToSendMs"] as const)
       x[FEATURE_NAMES.indexOf(name)] = mean(name);
-    expect(landingProbability(model, atZero)).to.be.closeTo(predict(model.logistic, x), 1e-12);
+    expect(Math.abs(landingProbability(model, atZero) - predict(model.logistic, x))).to.be.below(1e-12);
     expect(Math.abs(landingProbability(model, atZero) - model.probability(atZero))).to.be.greaterThan(0.01);
   });
 
@@ -32,5 +40,31 @@ describe("the landing model before a trade is sent", () => {
     // The known ones still count: a far better margin lands more often.
     const better = landingProbability(model, { ...known, marginOverGas: known.marginOverGas + 3 });
     expect(better).to.be.greaterThan(a);
+  });
+
+  it("is shown with its evaluation in the service's status, as arena:model wrote them", async () => {
+    const dir = `${root}cache/landing-model-test-${process.pid}`;
+    mkdirSync(dir, { recursive: true });
+    const path = `${dir}/model.json`;
+    writeFileSync(path, model.toJson());
+    const judged = syntheticAttempts(500, 12);
+    const evaluation = { trainSeeds: [11], testSeeds: [12], train: attempts.length, ...model.evaluate(judged, 5) };
+    writeFileSync(evaluationPath(path), JSON.stringify(evaluation));
+    const f = await loadExecutor();
+    const { service } = await serviceFor(f, false, { config: { landingModelPath: path } });
+    expect(service.status().landingModel).to.deep.equal({
+      path,
+      trainedOn: attempts.length,
+      lambda: 1,
+      evaluation,
+    });
+    const { service: without } = await serviceFor(f, false);
+    expect(without.status().landingModel).to.equal(null);
+    writeFileSync(evaluationPath(path), JSON.stringify({ brier: "good" }));
+    await expect(serviceFor(f, false, { config: { landingModelPath: path } })).to.be.rejectedWith(
+      ConfigError,
+      `landingModelPath: cannot use ${path} as a landing model.`,
+    );
+    rmSync(dir, { recursive: true, force: true });
   });
 });
