@@ -7,6 +7,7 @@ import {
   reliabilityTable,
 } from "../../../src/engine/learn/calibration.js";
 import { LearnDataError } from "../../../src/engine/learn/errors.js";
+import { expectNear } from "./support/near.js";
 
 describe("calibration scores", () => {
   it("Brier score: the mean squared miss, exactly", () => {
@@ -18,13 +19,13 @@ describe("calibration scores", () => {
 
   it("log loss: the mean negative log-likelihood in nats", () => {
     // −ln 0.5 for the landed one, −ln(1 − 0.25) for the other: (ln 2 + ln 4/3)/2 = ln(8/3)/2.
-    expect(logLoss([0.5, 0.25], [true, false])).to.be.closeTo(Math.log(8 / 3) / 2, 1e-15);
+    expectNear(logLoss([0.5, 0.25], [true, false]), Math.log(8 / 3) / 2, 1e-15);
     // Certain hits cost only the clamp: about 1e-15 each.
-    expect(logLoss([1, 0], [true, false])).to.be.closeTo(LOG_LOSS_EPSILON, 1e-17);
+    expectNear(logLoss([1, 0], [true, false]), LOG_LOSS_EPSILON, 1e-17);
   });
 
   it("log loss: a certain miss costs about −ln 1e-15 (34.5 nats), not infinity", () => {
-    expect(logLoss([1], [false])).to.be.closeTo(-Math.log(1e-15), 1e-3);
+    expectNear(logLoss([1], [false]), -Math.log(1e-15), 1e-3);
     expect(logLoss([0], [true])).to.equal(-Math.log(1e-15));
   });
 

@@ -8,6 +8,7 @@ import {
   rawCoefficients,
   serialiseModel,
 } from "../../../src/engine/learn/logistic.js";
+import { expectNear } from "./support/near.js";
 import { logistic, mulberry32, normal, syntheticData } from "./support/random.js";
 
 const TRUTH = { intercept: -0.5, weights: [0.8, -1.2, 0.6] } as const;
@@ -135,7 +136,7 @@ describe("logistic regression by Newton's method", () => {
         beta = beta.map((b, j) => b - step * (g[j] as number));
       }
       const newton = coefficients(fitLogistic(x, y, { lambda }));
-      for (const [j, b] of beta.entries()) expect(newton[j] as number, `coefficient ${j}`).to.be.closeTo(b, 1e-6);
+      for (const [j, b] of beta.entries()) expectNear(newton[j] as number, b, 1e-6, `coefficient ${j}`);
     });
   });
 
@@ -145,9 +146,9 @@ describe("logistic regression by Newton's method", () => {
       const y = [true, true, true, false, true, true, true, false];
       for (const lambda of [0, 5]) {
         const model = fitLogistic(x, y, { lambda });
-        expect(model.weights[0] as number).to.be.closeTo(0, 1e-12);
-        expect(model.intercept).to.be.closeTo(Math.log(3), 1e-12); // logit(3/4)
-        expect(predict(model, [1])).to.be.closeTo(0.75, 1e-12);
+        expectNear(model.weights[0] as number, 0, 1e-12);
+        expectNear(model.intercept, Math.log(3), 1e-12); // logit(3/4)
+        expectNear(predict(model, [1]), 0.75, 1e-12);
       }
     });
 
@@ -157,10 +158,10 @@ describe("logistic regression by Newton's method", () => {
       const model = fitLogistic(x, y, { lambda: 0 });
       // logit(1/4) = −ln 3 at x = 0 and logit(3/4) = ln 3 at x = 1: the raw weight is 2·ln 3.
       const raw = rawCoefficients(model);
-      expect(raw.intercept).to.be.closeTo(-Math.log(3), 1e-12);
-      expect(raw.weights[0] as number).to.be.closeTo(2 * Math.log(3), 1e-12);
-      expect(predict(model, [0])).to.be.closeTo(0.25, 1e-12);
-      expect(predict(model, [1])).to.be.closeTo(0.75, 1e-12);
+      expectNear(raw.intercept, -Math.log(3), 1e-12);
+      expectNear(raw.weights[0] as number, 2 * Math.log(3), 1e-12);
+      expectNear(predict(model, [0]), 0.25, 1e-12);
+      expectNear(predict(model, [1]), 0.75, 1e-12);
       // Standardised, x is ±1 (mean ½, std ½).
       expect(model.standardisation).to.deep.equal({ mean: [0.5], std: [0.5] });
     });
@@ -175,9 +176,9 @@ describe("logistic regression by Newton's method", () => {
       // At b = 0 the weight's gradient is −8·σ(−w) + λw (each point misses by σ(−w)); σ(−ln 3) = ¼,
       // so it vanishes at λ = 2/ln 3. The intercept's, 4(σ(b + w) − 1) + 4σ(b − w), vanishes at b = 0.
       const model = fitLogistic(x, y, { lambda: 2 / Math.log(3) });
-      expect(model.weights[0] as number).to.be.closeTo(Math.log(3), 1e-12);
-      expect(model.intercept).to.be.closeTo(0, 1e-12);
-      expect(predict(model, [1])).to.be.closeTo(0.75, 1e-12);
+      expectNear(model.weights[0] as number, Math.log(3), 1e-12);
+      expectNear(model.intercept, 0, 1e-12);
+      expectNear(predict(model, [1]), 0.75, 1e-12);
       for (const lambda of [1e-6, 1e-3, 1]) {
         const m = fitLogistic(x, y, { lambda });
         expect(Number.isFinite(m.weights[0] as number), `lambda ${lambda}`).to.equal(true);

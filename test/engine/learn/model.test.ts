@@ -4,6 +4,7 @@ import { LearnDataError, ModelFileError } from "../../../src/engine/learn/errors
 import type { Attempt } from "../../../src/engine/learn/features.js";
 import { holdOutLatest, LandingModel } from "../../../src/engine/learn/model.js";
 import { syntheticAttempts, trueLogOdds } from "./support/attempts.js";
+import { expectNear } from "./support/near.js";
 import { logistic } from "./support/random.js";
 
 /** Trains or fails the test with the refusal's reason. */
@@ -89,7 +90,7 @@ describe("the landing model", () => {
         test.map((a) => a.landed),
       );
       expect(evaluation.brier).to.be.lessThan(evaluation.baseRateBrier - 0.05);
-      expect(evaluation.brier).to.be.closeTo(truth, 0.005);
+      expectNear(evaluation.brier, truth, 0.005);
     });
 
     it("is calibrated: in every bin of 100 or more, the observed frequency is within 3.5 binomial standard errors of the mean prediction", () => {
@@ -98,7 +99,7 @@ describe("the landing model", () => {
       for (const bin of populated) {
         const p = bin.meanPredicted as number;
         const se = Math.sqrt((p * (1 - p)) / bin.count);
-        expect(bin.observedFrequency as number, `bin ${bin.lower}`).to.be.closeTo(p, 3.5 * se);
+        expectNear(bin.observedFrequency as number, p, 3.5 * se, `bin ${bin.lower}`);
       }
     });
 
