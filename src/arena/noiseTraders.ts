@@ -3,13 +3,11 @@ import type { Address } from "../addressBook.js";
 import { devAccount } from "../ops/devAccounts.js";
 import { pareto, poisson } from "../ops/random.js";
 import type { AnyContract } from "../replica/deploy.js";
+import { swapCall } from "../replica/market.js";
 import { amountForUsd } from "../replica/prices.js";
 import type { Replica, ReplicaPool } from "../replica/replica.js";
 import { fund, type ReplicaTokenSymbol } from "../replica/tokens.js";
 
-/** TickMath's MIN_SQRT_PRICE + 1 and MAX_SQRT_PRICE - 1: no price limit. */
-const MIN_PRICE_LIMIT = 4_295_128_740n;
-const MAX_PRICE_LIMIT = 1_461_446_703_485_210_103_287_273_052_203_988_822_378_723_970_341n;
 /** Tokens whose quirks (a fee on transfer, a blocklist) are there for the executor's tests, not for trading. */
 const SKIPPED: ReadonlySet<string> = new Set(["FOT", "BLOCK"]);
 /** Dollars each trader starts with in every token. */
@@ -144,58 +142,7 @@ export class NoiseTraders {
     tokenOut: ReplicaTokenSymbol,
     amountIn: bigint,
   ): { to: string; data: string } {
-    const r = this.replica;
-    const inAddress = r.tokenAddresses[tokenIn];
-    const outAddress = r.tokenAddresses[tokenOut];
-    if (pool.dex === "uniswapV3")
-      return {
-        to: r.book.uniswapV3.swapRouter,
-        data: (r.uniswapV3.swapRouter as AnyContract).interface.encodeFunctionData("exactInputSingle", [
-          {
-            tokenIn: inAddress,
-            tokenOut: outAddress,
-            fee: pool.fee,
-            recipient: me,
-            deadline: MaxUint256,
-            amountIn,
-            amountOutMinimum: 0,
-            sqrtPriceLimitX96: 0,
-          },
-        ]),
-      };
-    if (pool.dex === "uniswapV4") {
-      const zeroForOne = BigInt(inAddress) < BigInt(outAddress);
-      return {
-        to: r.uniswapV4.deployment.swapRouter,
-        data: (r.uniswapV4.swapRouter as AnyContract).interface.encodeFunctionData("swap", [
-          pool.key,
-          { zeroForOne, amountSpecified: -amountIn, sqrtPriceLimitX96: zeroForOne ? MIN_PRICE_LIMIT : MAX_PRICE_LIMIT },
-          { takeClaims: false, settleUsingBurn: false },
-          "0x",
-        ]),
-      };
-    }
-    if (pool.dex === "balancerV2")
-      return {
-        to: r.book.balancerV2.vault,
-        data: (r.balancer.vault as AnyContract).interface.encodeFunctionData("swap", [
-          { poolId: pool.poolId, kind: 0, assetIn: inAddress, assetOut: outAddress, amount: amountIn, userData: "0x" },
-          { sender: me, fromInternalBalance: false, recipient: me, toInternalBalance: false },
-          0,
-          MaxUint256,
-        ]),
-      };
-    const dex = r[pool.dex];
-    return {
-      to: r.book[pool.dex].router,
-      data: (dex.router as AnyContract).interface.encodeFunctionData("swapExactTokensForTokens", [
-        amountIn,
-        0,
-        [inAddress, outAddress],
-        me,
-        MaxUint256,
-      ]),
-    };
+    return swapCall(this.replica, pool, me, tokenIn, tokenOut, amountIn);
   }
 }
 

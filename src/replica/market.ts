@@ -126,70 +126,80 @@ export async function swapExactIn(
   tokenOut: ReplicaTokenSymbol = otherToken(pool, tokenIn),
 ): Promise<bigint> {
   const me = await trader.getAddress();
-  const inAddress = replica.tokenAddresses[tokenIn];
-  const outAddress = replica.tokenAddresses[tokenOut];
   const outToken = replica.tokens[tokenOut].connect(trader) as AnyContract;
   const before = (await outToken.getFunction("balanceOf")(me)) as bigint;
-  const approve = async (spender: string): Promise<void> => {
-    const token = replica.tokens[tokenIn].connect(trader) as AnyContract;
-    // Reset first: USDT-like tokens refuse to change one non-zero allowance into another.
-    await (await token.getFunction("approve")(spender, 0)).wait();
-    await (await token.getFunction("approve")(spender, amountIn)).wait();
-  };
-  if (pool.dex === "uniswapV3") {
-    const router = replica.uniswapV3.swapRouter.connect(trader) as AnyContract;
-    await approve(await router.getAddress());
-    await (
-      await router.getFunction("exactInputSingle")({
-        tokenIn: inAddress,
-        tokenOut: outAddress,
-        fee: pool.fee,
-        recipient: me,
-        deadline: MaxUint256,
-        amountIn,
-        amountOutMinimum: 0,
-        sqrtPriceLimitX96: 0,
-      })
-    ).wait();
-  } else if (pool.dex === "uniswapV4") {
-    // v4-core's PoolSwapTest: an exact-input swap (negative amount) without a price limit.
-    const router = replica.uniswapV4.swapRouter.connect(trader) as AnyContract;
-    await approve(await router.getAddress());
+  // The fee-on-transfer variant also works for ordinary tokens and for FOT.
+  const { to, data } = swapCall(replica, pool, me as Address, tokenIn, tokenOut, amountIn, true);
+  const token = replica.tokens[tokenIn].connect(trader) as AnyContract;
+  // Reset first: USDT-like tokens refuse to change one non-zero allowance into another.
+  await (await token.getFunction("approve")(to, 0)).wait();
+  await (await token.getFunction("approve")(to, amountIn)).wait();
+  await (await trader.sendTransaction({ to, data })).wait();
+  return ((await outToken.getFunction("balanceOf")(me)) as bigint) - before;
+}
+
+/**
+ * The call that swaps exactly `amountIn` of `tokenIn` for `tokenOut` through `pool`, by that
+ * protocol's own router (Uniswap V2-style routers, V3's SwapRouter, v4-core's swap router with no
+ * price limit, Balancer's Vault), paying `me`, with no minimum output. With `feeOnTransfer`, a
+ * V2 swap uses the router's fee-on-transfer variant.
+ */
+export function swapCall(
+  replica: Replica,
+  pool: ReplicaPool,
+  me: Address,
+  tokenIn: ReplicaTokenSymbol,
+  tokenOut: ReplicaTokenSymbol,
+  amountIn: bigint,
+  feeOnTransfer = false,
+): { to: string; data: string } {
+  const inAddress = replica.tokenAddresses[tokenIn];
+  const outAddress = replica.tokenAddresses[tokenOut];
+  if (pool.dex === "uniswapV3")
+    return {
+      to: replica.book.uniswapV3.swapRouter,
+      data: (replica.uniswapV3.swapRouter as AnyContract).interface.encodeFunctionData("exactInputSingle", [
+        {
+          tokenIn: inAddress,
+          tokenOut: outAddress,
+          fee: pool.fee,
+          recipient: me,
+          deadline: MaxUint256,
+          amountIn,
+          amountOutMinimum: 0,
+          sqrtPriceLimitX96: 0,
+        },
+      ]),
+    };
+  if (pool.dex === "uniswapV4") {
     const zeroForOne = BigInt(inAddress) < BigInt(outAddress);
-    await (
-      await router.getFunction("swap")(
+    return {
+      to: replica.uniswapV4.deployment.swapRouter,
+      data: (replica.uniswapV4.swapRouter as AnyContract).interface.encodeFunctionData("swap", [
         pool.key,
         { zeroForOne, amountSpecified: -amountIn, sqrtPriceLimitX96: zeroForOne ? MIN_PRICE_LIMIT : MAX_PRICE_LIMIT },
         { takeClaims: false, settleUsingBurn: false },
         "0x",
-      )
-    ).wait();
-  } else if (pool.dex === "balancerV2") {
-    const vaultContract = replica.balancer.vault.connect(trader) as AnyContract;
-    await approve(await vaultContract.getAddress());
-    await (
-      await vaultContract.getFunction("swap")(
+      ]),
+    };
+  }
+  if (pool.dex === "balancerV2")
+    return {
+      to: replica.book.balancerV2.vault,
+      data: (replica.balancer.vault as AnyContract).interface.encodeFunctionData("swap", [
         { poolId: pool.poolId, kind: 0, assetIn: inAddress, assetOut: outAddress, amount: amountIn, userData: "0x" },
         { sender: me, fromInternalBalance: false, recipient: me, toInternalBalance: false },
         0,
         MaxUint256,
-      )
-    ).wait();
-  } else {
-    const router = replica[pool.dex].router.connect(trader) as AnyContract;
-    await approve(await router.getAddress());
-    // The fee-on-transfer variant also works for ordinary tokens and for FOT.
-    await (
-      await router.getFunction("swapExactTokensForTokensSupportingFeeOnTransferTokens")(
-        amountIn,
-        0,
-        [inAddress, outAddress],
-        me,
-        MaxUint256,
-      )
-    ).wait();
-  }
-  return ((await outToken.getFunction("balanceOf")(me)) as bigint) - before;
+      ]),
+    };
+  return {
+    to: replica.book[pool.dex].router,
+    data: (replica[pool.dex].router as AnyContract).interface.encodeFunctionData(
+      feeOnTransfer ? "swapExactTokensForTokensSupportingFeeOnTransferTokens" : "swapExactTokensForTokens",
+      [amountIn, 0, [inAddress, outAddress], me, MaxUint256],
+    ),
+  };
 }
 
 /**

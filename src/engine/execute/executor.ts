@@ -136,23 +136,7 @@ export class TradeExecutor {
    */
   async execute(c: Candidate, block: number, gasPrice?: bigint): Promise<Outcome> {
     const unlikely = gasPrice === undefined ? undefined : this.unlikely(c, gasPrice, false);
-    const symbol = this.deps.symbols[c.cycle.token] ?? c.cycle.token;
-    const base = {
-      block,
-      cycle: c.cycle.hops.map((h) => poolName(h.pool, this.deps.symbols)).join(" > "),
-      route: c.cycle.hops.map((h) => h.pool.address).join(","),
-      token: symbol,
-      tokenAddress: c.cycle.token,
-      amountIn: c.sizing.amountIn,
-      lender: c.quote.lender,
-      expectedProfit: c.sizing.profit,
-      gasCost: c.gasCostInToken,
-      // Gross, like the token amount beside it and like the realised value: gas is its own column.
-      ...(this.deps.usd6(c.cycle.token, c.sizing.profit) === undefined
-        ? {}
-        : { expectedProfitUsd6: this.deps.usd6(c.cycle.token, c.sizing.profit) as bigint }),
-      ...this.decimalsField(c.cycle.token),
-    };
+    const base = this.candidateRow(c, block);
     const loan = encodeLoan(c.quote.lender, c.cycle.token, c.sizing.amountIn, c.quote.uniswapV3);
     // Sent directly, every hop's minimum is its exact output less the tolerance: a transaction
     // copied or run after a front-runner's reverts instead of paying them.
@@ -250,7 +234,7 @@ export class TradeExecutor {
     const sender = this.deps.sender as Sender;
     const bundles = this.deps.bundles as BundleClient;
     const targetBlock = block + 1;
-    const base = this.backrunRow(c, trigger, block);
+    const base = this.candidateRow(c, block, trigger);
     stats.opportunities += 1;
     const usdValue = Number(c.netUsd) / 1e6;
     const unlikely = gasPrice === undefined ? undefined : this.unlikely(c, gasPrice, true);
@@ -346,7 +330,7 @@ export class TradeExecutor {
    */
   recordBackrun(c: Candidate, trigger: PendingTransaction, block: number): void {
     this.deps.stats.opportunities += 1;
-    const row = this.backrunRow(c, trigger, block);
+    const row = this.candidateRow(c, block, trigger);
     const id = this.deps.records.add({
       ...row,
       status: "dry_run",
@@ -355,13 +339,17 @@ export class TradeExecutor {
     this.deps.log.info("dry_run", { ...row, id });
   }
 
-  private backrunRow(c: Candidate, trigger: PendingTransaction, block: number) {
+  /**
+   * A candidate's record row; a backrun's names its trigger first. The expected profit is gross,
+   * like the token amount beside it and like the realised value: gas is its own column.
+   */
+  private candidateRow(c: Candidate, block: number, trigger?: PendingTransaction) {
+    const pools = c.cycle.hops.map((h) => poolName(h.pool, this.deps.symbols));
+    const usd6 = this.deps.usd6(c.cycle.token, c.sizing.profit);
     return {
       block,
-      strategy: "backrun" as const,
-      cycle: [`backrun of ${trigger.hash}`, ...c.cycle.hops.map((h) => poolName(h.pool, this.deps.symbols))].join(
-        " > ",
-      ),
+      ...(trigger === undefined ? {} : { strategy: "backrun" as const }),
+      cycle: (trigger === undefined ? pools : [`backrun of ${trigger.hash}`, ...pools]).join(" > "),
       route: c.cycle.hops.map((h) => h.pool.address).join(","),
       token: this.deps.symbols[c.cycle.token] ?? c.cycle.token,
       tokenAddress: c.cycle.token,
@@ -369,9 +357,7 @@ export class TradeExecutor {
       lender: c.quote.lender,
       expectedProfit: c.sizing.profit,
       gasCost: c.gasCostInToken,
-      ...(this.deps.usd6(c.cycle.token, c.sizing.profit) === undefined
-        ? {}
-        : { expectedProfitUsd6: this.deps.usd6(c.cycle.token, c.sizing.profit) as bigint }),
+      ...(usd6 === undefined ? {} : { expectedProfitUsd6: usd6 }),
       ...this.decimalsField(c.cycle.token),
     };
   }

@@ -11,20 +11,7 @@ import { fund } from "../../../src/replica/tokens.js";
 import { liquidityForAmounts, type ReplicaV4Pool } from "../../../src/replica/uniswapV4.js";
 import { ethers, loadReplica, otherSigners } from "../../fixtures/replica.js";
 import { loadV4, quoteV4, setV4ProtocolFee, v4Pools } from "../../fixtures/uniswapV4.js";
-
-/** A market of every engine pool on the replica: V2, V3, V4 and Balancer together, read once. */
-async function replicaMarket(replica: Replica): Promise<Market> {
-  const pools = replicaMarketPools(replica.pools, replica.tokenAddresses, replica.book);
-  const market = new Market(
-    ethers.provider,
-    replica.book.multicall3,
-    pools,
-    replica.book.balancerV2.vault,
-    replica.book.uniswapV4,
-  );
-  expect(await market.loadAll()).to.deep.equal([]);
-  return market;
-}
+import { replicaMarket } from "../support/market.js";
 
 /** The market's pool for the replica's V4 `pool`. */
 function marketPool(market: Market, pool: ReplicaV4Pool): UniswapV4Pool {

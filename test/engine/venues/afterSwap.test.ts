@@ -1,27 +1,12 @@
 import { expect } from "chai";
 import { NoiseTraders, tokensOf } from "../../../src/arena/noiseTraders.js";
-import { Market } from "../../../src/engine/collect/market.js";
 import { decodePendingSwap, PoolIndex, swapRoutersOf } from "../../../src/engine/strategy/pendingSwap.js";
 import { type MarketPool, venueOf } from "../../../src/engine/venues/pools.js";
 import { devAccount } from "../../../src/ops/devAccounts.js";
-import { replicaMarketPools } from "../../../src/replica/marketPools.js";
 import { amountForUsd } from "../../../src/replica/prices.js";
 import type { Replica, ReplicaPool } from "../../../src/replica/replica.js";
 import { ethers, loadReplica } from "../../fixtures/replica.js";
-
-/** A market of every engine pool on the replica, read at the head. */
-async function readMarket(replica: Replica): Promise<Market> {
-  const pools = replicaMarketPools(replica.pools, replica.tokenAddresses, replica.book);
-  const market = new Market(
-    ethers.provider,
-    replica.book.multicall3,
-    pools,
-    replica.book.balancerV2.vault,
-    replica.book.uniswapV4,
-  );
-  expect(await market.loadAll()).to.deep.equal([]);
-  return market;
-}
+import { replicaMarket } from "../support/market.js";
 
 /** The replica's pools the noise traders trade, one of each kind and size of move. */
 function tradedPools(replica: Replica): ReplicaPool[] {
@@ -34,7 +19,7 @@ describe("a pending swap, read from its router call and applied with each venue'
     const [deployer] = await ethers.getSigners();
     if (deployer === undefined) throw new Error("no deployer");
     const trader = devAccount(11, ethers.provider);
-    const market = await readMarket(replica);
+    const market = await replicaMarket(replica);
     const index = new PoolIndex(market.pools.values());
     const routers = swapRoutersOf(replica.book);
     // A noise trader's own calls: the same router calls the arena sends.
@@ -70,7 +55,7 @@ describe("a pending swap, read from its router call and applied with each venue'
 
   it("reads nothing it cannot read exactly: other contracts, other calls, price limits, unknown pools", async () => {
     const replica = await loadReplica();
-    const market = await readMarket(replica);
+    const market = await replicaMarket(replica);
     const index = new PoolIndex(market.pools.values());
     const routers = swapRoutersOf(replica.book);
     const noise = new NoiseTraders(replica, [11], () => 0.5);

@@ -1,17 +1,6 @@
-/**
- * mulberry32 (the same generator as the fault proxy's): a tiny seeded PRNG, so every synthetic
- * dataset is the same on every run and a failure reproduces.
- */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { mulberry32 } from "../../../../src/ops/random.js";
+
+export { mulberry32 };
 
 /** A standard normal draw from two uniform ones (Box–Muller). */
 export function normal(random: () => number): number {
